@@ -1,0 +1,60 @@
+"""Benchmark: python -m calculator.bench [--quick]
+
+Prints the time of one deterministic calculation, of one uncertainty and
+sensitivity run, and the rate of in-process API requests. Figures, not
+pass/fail: the tests never time anything.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+
+def per_call(func: Callable[[], object], repeat: int, rounds: int = 5) -> float:
+    """Best-of-rounds median seconds per call."""
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            func()
+        samples.append((time.perf_counter() - start) / repeat)
+    return min(samples)
+
+
+def main(argv: list[str]) -> None:
+    quick = "--quick" in argv
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roi_site.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from calculator import roi
+
+    inputs = roi.DEFAULTS
+    scale = 1 if quick else 10
+    exact = per_call(lambda: roi.compute_v1(inputs), 200 * scale)
+    ranged = per_call(lambda: (roi.uncertainty_v1(inputs), roi.sensitivity_v1(inputs)), 5 * scale)
+    client = Client()
+    latencies = []
+    for i in range(40 * scale):
+        start = time.perf_counter()
+        response = client.get(f"/api/v1/calculate?spend={20000 + i}")
+        latencies.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    print(f"deterministic calculation: {exact * 1e6:8.1f} µs   (target < 100 µs)")
+    print(
+        f"uncertainty + sensitivity: {ranged * 1e3:8.2f} ms   (target < 10 ms, {roi.DRAWS:,} draws)"
+    )
+    print(
+        f"API, in process:           {1 / statistics.mean(latencies):8.0f} requests/s  "
+        f"(median {statistics.median(latencies) * 1e3:.2f} ms, one thread)"
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

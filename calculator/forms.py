@@ -1,0 +1,248 @@
+"""The validation boundary: query strings and form posts become model inputs.
+
+Every request's data passes through ``CalculatorForm`` before the model sees
+it. A missing key takes MODEL.md's default, an unknown key is ignored, and
+anything else that is not a plain number inside its range is an error that
+names the field and states the range in words a marketer understands. The
+visitor's text is never echoed back in a message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import roi
+
+# A plain decimal number: no NaN, inf, hex, underscores or non-ASCII digits,
+# all of which Python's float() would otherwise accept.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
+MAX_NUMBER_TEXT = 40
+
+
+def _amount(value: float) -> str:
+    """1e9 becomes '1,000,000,000'; 0.5 stays '0.5'."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+
+
+def describe_range(limit: roi.Limit, unit: str) -> str:
+    """'between 0 and 95%', 'more than 0 and at most 1,000,000,000'."""
+    suffix = "%" if unit == "%" else ""
+    low, high = _amount(limit.low) + suffix, _amount(limit.high) + suffix
+    if limit.low_open:
+        return f"more than {low} and at most {high}"
+    return f"between {low} and {high}"
+
+
+class NumberField(forms.Field):
+    """A bounded number, parsed strictly; ``integer`` allows whole numbers only."""
+
+    def __init__(self, key: str, label: str, unit: str, help_text: str = "", **kwargs: Any):
+        self.key = key
+        self.unit = unit
+        self.limit = roi.LIMITS[key]
+        kind = "a whole number" if self.limit.integer else "a number"
+        self.range_text = describe_range(self.limit, unit)
+        self.message = f"{label} must be {kind} {self.range_text}."
+        messages = {"required": f"{label} is empty: enter {kind} {self.range_text}."}
+        super().__init__(label=label, help_text=help_text, error_messages=messages, **kwargs)
+
+    def to_python(self, value: Any) -> float | int | None:
+        if isinstance(value, list):
+            raise ValidationError(f"{self.label} was given more than once.", code="repeated")
+        if value is None:
+            return None
+        text = str(value).strip()
+        if text in self.empty_values:
+            return None
+        if len(text) > MAX_NUMBER_TEXT or not NUMBER.fullmatch(text):
+            raise ValidationError(self.message, code="invalid")
+        number = float(text)
+        if not self.limit.admits(number):
+            raise ValidationError(self.message, code="range")
+        return int(number) if self.limit.integer else number
+
+
+class ChoiceKeyField(forms.ChoiceField):
+    """One of a fixed set of words; a repeated key is an error, not a guess."""
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, list):
+            raise ValidationError(f"{self.label} was given more than once.", code="repeated")
+        return super().to_python(value)
+
+
+class VersionField(forms.Field):
+    """A known model version; the set is read at validation, as versions can be added."""
+
+    def to_python(self, value: Any) -> int:
+        if isinstance(value, list):
+            raise ValidationError("Model version was given more than once.", code="repeated")
+        text = str(value or "").strip()
+        if text.isascii() and text.isdigit() and len(text) < 6 and int(text) in roi.VERSIONS:
+            return int(text)
+        names = ", ".join(str(n) for n in sorted(roi.VERSIONS))
+        raise ValidationError(f"Model version must be one of: {names}.", code="invalid")
+
+
+def _choice(label: str, choices: list[tuple[str, str]], help_text: str = "") -> ChoiceKeyField:
+    names = ", ".join(f"“{key}”" for key, _ in choices)
+    return ChoiceKeyField(
+        label=label,
+        choices=choices,
+        help_text=help_text,
+        error_messages={
+            "invalid_choice": f"{label} must be one of {names}.",
+            "required": f"{label}: choose one of {names}.",
+        },
+    )
+
+
+CURRENCY_CHOICES = [(code, code) for code in roi.CURRENCIES]
+SETUP_CHOICES = [
+    ("backend", "From the store or CRM backend"),
+    ("relay", "Browser tags relayed by a server (sGTM / CAPI Gateway)"),
+]
+MODE_CHOICES = [
+    ("more", "More purchases for the same spend"),
+    ("save", "Same purchases for less spend"),
+]
+
+
+def _default_text(name: str) -> str:
+    value = getattr(roi.DEFAULTS, name, None)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else roi.format_number(value)
+
+
+def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
+    """Form data from a query: the given keys, MODEL.md's default for the missing.
+
+    A key given more than once stays a list, for its field to refuse.
+    """
+    data: dict[str, Any] = {}
+    for name in (*roi.INPUT_KEYS, "v"):
+        if name not in query:
+            data[name] = str(roi.CURRENT_VERSION) if name == "v" else _default_text(name)
+            continue
+        values = query.getlist(name) if hasattr(query, "getlist") else [query[name]]
+        data[name] = values[0] if len(values) == 1 else list(values)
+    return data
+
+
+class CalculatorForm(forms.Form):
+    """MODEL.md's inputs, with its defaults, bounds and the match-rate rule."""
+
+    spend = NumberField(
+        "spend", "Monthly Meta ad spend", "money", "What you spend on Meta ads in a month."
+    )
+    conversions = NumberField(
+        "conversions",
+        "Purchases reported per month",
+        "count",
+        "What Ads Manager reports today with the Pixel alone.",
+    )
+    aov = NumberField("aov", "Average order value", "money")
+    margin = NumberField(
+        "margin",
+        "Contribution margin",
+        "%",
+        "Share of an order's value left after product, shipping and fees.",
+    )
+    currency = _choice("Currency", CURRENCY_CHOICES)
+    consent = NumberField(
+        "consent",
+        "Consent refusals",
+        "%",
+        "Buyers from Meta ads who refuse tracking consent (0 outside the EU).",
+    )
+    att = NumberField(
+        "att", "iOS ATT loss", "%", "Conversions lost to App Tracking Transparency opt-outs."
+    )
+    adblock = NumberField(
+        "adblock", "Ad-blocked buyers", "%", "Buyers whose browser blocks the Pixel."
+    )
+    safari = NumberField(
+        "safari", "Safari share", "%", "Buyers on Safari or another WebKit browser."
+    )
+    itp = NumberField(
+        "itp",
+        "Late Safari purchases",
+        "%",
+        "Safari purchases made after the click's cookie expired (ITP caps).",
+    )
+    connectivity = NumberField(
+        "connectivity",
+        "Connectivity loss",
+        "%",
+        "Pixel events lost to slow pages and network failures.",
+    )
+    match_before = NumberField(
+        "match_before",
+        "Match rate, Pixel only",
+        "%",
+        "Received events that Meta can attribute today.",
+    )
+    match_after = NumberField(
+        "match_after",
+        "Match rate with CAPI",
+        "%",
+        "The same with hashed email, phone, external_id, fbp and fbc.",
+    )
+    setup = _choice("Setup", SETUP_CHOICES, "How the server events reach Meta.")
+    acr = NumberField(
+        "acr",
+        "Measured additional conversions",
+        "%",
+        "Optional: the “additional conversions reported” figure from Events "
+        "Manager, if CAPI already runs. It replaces the estimate.",
+        required=False,
+    )
+    cpa_gain = NumberField(
+        "cpa_gain",
+        "Expected true CPA improvement",
+        "%",
+        "How much cheaper each real purchase becomes. Meta's 13% is an "
+        "upper bound; confirm it with a holdout test.",
+    )
+    mode = _choice("Take the gain as", MODE_CHOICES)
+    ramp = NumberField("ramp", "Ramp-up", "months", "Months until the lift is at full strength.")
+    setup_cost = NumberField("setup_cost", "One-time setup cost", "money")
+    monthly_cost = NumberField(
+        "monthly_cost", "Monthly running cost", "money", "Hosting, subscriptions and upkeep."
+    )
+    months = NumberField("months", "Horizon", "months")
+    discount = NumberField("discount", "Annual discount rate", "%", "Used for the NPV.")
+    v = VersionField(label="Model version")
+
+    def __init__(self, query: Mapping[str, Any] | None = None, **kwargs: Any):
+        """Bind ``query`` (a QueryDict or a dict) with defaults for missing keys.
+
+        A key given more than once arrives as a list, which the fields reject.
+        """
+        super().__init__(data=with_defaults(query or {}), **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        before, after = data.get("match_before"), data.get("match_after")
+        if before is not None and after is not None and after < before:
+            self.add_error(
+                "match_after",
+                "Match rate with CAPI must be at least the match rate with the Pixel only "
+                f"({_amount(before)}%), and at most 100%.",
+            )
+        return data
+
+    def inputs(self) -> roi.Inputs:
+        """The validated inputs; call only when ``is_valid()``."""
+        data = self.cleaned_data
+        return roi.Inputs(**{name: data[name] for name in roi.INPUT_KEYS})
+
+    @property
+    def version(self) -> int:
+        return self.cleaned_data["v"]

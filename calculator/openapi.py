@@ -1,0 +1,170 @@
+"""The OpenAPI 3.1 description of the JSON API, built from the form and model.
+
+Parameters come from ``CalculatorForm`` and ``roi.LIMITS``, so the document
+cannot drift from what the API accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import roi
+from .forms import CalculatorForm, NumberField
+
+NUMBER = {"type": "number"}
+NULLABLE_NUMBER = {"type": ["number", "null"]}
+BAND = {
+    "type": "object",
+    "required": ["p10", "p50", "p90"],
+    "properties": {"p10": NULLABLE_NUMBER, "p50": NULLABLE_NUMBER, "p90": NULLABLE_NUMBER},
+}
+NUMBER_LIST = {"type": "array", "items": NUMBER}
+
+RESULT_TYPES: dict[str, dict[str, Any]] = {
+    "losses": {
+        "type": "object",
+        "required": list(roi.CAUSES),
+        "properties": dict.fromkeys(roi.CAUSES, NUMBER),
+    },
+    "cash_flows": NUMBER_LIST,
+    "cumulative": NUMBER_LIST,
+    "roi": NULLABLE_NUMBER,
+    "payback_month": {"type": ["integer", "null"]},
+    "breakeven_cpa_gain": NULLABLE_NUMBER,
+    "breakeven_spend": NULLABLE_NUMBER,
+}
+
+
+def _parameter(name: str, field: Any) -> dict[str, Any]:
+    schema: dict[str, Any]
+    if isinstance(field, NumberField):
+        limit = field.limit
+        schema = {"type": "integer" if limit.integer else "number", "maximum": limit.high}
+        schema["exclusiveMinimum" if limit.low_open else "minimum"] = limit.low
+    elif name == "v":
+        schema = {"type": "integer", "enum": sorted(roi.VERSIONS)}
+    else:
+        schema = {"type": "string", "enum": [key for key, _ in field.choices]}
+    default = getattr(roi.DEFAULTS, name, roi.CURRENT_VERSION if name == "v" else None)
+    if default is not None:
+        schema["default"] = default
+    description = field.label
+    if field.help_text:
+        description += f". {field.help_text}"
+    if isinstance(field, NumberField) and field.unit == "%":
+        description += " In percent: 8 means 8%."
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _results_schema() -> dict[str, Any]:
+    names = list(roi.Results.__dataclass_fields__)
+    return {
+        "type": "object",
+        "required": names,
+        "properties": {name: RESULT_TYPES.get(name, NUMBER) for name in names},
+    }
+
+
+def _report_schema() -> dict[str, Any]:
+    swing = {
+        "type": "object",
+        "required": list(roi.Swing.__dataclass_fields__),
+        "properties": {
+            "input": {"type": "string", "enum": list(roi.SPREADS)},
+            "label": {"type": "string"},
+            "low_value": NUMBER,
+            "high_value": NUMBER,
+            "net_low": NUMBER,
+            "net_high": NUMBER,
+            "swing": {"type": "number", "minimum": 0},
+        },
+    }
+    uncertainty = {
+        "type": "object",
+        "required": list(roi.Uncertainty.__dataclass_fields__),
+        "properties": {
+            "draws": {"type": "integer"},
+            "recovered": BAND,
+            "monthly_benefit": BAND,
+            "net": BAND,
+            "roi": BAND,
+            "probability_positive": {"type": "number", "minimum": 0, "maximum": 1},
+        },
+    }
+    return {
+        "type": "object",
+        "required": ["model_version", "inputs", "results", "uncertainty", "sensitivity"],
+        "properties": {
+            "model_version": {"type": "integer"},
+            "inputs": {"type": "object"},
+            "results": _results_schema(),
+            "uncertainty": uncertainty,
+            "sensitivity": {"type": "array", "items": swing},
+        },
+    }
+
+
+ERRORS_SCHEMA = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "object",
+            "description": "Field name -> messages that name the field and its allowed range.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        }
+    },
+}
+
+
+def document() -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document."""
+    form = CalculatorForm()
+    parameters = [_parameter(name, field) for name, field in form.fields.items()]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "CAPI ROI calculator API",
+            "version": "1.0.0",
+            "description": (
+                "What adding Meta's Conversions API to a Pixel-only setup changes, and "
+                "whether it pays. Measurement recovery (more reported purchases) is kept "
+                "apart from the performance lift (cheaper real purchases); only the lift "
+                "enters ROI. Ratios in responses are fractions (0.316, not 31.6)."
+            ),
+        },
+        "paths": {
+            "/api/v1/calculate": {
+                "get": {
+                    "operationId": "calculate",
+                    "summary": "Calculate the ROI of adding the Conversions API",
+                    "parameters": parameters,
+                    "responses": {
+                        "200": {
+                            "description": "Every figure of the model, its range and sensitivity.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Report"}
+                                }
+                            },
+                        },
+                        "400": {
+                            "description": "Some inputs were invalid.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Errors"}
+                                }
+                            },
+                        },
+                    },
+                }
+            }
+        },
+        "components": {"schemas": {"Report": _report_schema(), "Errors": ERRORS_SCHEMA}},
+    }

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import path
+
+from calculator import api, views
+
+urlpatterns = [
+    path("", views.calculator, name="calculator"),
+    path("api/v1/calculate", api.calculate, name="api-calculate"),
+    path("api/v1/openapi.json", api.openapi_json, name="api-openapi"),
+    path("admin/", admin.site.urls),
+]

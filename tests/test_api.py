@@ -1,0 +1,167 @@
+"""The JSON API: MODEL.md's shape, strict JSON, CORS and hostile queries."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import jsonschema
+import pytest
+from openapi_spec_validator import validate
+
+from calculator import openapi
+
+
+def strict_json(content: bytes):
+    def refuse(token):
+        raise AssertionError(f"not JSON: {token}")
+
+    return json.loads(content, parse_constant=refuse)
+
+
+class TestCalculate:
+    def test_defaults_reproduce_model_md(self, client):
+        response = client.get("/api/v1/calculate")
+        assert response.status_code == 200
+        body = strict_json(response.content)
+        r = body["results"]
+        assert body["model_version"] == 1
+        assert round(r["true_conversions"], 2) == 584.49
+        assert round(r["recovered"], 2) == 97.85
+        assert round(r["discrepancy_before"], 3) == 0.316
+        assert round(r["discrepancy_after"], 3) == 0.148
+        assert round(r["monthly_benefit"], 2) == 984.40
+        assert round(r["roi"], 2) == 3.19
+        assert r["payback_month"] == 3
+        assert round(r["npv"]) == 8094
+        assert round(r["breakeven_cpa_gain"], 4) == 0.0124
+        assert round(r["breakeven_spend"]) == 4770
+        assert set(r["losses"]) == {"consent", "att", "adblock", "itp", "connectivity"}
+        assert len(r["cash_flows"]) == len(r["cumulative"]) == 13
+
+    def test_it_echoes_normalised_inputs(self, client):
+        body = strict_json(client.get("/api/v1/calculate?spend=5e4&acr=&junk=1").content)
+        assert body["inputs"]["spend"] == 50000
+        assert body["inputs"]["acr"] is None
+        assert "junk" not in body["inputs"]
+
+    def test_it_carries_uncertainty_and_sensitivity(self, client):
+        body = strict_json(client.get("/api/v1/calculate").content)
+        u = body["uncertainty"]
+        assert u["draws"] == 10000
+        assert u["net"]["p10"] <= u["net"]["p50"] <= u["net"]["p90"]
+        assert body["sensitivity"][0]["input"] == "cpa_gain"
+
+    def test_the_same_link_gives_the_same_range(self, client):
+        first = client.get("/api/v1/calculate?adblock=12").content
+        assert client.get("/api/v1/calculate?adblock=12").content == first
+
+    def test_zero_cost_gives_null_roi(self, client):
+        body = strict_json(client.get("/api/v1/calculate?setup_cost=0&monthly_cost=0").content)
+        assert body["results"]["roi"] is None
+        assert body["uncertainty"]["roi"] == {"p10": None, "p50": None, "p90": None}
+
+    def test_any_page_may_call_it(self, client):
+        response = client.get("/api/v1/calculate", HTTP_ORIGIN="https://agency.example")
+        assert response["Access-Control-Allow-Origin"] == "*"
+        preflight = client.options("/api/v1/calculate")
+        assert preflight.status_code == 204
+        assert "GET" in preflight["Access-Control-Allow-Methods"]
+
+    def test_it_rejects_post(self, client):
+        assert client.post("/api/v1/calculate").status_code == 405
+
+    def test_the_response_matches_its_schema(self, client):
+        doc = openapi.document()
+        schema = {**doc["components"]["schemas"]["Report"], "components": doc["components"]}
+        for query in ("", "mode=save&setup=relay&acr=30", "setup_cost=0&monthly_cost=0&cpa_gain=0"):
+            jsonschema.validate(
+                strict_json(client.get(f"/api/v1/calculate?{query}").content), schema
+            )
+
+
+HOSTILE = [
+    ("spend", "NaN"),
+    ("spend", "nan"),
+    ("spend", "inf"),
+    ("spend", "-inf"),
+    ("spend", "1e309"),
+    ("spend", "-5"),
+    ("conversions", "abc"),
+    ("aov", "<script>alert(1)</script>"),
+    ("margin", "\u0661\u0662"),
+    ("safari", "１０"),
+    ("months", "1e3"),
+    ("ramp", "-0"),
+    ("setup", "<img src=x onerror=alert(1)>"),
+    ("currency", "\u202eUSD"),
+    ("discount", "9" * 8192),
+    ("v", "9" * 8192),
+    ("acr", "null"),
+    ("match_after", "0"),
+    ("mode", ""),
+    ("spend", "\x00"),
+]
+
+
+class TestHostileQueries:
+    @pytest.mark.parametrize(("key", "value"), HOSTILE)
+    def test_it_answers_400_naming_the_field(self, client, key, value):
+        response = client.get(f"/api/v1/calculate?{key}={quote(value)}")
+        if key == "ramp":  # -0 is a valid 0
+            assert response.status_code == 200
+            return
+        assert response.status_code == 400
+        body = strict_json(response.content)
+        assert list(body["errors"]) == [key]
+        assert "<script>" not in response.content.decode()
+        assert "<img" not in response.content.decode()
+
+    def test_repeated_keys(self, client):
+        body = strict_json(client.get("/api/v1/calculate?spend=1&spend=2").content)
+        assert body["errors"]["spend"] == ["Monthly Meta ad spend was given more than once."]
+
+    def test_many_bad_fields_at_once(self, client):
+        body = strict_json(client.get("/api/v1/calculate?spend=x&aov=y&months=z").content)
+        assert set(body["errors"]) == {"spend", "aov", "months"}
+
+
+class TestOpenApi:
+    def test_it_is_a_valid_openapi_31_document(self, client):
+        response = client.get("/api/v1/openapi.json")
+        assert response.status_code == 200
+        doc = strict_json(response.content)
+        assert doc["openapi"] == "3.1.0"
+        validate(doc)
+
+    def test_it_lists_every_query_key(self, client):
+        doc = strict_json(client.get("/api/v1/openapi.json").content)
+        params = doc["paths"]["/api/v1/calculate"]["get"]["parameters"]
+        names = {p["name"] for p in params}
+        assert names == {
+            "spend",
+            "conversions",
+            "aov",
+            "margin",
+            "currency",
+            "consent",
+            "att",
+            "adblock",
+            "safari",
+            "itp",
+            "connectivity",
+            "match_before",
+            "match_after",
+            "setup",
+            "acr",
+            "cpa_gain",
+            "mode",
+            "ramp",
+            "setup_cost",
+            "monthly_cost",
+            "months",
+            "discount",
+            "v",
+        }
+        spend = next(p for p in params if p["name"] == "spend")["schema"]
+        assert spend == {"type": "number", "exclusiveMinimum": 0, "maximum": 1e9, "default": 20000}

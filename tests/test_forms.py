@@ -1,0 +1,173 @@
+"""The validation boundary: defaults, bounds, types, choices and messages."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import QueryDict
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calculator import roi
+from calculator.forms import CalculatorForm
+
+
+def errors(query: str) -> dict[str, list[str]]:
+    form = CalculatorForm(QueryDict(query))
+    assert not form.is_valid()
+    return dict(form.errors)
+
+
+def inputs(query: str) -> roi.Inputs:
+    form = CalculatorForm(QueryDict(query))
+    assert form.is_valid(), form.errors
+    return form.inputs()
+
+
+# (key, a value just outside, the message's range text)
+OUTSIDE = [
+    ("spend", "0", "more than 0 and at most 1,000,000,000"),
+    ("spend", "1000000001", "more than 0 and at most 1,000,000,000"),
+    ("conversions", "0.5", "between 1 and 100,000,000"),
+    ("conversions", "100000001", "between 1 and 100,000,000"),
+    ("aov", "0", "more than 0 and at most 1,000,000"),
+    ("margin", "100.1", "between 0% and 100%"),
+    ("consent", "96", "between 0% and 95%"),
+    ("att", "51", "between 0% and 50%"),
+    ("adblock", "91", "between 0% and 90%"),
+    ("safari", "-1", "between 0% and 100%"),
+    ("itp", "95.5", "between 0% and 95%"),
+    ("connectivity", "50.01", "between 0% and 50%"),
+    ("match_before", "0.5", "between 1% and 100%"),
+    ("match_after", "101", "between 1% and 100%"),
+    ("acr", "501", "between 0% and 500%"),
+    ("cpa_gain", "50.5", "between 0% and 50%"),
+    ("ramp", "13", "whole number between 0 and 12"),
+    ("ramp", "1.5", "whole number between 0 and 12"),
+    ("setup_cost", "10000001", "between 0 and 10,000,000"),
+    ("monthly_cost", "-0.01", "between 0 and 1,000,000"),
+    ("months", "0", "whole number between 1 and 60"),
+    ("months", "61", "whole number between 1 and 60"),
+    ("discount", "101", "between 0% and 100%"),
+]
+
+# (key, the value at each end of its range)
+EDGES = [
+    ("spend", "0.01"),
+    ("spend", "1e9"),
+    ("conversions", "1"),
+    ("conversions", "1e8"),
+    ("aov", "1e6"),
+    ("margin", "0"),
+    ("margin", "100"),
+    ("consent", "95"),
+    ("att", "50"),
+    ("adblock", "90"),
+    ("safari", "100"),
+    ("itp", "95"),
+    ("connectivity", "50"),
+    ("match_before", "1"),
+    ("acr", "0"),
+    ("acr", "500"),
+    ("cpa_gain", "50"),
+    ("ramp", "12"),
+    ("setup_cost", "1e7"),
+    ("monthly_cost", "1e6"),
+    ("months", "60"),
+    ("discount", "100"),
+]
+
+
+class TestCalculatorForm:
+    def test_empty_query_gives_model_defaults(self):
+        assert inputs("") == roi.DEFAULTS
+
+    def test_a_short_url_overrides_one_key(self):
+        assert inputs("spend=50000").spend == 50000
+        assert inputs("spend=50000").aov == roi.DEFAULTS.aov
+
+    def test_unknown_keys_are_ignored(self):
+        assert inputs("utm_source=x&<b>=1&fbclid=abc") == roi.DEFAULTS
+
+    @pytest.mark.parametrize(("key", "value", "range_text"), OUTSIDE)
+    def test_it_rejects_values_outside_the_range(self, key, value, range_text):
+        found = errors(f"{key}={value}")
+        assert list(found) == [key]
+        assert range_text in found[key][0]
+
+    @pytest.mark.parametrize(("key", "value"), EDGES)
+    def test_it_accepts_the_ends_of_each_range(self, key, value):
+        query = f"{key}={value}"
+        if key == "match_before":
+            query += "&match_after=100"
+        assert getattr(inputs(query), key) == float(value)
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "NaN",
+            "nan",
+            "inf",
+            "-Infinity",
+            "1e309",
+            "0x10",
+            "1_000",
+            "12abc",
+            "١٢",
+            "<script>alert(1)</script>",
+            "1,000",
+            "",
+            " ",
+            "9" * 41,
+        ],
+    )
+    def test_it_rejects_what_is_not_a_plain_number(self, value):
+        found = errors(QueryDict.fromkeys(["spend"], value).urlencode())
+        assert "Monthly Meta ad spend" in found["spend"][0]
+        assert "<script>" not in found["spend"][0]
+
+    def test_messages_name_the_field_and_the_range(self):
+        assert errors("margin=abc")["margin"] == [
+            "Contribution margin must be a number between 0% and 100%."
+        ]
+
+    def test_integers_are_integers(self):
+        assert inputs("months=24&ramp=3").months == 24
+        assert isinstance(inputs("months=24.0").months, int)
+
+    def test_match_after_cannot_fall_below_match_before(self):
+        assert (
+            "at least the match rate with the Pixel only (85%)"
+            in errors("match_after=80")["match_after"][0]
+        )
+        assert inputs("match_before=60&match_after=60").match_after == 60
+
+    def test_empty_acr_means_not_measured(self):
+        assert inputs("acr=").acr is None
+        assert inputs("acr=23.3").acr == 23.3
+
+    def test_choices(self):
+        assert inputs("setup=relay&mode=save&currency=EUR").setup == "relay"
+        assert "“backend”, “relay”" in errors("setup=gateway")["setup"][0]
+        assert "mode" in errors("mode=MORE")
+        assert "currency" in errors("currency=usd")
+
+    def test_repeated_keys_are_refused(self):
+        assert errors("spend=1&spend=2")["spend"] == [
+            "Monthly Meta ad spend was given more than once."
+        ]
+        assert "mode" in errors("mode=more&mode=save")
+
+    def test_version(self):
+        form = CalculatorForm(QueryDict("v=1"))
+        assert form.is_valid() and form.version == 1
+        assert errors("v=2")["v"] == ["Model version must be one of: 1."]
+        assert "v" in errors("v=1.0")
+        assert "v" in errors("v=99999999999999999999")
+
+    @given(st.text(max_size=60))
+    def test_arbitrary_text_never_crashes(self, text):
+        form = CalculatorForm({"spend": text, "setup": text, "ramp": text, "v": text})
+        if form.is_valid():
+            assert form.inputs().problems() == {}
+        else:
+            assert set(form.errors) <= {"spend", "setup", "ramp", "v"}

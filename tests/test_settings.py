@@ -1,0 +1,75 @@
+"""Settings from the environment: loud on malformed values, safe in production."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from roi_site import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k3y-for-the-deploy-check-" + "abcdefghij" * 4,
+    "DJANGO_ALLOWED_HOSTS": "roi.example.com",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+class TestEnvHelpers:
+    def test_bool_words(self, monkeypatch):
+        for word, expected in [("1", True), ("yes", True), ("0", False), ("off", False)]:
+            monkeypatch.setenv("X_FLAG", word)
+            assert settings.env_bool("X_FLAG", default=not expected) is expected
+
+    def test_bool_missing_takes_default(self, monkeypatch):
+        monkeypatch.delenv("X_FLAG", raising=False)
+        assert settings.env_bool("X_FLAG", default=True) is True
+
+    def test_bool_malformed_fails_loudly(self, monkeypatch):
+        monkeypatch.setenv("X_FLAG", "maybe")
+        with pytest.raises(ImproperlyConfigured, match="X_FLAG must be 1 or 0"):
+            settings.env_bool("X_FLAG", default=False)
+
+    def test_list(self, monkeypatch):
+        monkeypatch.setenv("X_LIST", " a.com, b.com ,,")
+        assert settings.env_list("X_LIST", []) == ["a.com", "b.com"]
+
+
+class TestProductionSettings:
+    def test_deploy_check_is_clean(self):
+        result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no issues" in result.stdout
+
+    def test_secret_key_is_required_without_debug(self):
+        env = {**PRODUCTION, "DJANGO_SECRET_KEY": ""}
+        result = manage("check", **env)
+        assert result.returncode != 0
+        assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+    def test_malformed_debug_stops_start_up(self):
+        result = manage("check", DJANGO_DEBUG="perhaps")
+        assert result.returncode != 0
+        assert "DJANGO_DEBUG must be 1 or 0" in result.stderr
+
+    def test_plain_http_behind_a_proxy(self):
+        code = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.DEBUG)"
+        result = manage("shell", "-v", "0", "-c", code, DJANGO_HTTPS="0", **PRODUCTION)
+        assert result.stdout.split() == ["False", "False"], result.stderr
