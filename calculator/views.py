@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import roi
+from . import roi, sharing
 from .forms import CalculatorForm
+
+
+def render_calculator(
+    request: HttpRequest, query: Mapping[str, Any], template: str = "calculator/page.html"
+) -> HttpResponse:
+    """The calculator for ``query`` (a QueryDict): the page, or its results partial."""
+    form = CalculatorForm(query)
+    report = roi.report(form.inputs(), form.version) if form.is_valid() else None
+    context = {
+        "form": form,
+        "report": report,
+        "share": sharing.share_context(request, form, report),
+    }
+    return render(request, template, context)
 
 
 @require_GET
 def calculator(request: HttpRequest) -> HttpResponse:
-    form = CalculatorForm(request.GET)
-    report = roi.report(form.inputs(), form.version) if form.is_valid() else None
-    return render(request, "calculator/page.html", {"form": form, "report": report})
+    return render_calculator(request, request.GET)
