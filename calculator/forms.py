@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -218,7 +219,7 @@ class CalculatorForm(forms.Form):
     )
     months = NumberField("months", "Horizon", "months")
     discount = NumberField("discount", "Annual discount rate", "%", "Used for the NPV.")
-    v = VersionField(label="Model version")
+    v = VersionField(label="Model version", widget=forms.HiddenInput)
 
     def __init__(self, query: Mapping[str, Any] | None = None, **kwargs: Any):
         """Bind ``query`` (a QueryDict or a dict) with defaults for missing keys.
@@ -242,6 +243,11 @@ class CalculatorForm(forms.Form):
         """The validated inputs; call only when ``is_valid()``."""
         data = self.cleaned_data
         return roi.Inputs(**{name: data[name] for name in roi.INPUT_KEYS})
+
+    def canonical_query(self) -> str:
+        """The normalised query string of a valid form: the identity of its result."""
+        pairs = [*roi.canonical_pairs(self.inputs()), ("v", str(self.version))]
+        return urlencode(pairs)
 
     @property
     def version(self) -> int:

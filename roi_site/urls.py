@@ -7,6 +7,9 @@ from calculator import api, views
 
 urlpatterns = [
     path("", views.calculator, name="calculator"),
+    path("method/", views.method, name="method"),
+    path("export.csv", views.export_csv, name="export-csv"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("api/v1/calculate", api.calculate, name="api-calculate"),
     path("api/v1/openapi.json", api.openapi_json, name="api-openapi"),
     path("admin/", admin.site.urls),

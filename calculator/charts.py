@@ -1,0 +1,203 @@
+"""Geometry of the result charts, drawn by templates as inline SVG.
+
+Each function turns model output into rectangles and labels in a fixed
+viewBox; the templates only place them. No chart library, no canvas, and
+every chart also has a table of the same figures for screen readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import roi
+from .formatting import money
+
+WIDTH = 640
+LABEL_W = 170  # room for the row labels of horizontal bar charts
+ROW_H = 34
+BAR_H = 20
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float
+    text: str
+    css: str = ""
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: list[Bar]
+    texts: list[Text]
+    lines: list[tuple[float, float, float, float, str]]
+
+
+def _scale(low: float, high: float, x0: float, x1: float):
+    span = (high - low) or 1.0
+    return lambda value: x0 + (value - low) / span * (x1 - x0)
+
+
+CAUSE_LABELS = {
+    "consent": "Consent refused",
+    "att": "iOS ATT opt-out",
+    "adblock": "Ad blocker",
+    "itp": "Safari ITP expiry",
+    "connectivity": "Connectivity",
+}
+
+
+@dataclass(frozen=True)
+class LossRow:
+    cause: str
+    label: str
+    lost: float
+    recoverable: float
+    rate: float
+
+    @property
+    def unrecoverable(self) -> float:
+        return self.lost - self.recoverable
+
+
+def loss_rows(report: roi.Report) -> list[LossRow]:
+    """Lost purchases by cause, split by what the chosen setup can bring back."""
+    table = roi.VERSIONS[report.model_version].recovery[report.inputs.setup]
+    rows = []
+    for cause in roi.CAUSES:
+        lost = report.results.losses[cause]
+        rate = getattr(table, cause)
+        rows.append(LossRow(cause, CAUSE_LABELS[cause], lost, lost * rate, rate))
+    return rows
+
+
+def losses_chart(rows: list[LossRow]) -> Chart:
+    top = max((row.lost for row in rows), default=0) or 1.0
+    x = _scale(0, top, LABEL_W, WIDTH - 70)
+    bars, texts = [], []
+    for i, row in enumerate(rows):
+        y = 8 + i * ROW_H
+        split = x(row.recoverable)
+        texts.append(Text(LABEL_W - 10, y + BAR_H * 0.72, row.label, "chart__label", "end"))
+        bars.append(
+            Bar(
+                LABEL_W,
+                y,
+                split - LABEL_W,
+                BAR_H,
+                "bar bar--good",
+                f"{row.label}: {row.recoverable:,.0f} recoverable",
+            )
+        )
+        bars.append(
+            Bar(
+                split,
+                y,
+                x(row.lost) - split,
+                BAR_H,
+                "bar bar--muted",
+                f"{row.label}: {row.unrecoverable:,.0f} not recoverable",
+            )
+        )
+        texts.append(Text(x(row.lost) + 6, y + BAR_H * 0.72, f"{row.lost:,.0f}", "chart__value"))
+    return Chart(WIDTH, 8 + len(rows) * ROW_H, bars, texts, [])
+
+
+def cashflow_chart(results: roi.Results, currency: str) -> Chart:
+    """Cumulative cash flow by month, month 0 first, with the payback month marked."""
+    values = results.cumulative
+    low, high = min(0.0, *values), max(0.0, *values)
+    height, top_pad, bottom_pad, left = 240, 16, 34, 78
+    y = _scale(high, low, top_pad, height - bottom_pad)
+    slot = (WIDTH - left - 8) / len(values)
+    bars, texts = [], []
+    for month, value in enumerate(values):
+        y0, y1 = sorted((y(0), y(value)))
+        css = "bar bar--good" if value >= 0 else "bar bar--bad"
+        if results.payback_month == month:
+            css += " bar--payback"
+        bars.append(
+            Bar(
+                left + month * slot + slot * 0.15,
+                y0,
+                slot * 0.7,
+                max(y1 - y0, 1),
+                css,
+                f"Month {month}: {money(value, currency)}",
+            )
+        )
+    step = max(1, len(values) // 12)
+    for month in range(0, len(values), step):
+        texts.append(
+            Text(
+                left + (month + 0.5) * slot,
+                height - bottom_pad + 16,
+                str(month),
+                "chart__tick",
+                "middle",
+            )
+        )
+    texts.append(Text(left + (WIDTH - left) / 2, height - 2, "Month", "chart__tick", "middle"))
+    for value in {low, 0.0, high}:
+        texts.append(
+            Text(left - 8, y(value) + 4, money(value, currency, cents=False), "chart__tick", "end")
+        )
+    lines = [(left, y(0), WIDTH - 8, y(0), "chart__axis")]
+    if results.payback_month is not None:
+        mx = left + (results.payback_month + 0.5) * slot
+        lines.append((mx, top_pad - 6, mx, height - bottom_pad, "chart__marker"))
+        anchor = "end" if mx > WIDTH * 0.7 else "start"
+        texts.append(
+            Text(
+                mx + (-6 if anchor == "end" else 6),
+                top_pad + 4,
+                f"Pays back in month {results.payback_month}",
+                "chart__note",
+                anchor,
+            )
+        )
+    return Chart(WIDTH, height, bars, texts, lines)
+
+
+def tornado_chart(report: roi.Report, currency: str) -> Chart:
+    """Net over the horizon at each uncertain input's low and high end."""
+    swings = report.sensitivity
+    base = report.results.net
+    ends = [v for s in swings for v in (s.net_low, s.net_high)] + [base, 0.0]
+    x = _scale(min(ends), max(ends), LABEL_W, WIDTH - 10)
+    bars, texts = [], []
+    for i, s in enumerate(swings):
+        y = 8 + i * ROW_H
+        texts.append(Text(LABEL_W - 10, y + BAR_H * 0.72, s.label, "chart__label", "end"))
+        lo, hi = sorted((x(s.net_low), x(s.net_high)))
+        if s.swing == 0:
+            texts.append(Text(x(base) + 6, y + BAR_H * 0.72, "no effect on profit", "chart__note"))
+            continue
+        bars.append(
+            Bar(
+                lo,
+                y,
+                max(hi - lo, 1),
+                BAR_H,
+                "bar bar--range",
+                f"{s.label}: net {money(s.net_low, currency)} to {money(s.net_high, currency)}",
+            )
+        )
+    height = 8 + len(swings) * ROW_H
+    lines = [(x(base), 0, x(base), height, "chart__marker")]
+    if min(ends) < 0 < max(ends):
+        lines.append((x(0), 0, x(0), height, "chart__axis"))
+    return Chart(WIDTH, height, bars, texts, lines)

@@ -1,0 +1,66 @@
+"""Display formatting: figures are rounded here, at display, and nowhere else."""
+
+from __future__ import annotations
+
+import math
+
+# Symbol before the amount, or after it for the Nordic kronor and złoty.
+CURRENCY_SYMBOLS = {
+    "USD": ("$", ""),
+    "EUR": ("€", ""),
+    "GBP": ("£", ""),
+    "CAD": ("CA$", ""),
+    "AUD": ("A$", ""),
+    "NZD": ("NZ$", ""),
+    "CHF": ("CHF ", ""),
+    "JPY": ("¥", ""),
+    "SEK": ("", " kr"),
+    "NOK": ("", " kr"),
+    "DKK": ("", " kr"),
+    "PLN": ("", " zł"),
+}
+NO_CENTS = {"JPY"}
+MINUS = "−"
+
+
+def money(value: float | None, currency: str = "USD", cents: bool | None = None) -> str:
+    """1234.5 in USD becomes '$1,235'; small amounts keep cents: 12.5 becomes '$12.50'.
+
+    None (a figure the model leaves undefined) becomes an em dash.
+    """
+    if value is None or not math.isfinite(value):
+        return "—"
+    before, after = CURRENCY_SYMBOLS.get(currency, ("", f" {currency}"))
+    if cents is None:
+        cents = abs(value) < 100 and currency not in NO_CENTS
+    amount = f"{abs(value):,.2f}" if cents else f"{abs(round(value)):,.0f}"
+    sign = MINUS if value < 0 and amount.strip("0.,") else ""
+    return f"{sign}{before}{amount}{after}"
+
+
+def percent(fraction: float | None, digits: int | None = None) -> str:
+    """0.316 becomes '31.6%'; 0.0124 becomes '1.24%'; 3.19 becomes '319%'."""
+    if fraction is None or not math.isfinite(fraction):
+        return "—"
+    value = fraction * 100
+    if digits is None:
+        digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    text = f"{abs(value):,.{digits}f}"
+    if digits and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{MINUS if value < 0 and text != '0' else ''}{text}%"
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    """584.488 becomes '584'; with digits=1, '584.5'."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    text = f"{abs(value):,.{digits}f}"
+    return f"{MINUS if value < 0 and text.strip('0.,') else ''}{text}"
+
+
+def ratio(value: float | None) -> str:
+    """A ROAS: 1.6 becomes '1.60×'."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    return f"{value:,.2f}×"

@@ -1,0 +1,141 @@
+"""How the page arranges the form and words the results.
+
+The numbers all come from the model; this module only groups fields,
+names presets and chooses the words of the headline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from . import charts, roi
+
+# Common fields up front, in the order a marketer thinks of them.
+GROUPS = [
+    ("Your business", ["spend", "conversions", "aov", "margin", "currency"]),
+    ("Tracking loss today", ["consent", "adblock", "safari"]),
+    ("What CAPI changes", ["setup", "cpa_gain", "mode"]),
+    ("Costs and horizon", ["setup_cost", "monthly_cost", "months"]),
+]
+ADVANCED_GROUPS = [
+    ("More tracking loss", ["att", "itp", "connectivity"]),
+    ("Matching and measurement", ["match_before", "match_after", "acr"]),
+    ("Timing and money", ["ramp", "discount"]),
+]
+
+# Why each default is what it is, and where it comes from.
+SOURCES = {
+    "consent": "Default 0%, for stores outside the EU. The EU preset uses 40%: a 2026 consent "
+    "benchmark (JustRelate) saw 52% of EU sessions refuse statistics tracking.",
+    "adblock": "Default 8%. Surveys put blocker use near 30% (eyeo 2023; GWI 2024), but most "
+    "default lists block the Pixel weakly (Wills & Uzunoglu, 2016).",
+    "safari": "Default 30%. StatCounter: Safari is about 22% of US desktop and 25% of global "
+    "mobile page views.",
+    "att": "Default 5%. ATT opt-in rates differ by denominator (Flurry 2021, AppsFlyer 2022), "
+    "and Meta models part of the loss itself (AEM).",
+    "itp": "Default 20%. WebKit caps script-set cookies at 7 days (ITP 2.1) and at 24 hours "
+    "after a decorated link such as fbclid (ITP 2.2).",
+    "connectivity": "Default 2%: Pixel events lost to slow pages and failed requests.",
+    "match_before": "Default 85%. Vendor figures run from 50–65% for the Pixel alone to "
+    "80–90% with CAPI (unaudited).",
+    "match_after": "Default 92%, with hashed email, phone, external_id, fbp and fbc sent "
+    "from the server.",
+    "acr": "Meta's Events Manager shows it for a running CAPI setup; example medians are "
+    "23.3% (Search) and 39.1% (Purchase). Leave empty to estimate.",
+    "ramp": "Default 1 month: the lift reaches full strength in month 2.",
+    "discount": "Default 10% a year, for the NPV.",
+    "cpa_gain": "Default 5%. Meta reports 13% better cost per result for Pixel + CAPI, "
+    "self-selected and measured on reported results: an upper bound.",
+}
+
+UNITS = {"money": None, "%": "%", "count": "purchases", "months": "months"}
+
+PRESETS = [
+    (
+        "US store, Shopify's native CAPI",
+        {
+            "spend": 15000,
+            "conversions": 350,
+            "aov": 75,
+            "safari": 35,
+            "setup_cost": 250,
+            "monthly_cost": 0,
+            "match_after": 90,
+        },
+    ),
+    (
+        "EU store behind a consent banner",
+        {
+            "spend": 12000,
+            "conversions": 260,
+            "aov": 70,
+            "currency": "EUR",
+            "consent": 40,
+            "safari": 28,
+        },
+    ),
+    (
+        "Server-side GTM relay",
+        {"setup": "relay", "setup_cost": 2500, "monthly_cost": 80, "match_after": 90},
+    ),
+    (
+        "High-spend DTC brand",
+        {
+            "spend": 250000,
+            "conversions": 3500,
+            "aov": 110,
+            "margin": 45,
+            "safari": 40,
+            "setup_cost": 15000,
+            "monthly_cost": 1500,
+        },
+    ),
+]
+
+
+def preset_links() -> list[tuple[str, str]]:
+    """(label, query string) for each preset; a preset is only a link."""
+    return [(label, urlencode(values)) for label, values in PRESETS]
+
+
+@dataclass(frozen=True)
+class Headline:
+    breakeven: float | None  # fraction, the CPA gain at which net = 0
+    expected: float  # fraction, the user's cpa_gain
+    verdict: str  # "clears", "short", "none"
+
+
+def headline(report: roi.Report) -> Headline:
+    be = report.results.breakeven_cpa_gain
+    expected = report.inputs.cpa_gain / 100
+    if be is None:
+        verdict = "none"
+    elif expected >= be:
+        verdict = "clears"
+    else:
+        verdict = "short"
+    return Headline(be, expected, verdict)
+
+
+def results_context(report: roi.Report) -> dict[str, object]:
+    """Everything the results partial shows beyond the report itself."""
+    currency = report.inputs.currency
+    rows = charts.loss_rows(report)
+    return {
+        "headline": headline(report),
+        "loss_rows": rows,
+        "lost_total": sum(row.lost for row in rows),
+        "recoverable_total": sum(row.recoverable for row in rows),
+        "losses_chart": charts.losses_chart(rows),
+        "cashflow_chart": charts.cashflow_chart(report.results, currency),
+        "cash_rows": list(
+            zip(
+                range(len(report.results.cash_flows)),
+                report.results.cash_flows,
+                report.results.cumulative,
+                strict=True,
+            )
+        ),
+        "tornado_chart": charts.tornado_chart(report, currency),
+    }

@@ -1,0 +1,43 @@
+// Small behaviours of the calculator page; htmx does the live updates.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Mark fields whose message the last response filled in, so assistive
+  // technology hears "invalid" and the advanced section opens on its errors.
+  function syncErrors() {
+    document.querySelectorAll(".field__error").forEach(function (error) {
+      var name = error.id.replace(/-error$/, "");
+      var input = document.querySelector('[name="' + name + '"]');
+      if (!input) return;
+      var bad = error.textContent.trim() !== "";
+      if (bad) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+      input.closest(".field").classList.toggle("field--error", bad);
+      var details = input.closest("details");
+      if (bad && details) details.open = true;
+    });
+    var stale = document.getElementById("stale");
+    var anyBad = document.querySelector(".field--error") !== null;
+    if (stale && !anyBad) stale.hidden = true;
+  }
+
+  function bindPrint() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.onclick = function () { window.print(); };
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { syncErrors(); bindPrint(); });
+  document.addEventListener("htmx:beforeRequest", function () {
+    var results = document.getElementById("results");
+    if (results) results.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function () {
+    var results = document.getElementById("results");
+    if (results) results.removeAttribute("aria-busy");
+  });
+  document.addEventListener("htmx:afterSettle", function () { syncErrors(); bindPrint(); });
+  document.addEventListener("htmx:oobAfterSwap", syncErrors);
+})();

@@ -1,0 +1,182 @@
+"""The calculator page as the server renders it."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import django_htmx
+import pytest
+from django.conf import settings
+
+from calculator import presentation
+
+ROOT = Path(settings.BASE_DIR)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.script_text = ""
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.script_text += data.strip()
+
+
+def parse(html: str) -> Tags:
+    tags = Tags()
+    tags.feed(html)
+    return tags
+
+
+def page(client, query: str = "", **headers) -> str:
+    response = client.get(f"/?{query}", **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+class TestCalculatorPage:
+    def test_it_leads_with_the_breakeven(self, client):
+        html = page(client)
+        assert "CAPI pays for itself if it lowers your true cost per purchase by" in html
+        assert "<strong>1.24%</strong>" in html
+        assert "$984" in html  # monthly profit gain
+        assert "319%" in html and "Month 3" in html
+
+    def test_measurement_is_labelled_as_not_revenue(self, client):
+        html = page(client)
+        assert "measurement, not revenue" in html
+        assert "31.6%" in html and "14.8%" in html  # discrepancy before and after
+
+    def test_every_input_has_a_label_hint_and_error_slot(self, client):
+        tags = parse(page(client))
+        labels = {a["for"] for t, a in tags.tags if t == "label"}
+        inputs = [a for t, a in tags.tags if t in ("input", "select") and a.get("type") != "hidden"]
+        assert len(inputs) == 22
+        for attrs in inputs:
+            assert attrs["id"] in labels
+            name = attrs["name"]
+            assert attrs["aria-describedby"] == f"{name}-hint {name}-error"
+
+    def test_no_inline_script_or_style(self, client):
+        html = page(client, "currency=EUR&acr=30")
+        tags = parse(html)
+        assert tags.script_text == ""
+        for tag, attrs in tags.tags:
+            assert tag != "style"
+            assert "style" not in attrs
+            assert not [name for name in attrs if name.startswith("on")]
+            if tag == "script":
+                assert attrs["src"].startswith("/static/")
+
+    def test_the_csp_forbids_inline_code_and_framing(self, client):
+        csp = client.get("/")["Content-Security-Policy"]
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert client.get("/")["X-Frame-Options"] == "DENY"
+
+    def test_an_invalid_value_gets_its_message_by_its_field(self, client):
+        html = page(client, "margin=140")
+        assert 'id="margin-error">Contribution margin must be a number between 0% and 100%.' in html
+        assert 'aria-invalid="true"' in html
+        assert "Check this value" in html
+
+    def test_what_a_visitor_types_is_escaped(self, client):
+        html = page(client, "spend=%3Cscript%3Ealert(1)%3C/script%3E&currency=%22%3E%3Cb%3E")
+        assert "<script>alert(1)" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert '"><b>' not in html
+
+    def test_money_is_shown_in_the_chosen_currency(self, client):
+        assert "€984" in page(client, "currency=EUR")
+        assert "£984" in page(client, "currency=GBP")
+        assert "CA$984" in page(client, "currency=CAD")
+        assert "A$984" in page(client, "currency=AUD")
+
+    @pytest.mark.parametrize(("label", "query"), presentation.preset_links())
+    def test_presets_are_valid_results(self, client, label, query):
+        assert "CAPI pays for itself" in page(client, query) or "cannot pay" in page(client, query)
+
+    def test_charts_are_inline_svg_with_text_alternatives(self, client):
+        html = page(client)
+        assert html.count('<svg class="chart"') == 3
+        assert "Pays back in month 3" in html
+        assert "Lost purchases as a table" in html and "Monthly cash flows as a table" in html
+
+    def test_a_payback_outside_the_horizon_is_said(self, client):
+        assert "Not within 12 months" in page(client, "cpa_gain=0")
+
+
+class TestLiveUpdates:
+    def test_htmx_gets_only_the_results(self, client):
+        response = client.get("/?conversions=800", HTTP_HX_REQUEST="true")
+        html = response.content.decode()
+        assert "<html" not in html and "<form" not in html
+        assert "CAPI pays for itself" in html
+        assert response["Vary"] == "HX-Request"
+
+    def test_htmx_with_an_invalid_value_swaps_only_the_messages(self, client):
+        response = client.get("/?margin=abc", HTTP_HX_REQUEST="true")
+        assert response["HX-Reswap"] == "none"
+        assert response["HX-Replace-Url"] == "false"
+        html = response.content.decode()
+        assert re.search(r'id="margin-error" hx-swap-oob="true">Contribution margin must', html)
+        assert 'id="stale"' in html
+
+    def test_the_form_works_without_javascript(self, client):
+        tags = parse(page(client))
+        form = next(a for t, a in tags.tags if t == "form")
+        assert form["method"] == "get" and form["action"] == "/"
+        assert ("button", {"type": "submit", "class": "button"}) in tags.tags
+
+
+class TestExportAndMethod:
+    def test_csv_has_inputs_and_monthly_cash_flows(self, client):
+        response = client.get("/export.csv?months=3&ramp=0")
+        assert response["Content-Type"].startswith("text/csv")
+        lines = response.content.decode().splitlines()
+        assert "months,3" in lines
+        assert lines[-4:][0].startswith("0,0.0,-1500.00,-1500.00")
+        assert len([line for line in lines if re.match(r"^\d+,", line)]) == 4
+
+    def test_csv_refuses_invalid_inputs(self, client):
+        response = client.get("/export.csv?months=0")
+        assert response.status_code == 400
+        assert "Horizon must be a whole number" in response.content.decode()
+
+    def test_method_page_explains_formulas_and_sources(self, client):
+        html = client.get("/method/").content.decode()
+        assert "f0 = (1 − c)(1 − a)(1 − b)(1 − s·t)(1 − e)" in html
+        assert "eyeo Ad-Filtering Report 2023" in html
+
+
+def test_first_visit_is_under_60_kb_compressed(client):
+    """The page, its stylesheet and its scripts, gzipped as whitenoise serves them."""
+    html = client.get("/").content
+    tags = parse(html.decode())
+    assets = [a["src"] for t, a in tags.tags if t == "script"]
+    assets += [
+        a["href"] for t, a in tags.tags if t == "link" and a.get("rel") in ("stylesheet", "icon")
+    ]
+    total = len(gzip.compress(html))
+    for url in assets:
+        path = url.removeprefix("/static/")
+        local = ROOT / "static" / path
+        if not local.exists():
+            local = Path(django_htmx.__file__).parent / "static" / path
+        total += len(gzip.compress(local.read_bytes()))
+    assert total < 60_000, total
