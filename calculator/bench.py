@@ -46,6 +46,12 @@ def main(argv: list[str]) -> None:
         response = client.get(f"/api/v1/calculate?spend={20000 + i}")
         latencies.append(time.perf_counter() - start)
         assert response.status_code == 200
+    page_times = []
+    for i in range(20 * scale):
+        start = time.perf_counter()
+        response = client.get(f"/?conversions={400 + i}")
+        page_times.append(time.perf_counter() - start)
+        assert response.status_code == 200
     print(f"deterministic calculation: {exact * 1e6:8.1f} µs   (target < 100 µs)")
     print(
         f"uncertainty + sensitivity: {ranged * 1e3:8.2f} ms   (target < 10 ms, {roi.DRAWS:,} draws)"
@@ -53,6 +59,10 @@ def main(argv: list[str]) -> None:
     print(
         f"API, in process:           {1 / statistics.mean(latencies):8.0f} requests/s  "
         f"(median {statistics.median(latencies) * 1e3:.2f} ms, one thread)"
+    )
+    print(
+        f"full page, server render:  {statistics.median(page_times) * 1e3:8.2f} ms median "
+        f"(target < 15 ms; p90 {statistics.quantiles(page_times, n=10)[-1] * 1e3:.2f} ms)"
     )
 
 

@@ -8,6 +8,7 @@ every chart also has a table of the same figures for screen readers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from . import roi
 from .formatting import money
@@ -44,6 +45,34 @@ class Chart:
     bars: list[Bar]
     texts: list[Text]
     lines: list[tuple[float, float, float, float, str]]
+
+    def svg(self, chart_id: str, title: str) -> str:
+        """The chart as inline SVG markup, every text escaped.
+
+        Built here rather than in a template: a chart has a hundred shapes,
+        and string formatting is many times faster than template filters.
+        """
+        parts = [
+            f'<svg class="chart" viewBox="0 0 {self.width} {self.height}" role="img" '
+            f'aria-labelledby="{chart_id}-title" focusable="false">',
+            f'<title id="{chart_id}-title">{escape(title)}</title>',
+        ]
+        parts += [
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" class="{css}"/>'
+            for x1, y1, x2, y2, css in self.lines
+        ]
+        parts += [
+            f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.width:.1f}" height="{b.height:.1f}" '
+            f'rx="2" class="{b.css}"><title>{escape(b.title)}</title></rect>'
+            for b in self.bars
+        ]
+        parts += [
+            f'<text x="{t.x:.1f}" y="{t.y:.1f}" text-anchor="{t.anchor}" class="{t.css}">'
+            f"{escape(t.text)}</text>"
+            for t in self.texts
+        ]
+        parts.append("</svg>")
+        return "".join(parts)
 
 
 def _scale(low: float, high: float, x0: float, x1: float):

@@ -15,11 +15,10 @@ from . import presentation, roi, sharing
 from .forms import CalculatorForm
 
 
-def _field_groups(form: CalculatorForm, groups: list[tuple[str, list[str]]]) -> list[Any]:
-    return [
-        (legend, [(form[name], presentation.SOURCES.get(name, "")) for name in names])
-        for legend, names in groups
-    ]
+def _field_groups(
+    form: CalculatorForm, groups: list[tuple[str, list[str]]], currency: str
+) -> list[Any]:
+    return [(legend, presentation.field_views(form, names, currency)) for legend, names in groups]
 
 
 def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[str, Any]:
@@ -27,14 +26,14 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     form = CalculatorForm(query)
     report = roi.report(form.inputs(), form.version) if form.is_valid() else None
     advanced = {name for _, names in presentation.ADVANCED_GROUPS for name in names}
+    currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
     context: dict[str, Any] = {
         "form": form,
         "report": report,
         "share": sharing.share_context(request, form, report),
-        "groups": _field_groups(form, presentation.GROUPS),
-        "advanced_groups": _field_groups(form, presentation.ADVANCED_GROUPS),
+        "groups": _field_groups(form, presentation.GROUPS, currency),
+        "advanced_groups": _field_groups(form, presentation.ADVANCED_GROUPS, currency),
         "advanced_open": bool(advanced & set(form.errors)),
-        "currency": form.cleaned_data.get("currency") or roi.DEFAULTS.currency,
         "presets": presentation.preset_links(),
     }
     if report is not None:
