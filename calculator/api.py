@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import openapi, roi
+from . import openapi, ratelimit, roi
 from .forms import CalculatorForm
+from .models import MAX_QUERY, ShortLink
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -19,11 +25,17 @@ CORS_HEADERS = {
 }
 
 
-def json_response(body: Any, status: int = 200) -> JsonResponse:
+LINKS_METHODS = "POST, OPTIONS"
+RATE_WINDOW = 3600  # seconds; the limit is SHORT_LINKS_PER_HOUR
+
+
+def json_response(body: Any, status: int = 200, methods: str | None = None) -> JsonResponse:
     """Strict JSON (NaN and Infinity refused) that any web page may read."""
     response = JsonResponse(body, status=status, json_dumps_params={"allow_nan": False})
     for header, value in CORS_HEADERS.items():
         response[header] = value
+    if methods:
+        response["Access-Control-Allow-Methods"] = methods
     return response
 
 
@@ -43,11 +55,83 @@ def calculate(request: HttpRequest) -> HttpResponse:
     return json_response(roi.report_to_dict(report))
 
 
-def _preflight() -> HttpResponse:
+def _preflight(methods: str | None = None) -> HttpResponse:
     response = HttpResponse(status=204)
     for header, value in CORS_HEADERS.items():
         response[header] = value
+    if methods:
+        response["Access-Control-Allow-Methods"] = methods
     return response
+
+
+def _query_error(message: str) -> JsonResponse:
+    return json_response({"errors": {"query": [message]}}, status=400, methods=LINKS_METHODS)
+
+
+def _link_query(request: HttpRequest) -> str:
+    """The query string in the body {"query": "..."}; ValueError says what is wrong.
+
+    Accepts "spend=50000", "?spend=50000" or a full link to this calculator.
+    """
+    example = 'send {"query": "spend=50000&consent=40"}'
+    try:
+        body = json.loads(request.body)
+    except RequestDataTooBig:
+        raise ValueError(f"The request body is too large: {example}.") from None
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError(f"The request body is not JSON: {example}.") from None
+    text = body.get("query") if isinstance(body, dict) else None
+    if not isinstance(text, str):
+        raise ValueError(f"query is missing or not a string: {example}.")
+    text = text.strip()
+    if len(text) > MAX_QUERY:
+        raise ValueError(f"query is too long: at most {MAX_QUERY} characters.")
+    if text.startswith(("http://", "https://")):
+        parts = urlsplit(text)
+        if parts.netloc != request.get_host() or parts.path != reverse("calculator"):
+            raise ValueError("query must be a query string or a link to this calculator.")
+        text = parts.query
+    return text.removeprefix("?")
+
+
+def _client(request: HttpRequest) -> str:
+    # The direct peer. Behind a reverse proxy every visitor shares the proxy's
+    # address, so the proxy must pass the real one on as REMOTE_ADDR.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@csrf_exempt  # a cookie-free JSON API, called from other sites' iframes
+@require_http_methods(["POST", "OPTIONS"])
+def links(request: HttpRequest) -> HttpResponse:
+    """The short link of a result: 201 when new, 200 when it exists already."""
+    if request.method == "OPTIONS":
+        return _preflight(LINKS_METHODS)
+    try:
+        query = QueryDict(_link_query(request))
+    except ValueError as problem:
+        return _query_error(str(problem))
+    except TooManyFieldsSent:  # DATA_UPLOAD_MAX_NUMBER_FIELDS may be below what fits
+        return _query_error("query has too many fields.")
+    form = CalculatorForm(query)
+    if not form.is_valid():
+        return json_response(errors_body(form), status=400, methods=LINKS_METHODS)
+    canonical = form.canonical_query()
+    link, status = ShortLink.find(canonical), 200
+    if link is None:
+        # Only new links are counted: asking again for an existing one is free.
+        limit = settings.SHORT_LINKS_PER_HOUR
+        wait = ratelimit.over_limit(f"links:{_client(request)}", limit, RATE_WINDOW)
+        if wait is not None:
+            message = f"At most {limit} new short links an hour; try again in {wait} seconds."
+            response = json_response(
+                {"errors": {"rate_limit": [message]}}, status=429, methods=LINKS_METHODS
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        link, created = ShortLink.create_for(canonical, form.version)
+        status = 201 if created else 200
+    url = request.build_absolute_uri(reverse("short-link", args=[link.code]))
+    return json_response({"url": url, "code": link.code}, status=status, methods=LINKS_METHODS)
 
 
 @require_http_methods(["GET", "HEAD"])

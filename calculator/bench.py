@@ -1,7 +1,8 @@
 """Benchmark: python -m calculator.bench [--quick]
 
 Prints the time of one deterministic calculation, of one uncertainty and
-sensitivity run, and the rate of in-process API requests. Figures, not
+sensitivity run, the rate of in-process API requests, and the time to draw
+one social card. Figures, not
 pass/fail: the tests never time anything.
 """
 
@@ -33,7 +34,7 @@ def main(argv: list[str]) -> None:
     django.setup()
     from django.test import Client
 
-    from calculator import roi
+    from calculator import card, roi
 
     inputs = roi.DEFAULTS
     scale = 1 if quick else 10
@@ -56,6 +57,8 @@ def main(argv: list[str]) -> None:
     print(
         f"uncertainty + sensitivity: {ranged * 1e3:8.2f} ms   (target < 10 ms, {roi.DRAWS:,} draws)"
     )
+    report = roi.report(inputs)
+    drawing = per_call(lambda: card.render_result(report), 5 * scale)
     print(
         f"API, in process:           {1 / statistics.mean(latencies):8.0f} requests/s  "
         f"(median {statistics.median(latencies) * 1e3:.2f} ms, one thread)"
@@ -64,6 +67,7 @@ def main(argv: list[str]) -> None:
         f"full page, server render:  {statistics.median(page_times) * 1e3:8.2f} ms median "
         f"(target < 15 ms; p90 {statistics.quantiles(page_times, n=10)[-1] * 1e3:.2f} ms)"
     )
+    print(f"social card, 1200x630 PNG: {drawing * 1e3:8.2f} ms   (drawing only, model excluded)")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from . import roi
 from .forms import CalculatorForm, NumberField
 
@@ -123,6 +125,80 @@ ERRORS_SCHEMA = {
 }
 
 
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}},
+    }
+
+
+def _links_path() -> dict[str, Any]:
+    """POST /api/v1/links; the limit is read when the document is built, not at import."""
+    limit = settings.SHORT_LINKS_PER_HOUR
+    link = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Link"}}}}
+    return {
+        "post": {
+            "operationId": "createShortLink",
+            "summary": "Get the short link of a result",
+            "description": (
+                "The same inputs always give the same code; the link keeps the model "
+                f"version it names. Each client address may create at most {limit} new "
+                "links an hour; asking again for an existing link is not counted."
+            ),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["query"],
+                            "properties": {
+                                "query": {
+                                    "type": "string",
+                                    "maxLength": 1000,
+                                    "description": (
+                                        "The result's query string, with or without its "
+                                        "leading '?', or a full link to this calculator. "
+                                        "Its keys are those of /api/v1/calculate."
+                                    ),
+                                    "examples": ["spend=50000&consent=40&v=1"],
+                                }
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {"description": "The link existed already.", **link},
+                "201": {"description": "The link was created.", **link},
+                "400": _error(
+                    "The body is not JSON, `query` is missing, or some inputs are invalid "
+                    "(the errors name each field)."
+                ),
+                "429": {
+                    **_error(f"More than {limit} new links an hour from this address."),
+                    "headers": {
+                        "Retry-After": {
+                            "description": "Seconds until new links are accepted again.",
+                            "schema": {"type": "integer"},
+                        }
+                    },
+                },
+            },
+        }
+    }
+
+
+LINK_SCHEMA = {
+    "type": "object",
+    "required": ["url", "code"],
+    "properties": {
+        "url": {"type": "string", "format": "uri", "description": "The short link."},
+        "code": {"type": "string", "pattern": "^[0-9a-z]+$"},
+    },
+}
+
+
 def document() -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
     form = CalculatorForm()
@@ -164,7 +240,10 @@ def document() -> dict[str, Any]:
                         },
                     },
                 }
-            }
+            },
+            "/api/v1/links": _links_path(),
         },
-        "components": {"schemas": {"Report": _report_schema(), "Errors": ERRORS_SCHEMA}},
+        "components": {
+            "schemas": {"Report": _report_schema(), "Errors": ERRORS_SCHEMA, "Link": LINK_SCHEMA}
+        },
     }

@@ -7,9 +7,9 @@ names presets and chooses the words of the headline.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.utils.safestring import mark_safe
-from urllib.parse import urlencode
 
 from . import charts, roi
 

@@ -151,6 +151,11 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# New short links each client address may create an hour (POST /api/v1/links).
+# The count lives in the default cache, so with several server processes it
+# needs a shared cache to be one limit rather than one per process.
+SHORT_LINKS_PER_HOUR = 60
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,5 +12,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("api/v1/calculate", api.calculate, name="api-calculate"),
     path("api/v1/openapi.json", api.openapi_json, name="api-openapi"),
+    path("api/v1/links", api.links, name="api-links"),
+    path("card.png", views.card_png, name="card"),
+    path("s/<str:code>/", views.short_link, name="short-link"),
     path("admin/", admin.site.urls),
 ]

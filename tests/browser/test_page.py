@@ -105,3 +105,25 @@ def test_the_axe_check_does_catch_a_violation(page: Page, live_server):
     page.goto(live_server.url + "/")
     page.evaluate("document.querySelector('label[for=id_aov]').remove()")
     assert "label" in {v["id"] for v in axe_violations(page)}
+
+
+def test_the_share_panel_copies_a_short_link_that_shows_the_same_result(
+    browser, live_server, console
+):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = watch(context.new_page(), console)
+    page.goto(live_server.url + "/?cpa_gain=8&currency=GBP")
+    headline = page.locator(HEADLINE).inner_text()
+    page.click("text=Copy short link")
+    expect(page.locator(".share__status")).to_contain_text("opied")
+    short = page.evaluate("navigator.clipboard.readText()")
+    assert re.fullmatch(re.escape(live_server.url) + r"/s/[a-z0-9]+/", short), short
+    page.click("text=Copy link")
+    expect(page.locator(".share__status")).to_contain_text("opied")
+    assert "cpa_gain=8" in page.evaluate("navigator.clipboard.readText()")
+    page.goto(short)
+    expect(page.locator(HEADLINE)).to_have_text(headline)
+    expect(page.locator("#id_cpa_gain")).to_have_value("8")
+    assert console == []
+    context.close()

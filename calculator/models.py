@@ -1,0 +1,64 @@
+"""Short links: a short code that stands for one result's canonical query.
+
+The code is derived from the query itself (a SHA-256 digest in a URL-safe
+alphabet), so the same inputs always get the same code, codes say nothing
+about how many links exist, and two servers never hand out different codes
+for one result. A code that a different query already holds is extended by
+one character, which a 35-bit prefix makes rare.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import IntegrityError, models, transaction
+
+# Crockford's base 32 in lower case: no i, l, o or u, so a code read aloud or
+# retyped from print survives, and any mail client keeps it intact.
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+SHORTEST = 7
+MAX_QUERY = 1000  # a canonical query of every input at its longest is under 800
+
+
+def code_digits(query: str) -> str:
+    """The whole digest of ``query`` in ALPHABET: 52 characters; codes are its prefixes."""
+    number = int.from_bytes(hashlib.sha256(query.encode()).digest(), "big")
+    digits = []
+    while number:
+        number, rest = divmod(number, 32)
+        digits.append(ALPHABET[rest])
+    return "".join(reversed(digits)).rjust(52, ALPHABET[0])
+
+
+class ShortLink(models.Model):
+    code = models.CharField(max_length=52, unique=True)
+    version = models.PositiveSmallIntegerField(help_text="The model version the query names.")
+    query = models.CharField(max_length=MAX_QUERY, unique=True, help_text="The canonical query.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+    @classmethod
+    def find(cls, query: str) -> ShortLink | None:
+        return cls.objects.filter(query=query).first()
+
+    @classmethod
+    def create_for(cls, query: str, version: int) -> tuple[ShortLink, bool]:
+        """The link of a canonical ``query``: (link, True) when this call stored it.
+
+        Two requests for the same new query may race; the unique query makes
+        the loser find the winner's row instead of storing a second code.
+        """
+        digits = code_digits(query)
+        for length in range(SHORTEST, len(digits) + 1):
+            try:
+                with transaction.atomic():
+                    link = cls.objects.create(code=digits[:length], version=version, query=query)
+                return link, True
+            except IntegrityError:
+                existing = cls.find(query)
+                if existing is not None:
+                    return existing, False
+                # Another query holds this prefix: try one character more.
+        raise RuntimeError("every prefix of a SHA-256 digest is taken")  # a full-digest collision

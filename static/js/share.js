@@ -1,0 +1,120 @@
+// The share panel's copy buttons. Without this script the panel still works:
+// the link field can be selected and copied by hand, and the share links are
+// plain links. The query comes from the panel's data attribute, not from
+// location: inside an embed's iframe, location is the embed's own address.
+(function () {
+  "use strict";
+  if (window.capiShareReady) {
+    return; // the partial came back in a swap, and its script with it
+  }
+  window.capiShareReady = true;
+
+  var shortLinks = new Map(); // canonical query -> promise of the short URL
+
+  function reveal(root) {
+    if (!navigator.clipboard) {
+      return; // an insecure page or an old browser: keep the manual way
+    }
+    root.querySelectorAll(".share [data-share-copy][hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  function say(panel, text) {
+    var status = panel.querySelector(".share__status");
+    // Emptied first so that the same words twice are announced twice.
+    status.textContent = "";
+    window.setTimeout(function () {
+      status.textContent = text;
+    }, 50);
+  }
+
+  function shortLink(panel) {
+    var query = panel.dataset.shareQuery;
+    if (!shortLinks.has(query)) {
+      var request = fetch(panel.dataset.shareApi, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ query: query }),
+        credentials: "omit",
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          if (!response.ok) {
+            var messages = Object.values(body.errors || {})[0] || [];
+            throw new Error(messages[0] || "The short link could not be made.");
+          }
+          return body.url;
+        });
+      });
+      // A failure is not remembered: the next click tries again.
+      request.catch(function () {
+        shortLinks.delete(query);
+      });
+      shortLinks.set(query, request);
+    }
+    return shortLinks.get(query);
+  }
+
+  // Safari allows a copy only during the click itself, so the text is handed
+  // over as a promise when the browser accepts one; otherwise after it arrives.
+  function copy(textPromise) {
+    if (window.ClipboardItem && navigator.clipboard.write) {
+      var blob = textPromise.then(function (text) {
+        return new Blob([text], { type: "text/plain" });
+      });
+      return navigator.clipboard
+        .write([new ClipboardItem({ "text/plain": blob })])
+        .then(function () {
+          return textPromise;
+        });
+    }
+    return textPromise.then(function (text) {
+      return navigator.clipboard.writeText(text).then(function () {
+        return text;
+      });
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".share [data-share-copy]");
+    if (!button) {
+      return;
+    }
+    var panel = button.closest(".share");
+    var field = panel.querySelector(".share__link");
+    if (button.dataset.shareCopy === "link") {
+      copy(Promise.resolve(field.value)).then(
+        function () {
+          say(panel, "Copied the link to this result.");
+        },
+        function () {
+          field.select();
+          say(panel, "Copying is blocked here: the link is selected, copy it with your keyboard.");
+        }
+      );
+      return;
+    }
+    var url = shortLink(panel);
+    copy(url).then(
+      function (text) {
+        say(panel, "Copied the short link: " + text);
+      },
+      function (problem) {
+        url.then(
+          function (text) {
+            say(panel, "Copying is blocked here. The short link is " + text);
+          },
+          function () {
+            say(panel, problem.message || "The short link could not be made.");
+          }
+        );
+      }
+    );
+  });
+
+  reveal(document);
+  // htmx announces new content with htmx:load; panels swapped in get their buttons too.
+  document.addEventListener("htmx:load", function (event) {
+    reveal(event.target);
+  });
+})();

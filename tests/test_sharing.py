@@ -1,0 +1,167 @@
+"""Shared results: the canonical query, the money and percent texts, and the card tags."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.http import QueryDict
+
+from calculator import roi, sharing
+from calculator.forms import CalculatorForm
+
+from .helpers import head_of
+
+
+def form_of(query: str) -> CalculatorForm:
+    form = CalculatorForm(QueryDict(query))
+    assert form.is_valid(), form.errors
+    return form
+
+
+class TestCanonicalQuery:
+    def test_equivalent_spellings_give_one_string(self):
+        first = form_of("spend=5e4&consent=40").canonical_query()
+        second = form_of("v=1&consent=40.0&junk=1&spend=50000").canonical_query()
+        assert first == second
+
+    def test_it_names_every_input_in_order_then_the_version(self):
+        pairs = [pair.split("=") for pair in form_of("").canonical_query().split("&")]
+        keys = [key for key, _ in pairs]
+        assert keys == [k for k in roi.INPUT_KEYS if k != "acr"] + ["v"]
+        assert dict(pairs)["spend"] == "20000"
+        assert dict(pairs)["v"] == "1"
+
+    def test_different_inputs_differ(self):
+        assert form_of("spend=1").canonical_query() != form_of("spend=2").canonical_query()
+
+    def test_it_reads_back_as_the_same_inputs(self):
+        form = form_of("spend=123.5&acr=30&currency=EUR&mode=save")
+        again = form_of(form.canonical_query())
+        assert again.inputs() == form.inputs()
+
+
+class TestFormatting:
+    @pytest.mark.parametrize(
+        ("value", "currency", "expected"),
+        [
+            (984.4, "USD", "$984"),
+            (12345, "EUR", "€12,345"),
+            (1500, "GBP", "£1,500"),
+            (2000, "JPY", "¥2,000"),
+            (1200, "CHF", "CHF 1,200"),
+            (-120.6, "USD", "-$121"),
+            (0.4, "CAD", "CA$0"),
+        ],
+    )
+    def test_money(self, value, currency, expected):
+        assert sharing.format_money(value, currency) == expected
+
+    def test_money_signed_and_plain(self):
+        assert sharing.format_money(884, "USD", signed=True) == "+$884"
+        assert sharing.format_money(-5, "USD", signed=True) == "-$5"
+        assert sharing.format_money(0, "USD", signed=True) == "$0"
+        assert sharing.format_money(12345, "EUR", plain=True) == "EUR 12,345"
+
+    def test_money_compact(self):
+        assert sharing.format_money(58_448_814_064, "USD", compact=True) == "$58.4B"
+        assert sharing.format_money(250_000_000, "USD", compact=True) == "$250M"
+        assert sharing.format_money(999_999, "USD", compact=True) == "$999,999"
+
+    @pytest.mark.parametrize(
+        ("fraction", "expected"),
+        [
+            (0.0124, "1.2%"),
+            (0.01, "1%"),
+            (3.19, "319%"),
+            (123.4, "12,340%"),
+            (-1.0, "-100%"),
+            (0.0004, "0.04%"),
+            (0.00001, "under 0.01%"),
+            (0.0, "0%"),
+            (None, "n/a"),
+        ],
+    )
+    def test_percent(self, fraction, expected):
+        assert sharing.format_percent(fraction) == expected
+
+
+class TestShareLinks:
+    def test_every_link_carries_the_url_encoded(self):
+        url = "https://roi.example/?spend=50000&consent=40&v=1"
+        links = sharing.share_links(url, "CAPI pays for itself at 1.2% & more")
+        linkedin = urlsplit(links["linkedin"])
+        assert linkedin.netloc == "www.linkedin.com"
+        assert parse_qs(linkedin.query) == {"url": [url]}
+        x = urlsplit(links["x"])
+        assert (x.netloc, x.path) == ("x.com", "/intent/post")
+        assert parse_qs(x.query) == {"url": [url], "text": ["CAPI pays for itself at 1.2% & more"]}
+        email = urlsplit(links["email"])
+        assert email.scheme == "mailto"
+        assert "+" not in email.query  # mail clients read '+' literally
+        fields = parse_qs(email.query)
+        assert fields["subject"] == ["CAPI pays for itself at 1.2% & more"]
+        assert url in fields["body"][0]
+
+
+class TestSocialCard:
+    def test_the_bare_page_has_the_generic_card(self, client):
+        response = client.get("/")
+        head = head_of(response)
+        assert head.title == sharing.GENERIC_TITLE
+        assert head.meta["description"] == sharing.GENERIC_DESCRIPTION
+        assert head.meta["og:url"] == "http://testserver/"
+        assert head.meta["og:image"] == "http://testserver/card.png"
+        assert head.links["canonical"] == "http://testserver/"
+        assert head.meta["twitter:card"] == "summary_large_image"
+        assert "Set-Cookie" not in response.headers
+
+    def test_a_result_page_has_its_own_card(self, client):
+        response = client.get("/?spend=20000")  # the defaults, named
+        head = head_of(response)
+        canonical = form_of("").canonical_query()
+        assert "1.2%" in head.title
+        assert head.meta["og:title"] == head.title
+        description = head.meta["og:description"]
+        assert head.meta["description"] == description
+        assert "lowers your true cost per purchase by 1.2%" in description
+        assert "+$884 profit a month" in description
+        assert "319% ROI over 12 months" in description
+        assert "Pays back in month 3" in description
+        assert head.meta["og:type"] == "website"
+        assert head.meta["og:url"] == f"http://testserver/?{canonical}"
+        assert head.meta["og:image"] == f"http://testserver/card.png?{canonical}"
+        assert (head.meta["og:image:width"], head.meta["og:image:height"]) == ("1200", "630")
+        assert head.meta["og:image:alt"].startswith("CAPI ROI calculator result:")
+        assert head.meta["twitter:card"] == "summary_large_image"
+        assert head.links["canonical"] == "http://testserver/"
+        assert "Set-Cookie" not in response.headers
+
+    def test_different_results_have_different_cards(self, client):
+        small = head_of(client.get("/?spend=20000"))
+        large = head_of(client.get("/?spend=20000&aov=40&currency=EUR"))
+        assert small.meta["og:image"] != large.meta["og:image"]
+        assert small.meta["og:description"] != large.meta["og:description"]
+        assert "€" in large.meta["og:description"]
+
+    def test_an_invalid_query_has_the_generic_card(self, client):
+        head = head_of(client.get("/?spend=abc"))
+        assert head.title == sharing.GENERIC_TITLE
+        assert head.meta["og:image"] == "http://testserver/card.png"
+        assert head.meta["og:url"] == "http://testserver/"
+
+    def test_tracking_parameters_alone_are_the_bare_page(self, client):
+        head = head_of(client.get("/?utm_source=newsletter&fbclid=abc"))
+        assert head.title == sharing.GENERIC_TITLE
+
+    def test_typed_text_is_never_echoed(self, client):
+        response = client.get('/?spend="><script>alert(1)</script>&aov=<b>')
+        assert b"<script>alert(1)" not in response.content
+
+    def test_the_share_context_has_links_and_the_api(self, client):
+        share = client.get("/?spend=30000").context["share"]
+        assert share["short_api"] == "http://testserver/api/v1/links"
+        assert share["page_url"].startswith("http://testserver/?spend=30000&")
+        assert share["links"]["linkedin"].startswith(
+            "https://www.linkedin.com/sharing/share-offsite/?url=http%3A%2F%2Ftestserver%2F%3F"
+        )
