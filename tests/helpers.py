@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 
 class Head(HTMLParser):
-    """Collects <title>, <meta> and <link rel> of a page."""
+    """Collects <title>, <meta> and <link rel> of a page's head (SVG titles are not)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -14,8 +14,13 @@ class Head(HTMLParser):
         self.links: dict[str, str] = {}
         self.title = ""
         self._in_title = False
+        self._in_head = True
 
     def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            self._in_head = False
+        if not self._in_head:
+            return
         found = dict(attrs)
         if tag == "meta":
             key = found.get("property") or found.get("name")
