@@ -127,7 +127,7 @@ class TestLiveUpdates:
         html = response.content.decode()
         assert "<html" not in html and "<form" not in html
         assert "CAPI pays for itself" in html
-        assert response["Vary"] == "HX-Request"
+        assert "HX-Request" in response["Vary"]
 
     def test_htmx_with_an_invalid_value_swaps_only_the_messages(self, client):
         response = client.get("/?margin=abc", HTTP_HX_REQUEST="true")
