@@ -180,3 +180,14 @@ def test_first_visit_is_under_60_kb_compressed(client):
             local = Path(django_htmx.__file__).parent / "static" / path
         total += len(gzip.compress(local.read_bytes()))
     assert total < 60_000, total
+
+
+def test_a_free_setup_says_any_gain_is_profit(client):
+    html = page(client, "setup_cost=0&monthly_cost=0")
+    assert "CAPI costs nothing here, so any fall in your true cost per purchase is profit." in html
+    assert "no costs entered" in html
+
+
+def test_monthly_gain_is_shown_before_and_after_running_costs(client):
+    html = page(client, "monthly_cost=300")
+    assert "$984" in html and "$684 after running costs" in html
