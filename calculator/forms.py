@@ -9,6 +9,7 @@ visitor's text is never echoed back in a message.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -63,6 +64,8 @@ class NumberField(forms.Field):
         if len(text) > MAX_NUMBER_TEXT or not NUMBER.fullmatch(text):
             raise ValidationError(self.message, code="invalid")
         number = float(text)
+        if self.limit.cents and math.isfinite(number):
+            number = round(number, 2)  # money is counted in whole cents
         if not self.limit.admits(number):
             raise ValidationError(self.message, code="range")
         return int(number) if self.limit.integer else number

@@ -41,20 +41,25 @@ class Limit:
     high: float
     low_open: bool = False
     integer: bool = False
+    cents: bool = False  # money: a whole number of cents
 
     def admits(self, value: float) -> bool:
         if not math.isfinite(value) or value > self.high:
             return False
         if self.integer and value != int(value):
             return False
+        if self.cents and value != round(value, 2):
+            return False
         return value > self.low if self.low_open else value >= self.low
 
 
 # MODEL.md's "allowed" column. `match_after` is also held to >= match_before.
 LIMITS: dict[str, Limit] = {
-    "spend": Limit(0, 1e9, low_open=True),
+    # Money counts in cents: a sub-cent spend or cost would only divide figures
+    # into overflow (ROAS over a spend of 1e-300, ROI over a cost of 1e-308).
+    "spend": Limit(0, 1e9, low_open=True, cents=True),
     "conversions": Limit(1, 1e8),
-    "aov": Limit(0, 1e6, low_open=True),
+    "aov": Limit(0, 1e6, low_open=True, cents=True),
     "margin": Limit(0, 100),
     "consent": Limit(0, 95),
     "att": Limit(0, 50),
@@ -67,8 +72,8 @@ LIMITS: dict[str, Limit] = {
     "acr": Limit(0, 500),
     "cpa_gain": Limit(0, 50),
     "ramp": Limit(0, 12, integer=True),
-    "setup_cost": Limit(0, 1e7),
-    "monthly_cost": Limit(0, 1e6),
+    "setup_cost": Limit(0, 1e7, cents=True),
+    "monthly_cost": Limit(0, 1e6, cents=True),
     "months": Limit(1, 60, integer=True),
     "discount": Limit(0, 100),
 }

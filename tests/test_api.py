@@ -165,3 +165,11 @@ class TestOpenApi:
         }
         spend = next(p for p in params if p["name"] == "spend")["schema"]
         assert spend == {"type": "number", "exclusiveMinimum": 0, "maximum": 1e9, "default": 20000}
+
+
+def test_tiny_costs_and_spend_never_overflow(client):
+    """Sub-cent money rounds to cents, so no figure divides into infinity."""
+    body = strict_json(client.get("/api/v1/calculate?setup_cost=1e-308&monthly_cost=0").content)
+    assert body["results"]["roi"] is None
+    assert client.get("/api/v1/calculate?spend=1e-300").status_code == 400
+    assert client.get("/?setup_cost=1e-308&monthly_cost=0").status_code == 200

@@ -130,6 +130,14 @@ class TestCalculatorForm:
             "Contribution margin must be a number between 0% and 100%."
         ]
 
+    def test_money_is_counted_in_cents(self):
+        assert inputs("setup_cost=1e-308&monthly_cost=0.004").setup_cost == 0
+        assert inputs("aov=19.999").aov == 20
+        assert "spend" in errors("spend=0.004")  # a zero spend, once rounded
+
+    def test_the_model_refuses_sub_cent_money(self):
+        assert roi.Inputs(setup_cost=1e-308).problems() == {"setup_cost": "out of range"}
+
     def test_integers_are_integers(self):
         assert inputs("months=24&ramp=3").months == 24
         assert isinstance(inputs("months=24.0").months, int)

@@ -238,6 +238,9 @@ def _in(name: str) -> st.SearchStrategy[float]:
     limit = roi.LIMITS[name]
     if limit.integer:
         return st.integers(int(limit.low), int(limit.high))
+    if limit.cents:
+        low = round(limit.low * 100) + (1 if limit.low_open else 0)
+        return st.integers(low, round(limit.high * 100)).map(lambda cents: cents / 100)
     low = limit.low if not limit.low_open else limit.low + 1e-3
     return st.floats(low, limit.high, allow_nan=False, allow_infinity=False)
 
