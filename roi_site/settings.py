@@ -41,6 +41,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    """DJANGO_PROXY_COUNT=1 becomes 1; anything but a whole number >= 0 is an error."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.")
+    return int(text)
+
+
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
 
@@ -69,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "roi_site.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -158,4 +170,55 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+}
+
+# --- Production readiness -------------------------------------------------------
+
+# Powerful browser features the site never uses, refused to the page and to
+# anything it frames. interest-cohort (FLoC) is left out: Chrome dropped it and
+# logs an error for every unknown feature; browsing-topics replaced it.
+PERMISSIONS_POLICY: dict[str, list[str]] = dict.fromkeys(
+    [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ],
+    [],
+)
+
+# "default" is the database (PostgreSQL in production), which every app server
+# shares with no extra service to run: throttles and rate limits counted there
+# hold across servers. The traffic is small (failed sign-ins, new short links).
+# "local" is per process and fast, for values that are the same everywhere.
+# The table is made by `manage.py createcachetable` (the test runner makes it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    },
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
+# Reverse proxies in front of the app that append to X-Forwarded-For: the
+# throttle trusts that many entries from the right and no more.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", default=0)
+
+LOGIN_THROTTLE = {
+    "cache": "default",
+    "window_seconds": 15 * 60,
+    "failures_per_username": 5,
+    "failures_per_address": 20,
 }
