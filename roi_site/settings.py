@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "roi_site.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "roi_site.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -222,3 +223,7 @@ LOGIN_THROTTLE = {
     "failures_per_username": 5,
     "failures_per_address": 20,
 }
+
+# One JSON object per line on stdout (roi_site/logs.py), for log collectors.
+LOGGING["formatters"]["json"] = {"()": "roi_site.logs.JsonFormatter"}
+LOGGING["handlers"]["stdout"].update(formatter="json", stream="ext://sys.stdout")
