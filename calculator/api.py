@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
 from . import openapi, roi
+from .caching import cacheable
 from .forms import CalculatorForm
 
 CORS_HEADERS = {
@@ -32,6 +33,7 @@ def errors_body(form: CalculatorForm) -> dict[str, dict[str, list[str]]]:
 
 
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
+@cacheable()
 def calculate(request: HttpRequest) -> HttpResponse:
     """MODEL.md's figures for the query's inputs; 400 naming each bad field."""
     if request.method == "OPTIONS":

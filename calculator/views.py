@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import roi, sharing
+from .caching import cacheable
 from .forms import CalculatorForm
 
 
@@ -27,6 +28,8 @@ def render_calculator(
     return render(request, template, context)
 
 
+# The htmx request gets the results partial: caches must tell it apart.
+@cacheable(vary=["HX-Request"])
 @require_GET
 def calculator(request: HttpRequest) -> HttpResponse:
     return render_calculator(request, request.GET)
