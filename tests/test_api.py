@@ -165,3 +165,15 @@ class TestOpenApi:
         }
         spend = next(p for p in params if p["name"] == "spend")["schema"]
         assert spend == {"type": "number", "exclusiveMinimum": 0, "maximum": 1e9, "default": 20000}
+
+
+class TestMethods:
+    """With CSRF checks on, as browsers and scripts meet them, not off as in tests."""
+
+    @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+    @pytest.mark.parametrize("route", ["/api/v1/calculate", "/api/v1/openapi.json"])
+    def test_other_methods_answer_405_not_a_csrf_403(self, method, route):
+        from django.test import Client
+
+        response = getattr(Client(enforce_csrf_checks=True), method)(route)
+        assert response.status_code == 405

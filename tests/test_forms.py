@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.http import QueryDict
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calculator import roi
-from calculator.forms import CalculatorForm
+from calculator.forms import NUMBER, CalculatorForm
 
 
 def errors(query: str) -> dict[str, list[str]]:
@@ -171,3 +171,27 @@ class TestCalculatorForm:
             assert form.inputs().problems() == {}
         else:
             assert set(form.errors) <= {"spend", "setup", "ramp", "v"}
+
+
+FIELDS = list(CalculatorForm.base_fields)
+# Any text, text shaped like a number (so some forms pass), and repeated keys.
+VALUES = (
+    st.text(max_size=60)
+    | st.from_regex(NUMBER, fullmatch=True)
+    | st.lists(st.text(max_size=8), min_size=2, max_size=3)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=len(FIELDS)))
+def test_arbitrary_values_in_every_field_never_crash(data):
+    form = CalculatorForm(data)
+    if form.is_valid():
+        assert form.inputs().problems() == {}
+        return
+    assert set(form.errors) <= set(data) | {"match_after"}
+    for messages in form.errors.values():
+        for message in messages:
+            # Messages are the form's own words; the visitor's text is never echoed.
+            assert "<" not in message
+            assert message.endswith(".")
