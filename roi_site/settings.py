@@ -176,8 +176,8 @@ LOGGING = {
 # --- Production readiness -------------------------------------------------------
 
 # Powerful browser features the site never uses, refused to the page and to
-# anything it frames. interest-cohort (FLoC) is left out: Chrome dropped it and
-# logs an error for every unknown feature; browsing-topics replaced it.
+# anything it frames, and both ad-interest APIs (FLoC's interest-cohort for the
+# browsers that still know it, and browsing-topics, its successor).
 PERMISSIONS_POLICY: dict[str, list[str]] = dict.fromkeys(
     [
         "accelerometer",
@@ -187,6 +187,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = dict.fromkeys(
         "geolocation",
         "gyroscope",
         "hid",
+        "interest-cohort",
         "magnetometer",
         "microphone",
         "midi",

@@ -40,7 +40,15 @@ class TestHeaders:
     def test_powerful_features_are_refused(self, client, route):
         policy = client.get(route)["Permissions-Policy"]
         features = dict(item.strip().split("=") for item in policy.split(","))
-        for name in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"):
+        for name in (
+            "camera",
+            "microphone",
+            "geolocation",
+            "payment",
+            "usb",
+            "interest-cohort",
+            "browsing-topics",
+        ):
             assert features[name] == "()"
 
     def test_the_policy_text(self):
