@@ -323,6 +323,9 @@ def _breakeven_gain(p: _Params, n: float, weight_sum: float, total_cost: float) 
     if per_unit == 0:
         return None
     g = total_cost / per_unit
+    # per_unit so near 0 (margin=1e-313) that g overflows: as with 0, no gain pays.
+    if not math.isfinite(g):
+        return None
     return g / (1 + g)
 
 
@@ -474,7 +477,10 @@ def _scenario_outcomes(
     _incremental, benefit = _monthly_benefit(n, p.spend, p.aov, p.margin, sc.gain, p.mode)
     total_cost = p.setup_cost + p.monthly_cost * p.months
     net = benefit * math.fsum(ramp_weights(p.ramp, p.months)) - total_cost
-    roi = None if total_cost == 0 else net / total_cost
+    # A cost within a few hundred zeros of 0 (setup_cost=5e-324) overflows ROI
+    # to infinity: the honest answer, which the JSON shows as null.
+    with np.errstate(over="ignore"):
+        roi = None if total_cost == 0 else net / total_cost
     return {"recovered": recovered, "monthly_benefit": benefit, "net": net, "roi": roi}
 
 
@@ -521,7 +527,8 @@ class Uncertainty:
 def _band(values: Any) -> Band:
     if values is None:
         return Band(None, None, None)
-    p10, p50, p90 = np.percentile(values, PERCENTILES)
+    with np.errstate(invalid="ignore"):  # infinite ROIs (above) interpolate to NaN: null
+        p10, p50, p90 = np.percentile(values, PERCENTILES)
     return Band(float(p10), float(p50), float(p90))
 
 

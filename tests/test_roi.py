@@ -307,3 +307,16 @@ class TestInvariants:
             replace(inputs, spend=r.breakeven_spend, conversions=inputs.conversions * scale)
         )
         assert at.net == pytest.approx(0, abs=1e-6 * max(1.0, r.total_cost))
+
+
+class TestNearZeroAmounts:
+    """Valid inputs a few hundred zeros from 0, found by the property tests."""
+
+    def test_a_tiny_cost_gives_a_null_roi_range_not_a_warning(self):
+        u = roi.uncertainty_v1(replace(D, setup_cost=5e-324, monthly_cost=0), draws=500)
+        assert u.net.p10 <= u.net.p90
+        assert roi.report_to_dict(roi.report(replace(D, setup_cost=5e-324, monthly_cost=0)))
+
+    def test_a_tiny_margin_has_no_breakeven_gain(self):
+        r = roi.compute_v1(replace(D, margin=2.2250738585e-313, setup_cost=0, monthly_cost=1))
+        assert r.breakeven_cpa_gain is None
