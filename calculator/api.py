@@ -13,7 +13,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from roi_site.throttle import client_address
+
 from . import openapi, ratelimit, roi
+from .caching import cacheable
 from .forms import CalculatorForm
 from .models import MAX_QUERY, ShortLink
 
@@ -43,7 +46,11 @@ def errors_body(form: CalculatorForm) -> dict[str, dict[str, list[str]]]:
     return {"errors": {field: list(messages) for field, messages in form.errors.items()}}
 
 
+# Read-only and cookie-free, so CSRF cannot apply: exempt, other methods get
+# the 405 they should instead of the CSRF check's 403.
+@csrf_exempt
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
+@cacheable()
 def calculate(request: HttpRequest) -> HttpResponse:
     """MODEL.md's figures for the query's inputs; 400 naming each bad field."""
     if request.method == "OPTIONS":
@@ -94,12 +101,6 @@ def _link_query(request: HttpRequest) -> str:
     return text.removeprefix("?")
 
 
-def _client(request: HttpRequest) -> str:
-    # The direct peer. Behind a reverse proxy every visitor shares the proxy's
-    # address, so the proxy must pass the real one on as REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @csrf_exempt  # a cookie-free JSON API, called from other sites' iframes
 @require_http_methods(["POST", "OPTIONS"])
 def links(request: HttpRequest) -> HttpResponse:
@@ -120,7 +121,7 @@ def links(request: HttpRequest) -> HttpResponse:
     if link is None:
         # Only new links are counted: asking again for an existing one is free.
         limit = settings.SHORT_LINKS_PER_HOUR
-        wait = ratelimit.over_limit(f"links:{_client(request)}", limit, RATE_WINDOW)
+        wait = ratelimit.over_limit(f"links:{client_address(request)}", limit, RATE_WINDOW)
         if wait is not None:
             message = f"At most {limit} new short links an hour; try again in {wait} seconds."
             response = json_response(
@@ -134,6 +135,7 @@ def links(request: HttpRequest) -> HttpResponse:
     return json_response({"url": url, "code": link.code}, status=status, methods=LINKS_METHODS)
 
 
+@csrf_exempt
 @require_http_methods(["GET", "HEAD"])
 def openapi_json(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(

@@ -9,7 +9,6 @@ visitor's text is never echoed back in a message.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -32,11 +31,9 @@ def _amount(value: float) -> str:
 
 
 def describe_range(limit: roi.Limit, unit: str) -> str:
-    """'between 0 and 95%', 'more than 0 and at most 1,000,000,000'."""
+    """'between 0% and 95%', 'between 0.01 and 1,000,000,000'."""
     suffix = "%" if unit == "%" else ""
     low, high = _amount(limit.low) + suffix, _amount(limit.high) + suffix
-    if limit.low_open:
-        return f"more than {low} and at most {high}"
     return f"between {low} and {high}"
 
 
@@ -64,10 +61,10 @@ class NumberField(forms.Field):
         if len(text) > MAX_NUMBER_TEXT or not NUMBER.fullmatch(text):
             raise ValidationError(self.message, code="invalid")
         number = float(text)
-        if self.limit.cents and math.isfinite(number):
-            number = round(number, 2)  # money is counted in whole cents
-        if not self.limit.admits(number):
+        if not self.limit.in_range(number):
             raise ValidationError(self.message, code="range")
+        if self.limit.cents:
+            number = round(number, 2)  # money is counted in whole cents
         return int(number) if self.limit.integer else number
 
 

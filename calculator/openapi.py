@@ -21,6 +21,7 @@ BAND = {
     "properties": {"p10": NULLABLE_NUMBER, "p50": NULLABLE_NUMBER, "p90": NULLABLE_NUMBER},
 }
 NUMBER_LIST = {"type": "array", "items": NUMBER}
+TOO_LARGE = "null when too large to represent (spend within a few hundred zeros of 0)."
 
 RESULT_TYPES: dict[str, dict[str, Any]] = {
     "losses": {
@@ -34,7 +35,15 @@ RESULT_TYPES: dict[str, dict[str, Any]] = {
     "payback_month": {"type": ["integer", "null"]},
     "breakeven_cpa_gain": NULLABLE_NUMBER,
     "breakeven_spend": NULLABLE_NUMBER,
+    # Revenue over spend: null when spend is so close to 0 that the ratio
+    # exceeds what a double (and so JSON) can hold, e.g. spend=1e-320.
+    "reported_roas_before": {**NULLABLE_NUMBER, "description": TOO_LARGE},
+    "reported_roas_after": {**NULLABLE_NUMBER, "description": TOO_LARGE},
 }
+
+
+# Rules across parameters, which a parameter's schema cannot state.
+RULES = {"match_after": "It must be at least match_before; a smaller value answers 400."}
 
 
 def _parameter(name: str, field: Any) -> dict[str, Any]:
@@ -42,7 +51,7 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
     if isinstance(field, NumberField):
         limit = field.limit
         schema = {"type": "integer" if limit.integer else "number", "maximum": limit.high}
-        schema["exclusiveMinimum" if limit.low_open else "minimum"] = limit.low
+        schema["minimum"] = limit.low
     elif name == "v":
         schema = {"type": "integer", "enum": sorted(roi.VERSIONS)}
     else:
@@ -55,6 +64,8 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         description += f". {field.help_text}"
     if isinstance(field, NumberField) and field.unit == "%":
         description += " In percent: 8 means 8%."
+    if name in RULES:
+        description += " " + RULES[name]
     return {
         "name": name,
         "in": "query",

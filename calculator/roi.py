@@ -35,31 +35,31 @@ PERCENTILES = (10, 50, 90)
 
 @dataclass(frozen=True)
 class Limit:
-    """The allowed range of a numeric input; ``low_open`` makes the low end exclusive."""
+    """The allowed range of a numeric input, both ends included."""
 
     low: float
     high: float
-    low_open: bool = False
     integer: bool = False
     cents: bool = False  # money: a whole number of cents
 
-    def admits(self, value: float) -> bool:
+    def in_range(self, value: float) -> bool:
         if not math.isfinite(value) or value > self.high:
             return False
         if self.integer and value != int(value):
             return False
-        if self.cents and value != round(value, 2):
-            return False
-        return value > self.low if self.low_open else value >= self.low
+        return value >= self.low
+
+    def admits(self, value: float) -> bool:
+        return self.in_range(value) and not (self.cents and value != round(value, 2))
 
 
 # MODEL.md's "allowed" column. `match_after` is also held to >= match_before.
 LIMITS: dict[str, Limit] = {
     # Money counts in cents: a sub-cent spend or cost would only divide figures
     # into overflow (ROAS over a spend of 1e-300, ROI over a cost of 1e-308).
-    "spend": Limit(0, 1e9, low_open=True, cents=True),
+    "spend": Limit(0.01, 1e9, cents=True),
     "conversions": Limit(1, 1e8),
-    "aov": Limit(0, 1e6, low_open=True, cents=True),
+    "aov": Limit(0.01, 1e6, cents=True),
     "margin": Limit(0, 100),
     "consent": Limit(0, 95),
     "att": Limit(0, 50),
@@ -328,6 +328,9 @@ def _breakeven_gain(p: _Params, n: float, weight_sum: float, total_cost: float) 
     if per_unit == 0:
         return None
     g = total_cost / per_unit
+    # per_unit so near 0 (margin=1e-313) that g overflows: as with 0, no gain pays.
+    if not math.isfinite(g):
+        return None
     return g / (1 + g)
 
 

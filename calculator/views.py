@@ -10,10 +10,11 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import card, presentation, roi, sharing
+from .caching import cacheable
 from .forms import CalculatorForm
 from .models import ShortLink
 
@@ -70,11 +71,11 @@ def render_calculator(
     return response
 
 
+# The htmx request gets the results partial: caches must tell it apart.
+@cacheable(vary=["HX-Request"])
 @require_GET
 def calculator(request: HttpRequest) -> HttpResponse:
-    response = render_calculator(request, request.GET)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_calculator(request, request.GET)
 
 
 @require_GET
@@ -110,6 +111,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines), content_type="text/plain")
 
 
+@cacheable(vary=["HX-Request"])
 @require_GET
 def short_link(request: HttpRequest, code: str) -> HttpResponse:
     """The result a short link stands for, with its inputs and its card."""

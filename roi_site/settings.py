@@ -41,6 +41,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    """DJANGO_PROXY_COUNT=1 becomes 1; anything but a whole number >= 0 is an error."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.")
+    return int(text)
+
+
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
 
@@ -71,7 +82,9 @@ MIDDLEWARE = [
     # First, so it compresses what every other middleware wrote. Pages carry no
     # secret (no session, no CSRF token), so compression leaks nothing (BREACH).
     "django.middleware.gzip.GZipMiddleware",
+    "roi_site.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "roi_site.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -166,3 +179,59 @@ LOGGING = {
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Production readiness -------------------------------------------------------
+
+# Powerful browser features the site never uses, refused to the page and to
+# anything it frames, and both ad-interest APIs (FLoC's interest-cohort for the
+# browsers that still know it, and browsing-topics, its successor).
+PERMISSIONS_POLICY: dict[str, list[str]] = dict.fromkeys(
+    [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ],
+    [],
+)
+
+# "default" is the database (PostgreSQL in production), which every app server
+# shares with no extra service to run: throttles and rate limits counted there
+# hold across servers. The traffic is small (failed sign-ins, new short links).
+# "local" is per process and fast, for values that are the same everywhere.
+# The table is made by `manage.py createcachetable` (the test runner makes it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    },
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
+# Reverse proxies in front of the app that append to X-Forwarded-For: the
+# throttle trusts that many entries from the right and no more.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", default=0)
+
+LOGIN_THROTTLE = {
+    "cache": "default",
+    "window_seconds": 15 * 60,
+    "failures_per_username": 5,
+    "failures_per_address": 20,
+}
+
+# One JSON object per line on stdout (roi_site/logs.py), for log collectors.
+LOGGING["formatters"]["json"] = {"()": "roi_site.logs.JsonFormatter"}
+LOGGING["handlers"]["stdout"].update(formatter="json", stream="ext://sys.stdout")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from calculator import api, views
+from roi_site import health, throttle
 
 urlpatterns = [
     path("", views.calculator, name="calculator"),
@@ -15,5 +16,8 @@ urlpatterns = [
     path("api/v1/links", api.links, name="api-links"),
     path("card.png", views.card_png, name="card"),
     path("s/<str:code>/", views.short_link, name="short-link"),
+    path("healthz", health.healthz, name="healthz"),
+    # Before admin.site.urls, so this wrapped login answers /admin/login/.
+    path("admin/login/", throttle.throttle_logins(admin.site.login)),
     path("admin/", admin.site.urls),
 ]

@@ -164,7 +164,7 @@ class TestOpenApi:
             "v",
         }
         spend = next(p for p in params if p["name"] == "spend")["schema"]
-        assert spend == {"type": "number", "exclusiveMinimum": 0, "maximum": 1e9, "default": 20000}
+        assert spend == {"type": "number", "minimum": 0.01, "maximum": 1e9, "default": 20000}
 
 
 def test_tiny_costs_and_spend_never_overflow(client):
@@ -173,3 +173,15 @@ def test_tiny_costs_and_spend_never_overflow(client):
     assert body["results"]["roi"] is None
     assert client.get("/api/v1/calculate?spend=1e-300").status_code == 400
     assert client.get("/?setup_cost=1e-308&monthly_cost=0").status_code == 200
+
+
+class TestMethods:
+    """With CSRF checks on, as browsers and scripts meet them, not off as in tests."""
+
+    @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+    @pytest.mark.parametrize("route", ["/api/v1/calculate", "/api/v1/openapi.json"])
+    def test_other_methods_answer_405_not_a_csrf_403(self, method, route):
+        from django.test import Client
+
+        response = getattr(Client(enforce_csrf_checks=True), method)(route)
+        assert response.status_code == 405

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.http import QueryDict
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calculator import roi
-from calculator.forms import CalculatorForm
+from calculator.forms import NUMBER, CalculatorForm
 
 
 def errors(query: str) -> dict[str, list[str]]:
@@ -25,11 +25,12 @@ def inputs(query: str) -> roi.Inputs:
 
 # (key, a value just outside, the message's range text)
 OUTSIDE = [
-    ("spend", "0", "more than 0 and at most 1,000,000,000"),
-    ("spend", "1000000001", "more than 0 and at most 1,000,000,000"),
+    ("spend", "0", "between 0.01 and 1,000,000,000"),
+    ("spend", "0.004", "between 0.01 and 1,000,000,000"),
+    ("spend", "1000000001", "between 0.01 and 1,000,000,000"),
     ("conversions", "0.5", "between 1 and 100,000,000"),
     ("conversions", "100000001", "between 1 and 100,000,000"),
-    ("aov", "0", "more than 0 and at most 1,000,000"),
+    ("aov", "0", "between 0.01 and 1,000,000"),
     ("margin", "100.1", "between 0% and 100%"),
     ("consent", "96", "between 0% and 95%"),
     ("att", "51", "between 0% and 50%"),
@@ -133,7 +134,7 @@ class TestCalculatorForm:
     def test_money_is_counted_in_cents(self):
         assert inputs("setup_cost=1e-308&monthly_cost=0.004").setup_cost == 0
         assert inputs("aov=19.999").aov == 20
-        assert "spend" in errors("spend=0.004")  # a zero spend, once rounded
+        assert "spend" in errors("spend=0.005")  # under a cent, as typed
 
     def test_the_model_refuses_sub_cent_money(self):
         assert roi.Inputs(setup_cost=1e-308).problems() == {"setup_cost": "out of range"}
@@ -179,3 +180,27 @@ class TestCalculatorForm:
             assert form.inputs().problems() == {}
         else:
             assert set(form.errors) <= {"spend", "setup", "ramp", "v"}
+
+
+FIELDS = list(CalculatorForm.base_fields)
+# Any text, text shaped like a number (so some forms pass), and repeated keys.
+VALUES = (
+    st.text(max_size=60)
+    | st.from_regex(NUMBER, fullmatch=True)
+    | st.lists(st.text(max_size=8), min_size=2, max_size=3)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(FIELDS), VALUES, max_size=len(FIELDS)))
+def test_arbitrary_values_in_every_field_never_crash(data):
+    form = CalculatorForm(data)
+    if form.is_valid():
+        assert form.inputs().problems() == {}
+        return
+    assert set(form.errors) <= set(data) | {"match_after"}
+    for messages in form.errors.values():
+        for message in messages:
+            # Messages are the form's own words; the visitor's text is never echoed.
+            assert "<" not in message
+            assert message.endswith(".")

@@ -239,10 +239,9 @@ def _in(name: str) -> st.SearchStrategy[float]:
     if limit.integer:
         return st.integers(int(limit.low), int(limit.high))
     if limit.cents:
-        low = round(limit.low * 100) + (1 if limit.low_open else 0)
+        low = round(limit.low * 100)
         return st.integers(low, round(limit.high * 100)).map(lambda cents: cents / 100)
-    low = limit.low if not limit.low_open else limit.low + 1e-3
-    return st.floats(low, limit.high, allow_nan=False, allow_infinity=False)
+    return st.floats(limit.low, limit.high, allow_nan=False, allow_infinity=False)
 
 
 @st.composite
@@ -310,3 +309,11 @@ class TestInvariants:
             replace(inputs, spend=r.breakeven_spend, conversions=inputs.conversions * scale)
         )
         assert at.net == pytest.approx(0, abs=1e-6 * max(1.0, r.total_cost))
+
+
+class TestNearZeroAmounts:
+    """Valid inputs a few hundred zeros from 0, found by the property tests."""
+
+    def test_a_tiny_margin_has_no_breakeven_gain(self):
+        r = roi.compute_v1(replace(D, margin=2.2250738585e-313, setup_cost=0, monthly_cost=1))
+        assert r.breakeven_cpa_gain is None

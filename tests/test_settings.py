@@ -73,3 +73,25 @@ class TestProductionSettings:
         code = "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.DEBUG)"
         result = manage("shell", "-v", "0", "-c", code, DJANGO_HTTPS="0", **PRODUCTION)
         assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+class TestHttps:
+    def test_production_redirects_to_https_and_pins_it(self):
+        names = [
+            "SECURE_SSL_REDIRECT",
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "SECURE_HSTS_SECONDS",
+            "SECURE_PROXY_SSL_HEADER",
+            "SECURE_REDIRECT_EXEMPT",
+        ]
+        code = f"from django.conf import settings as s; print([getattr(s, n) for n in {names}])"
+        result = manage("shell", "-v", "0", "-c", code, **PRODUCTION)
+        assert result.stdout.strip() == (
+            "[True, True, True, 31536000, ('HTTP_X_FORWARDED_PROTO', 'https'), ['^healthz$']]"
+        ), result.stderr
+
+    def test_malformed_proxy_count_stops_start_up(self):
+        result = manage("check", DJANGO_PROXY_COUNT="one")
+        assert result.returncode != 0
+        assert "DJANGO_PROXY_COUNT must be a whole number" in result.stderr

@@ -1,0 +1,296 @@
+"""Load figures: python -m calculator.loadtest [--requests N] [--seconds S]
+
+Starts gunicorn on 127.0.0.1 with production settings (debug off, plain HTTP,
+a throwaway secret key, static files collected, a throwaway SQLite database
+unless DATABASE_URL names one), then for each route sends at most N requests,
+for at most S seconds, from 32 keep-alive connections, and prints requests/s,
+p50 and p99 latency and the count of non-2xx answers. Each route is compared
+with a static file of about the same size served by the same server, which
+is the cheapest thing the stack can answer: the ratio shows what the Django
+view itself costs. Routes that answer 404 (not built yet) are listed as
+missing. The load generator shares the machine's cores with the server, so
+the figures are a floor, not a capacity plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+CONCURRENCY = 32
+# CPU-bound work on a small machine: one process per core plus one, each with
+# a few threads so idle keep-alive connections do not hold a process.
+WORKERS = min(4, (os.cpu_count() or 1) + 1)
+THREADS = 4
+QUERY = "spend=50000&consent=40&adblock=12"
+
+
+@dataclass
+class Route:
+    name: str
+    # The path, or a function that prepares it (e.g. creates a short link)
+    # and returns None when the feature is not there yet.
+    path: str | Callable[[int], str | None]
+
+
+def short_link(port: int) -> str | None:
+    """A fresh short link from POST /api/v1/links, or None without that API."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    body = json.dumps({"query": QUERY})
+    conn.request("POST", "/api/v1/links", body, {"Content-Type": "application/json"})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    if response.status not in (200, 201):
+        return None
+    answer = json.loads(data)
+    url = answer.get("url") or answer.get("path") or ""
+    if "://" in url:
+        url = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    return url or None
+
+
+# Extend here as routes arrive.
+ROUTES = [
+    Route("page", f"/?{QUERY}"),
+    Route("embed", f"/embed/?{QUERY}"),
+    Route("api", f"/api/v1/calculate?{QUERY}"),
+    Route("short link", short_link),
+    Route("card image", f"/card.png?{QUERY}"),
+]
+
+
+@dataclass
+class Result:
+    count: int = 0
+    non_2xx: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.count / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if len(self.latencies) < 2:
+            return self.latencies[0] if self.latencies else 0.0
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(p) - 1]
+
+
+def hammer(port: int, path: str, total: int, seconds: float) -> Result:
+    """``total`` GETs of ``path`` from CONCURRENCY keep-alive connections, within ``seconds``."""
+    result = Result()
+    lock = threading.Lock()
+    issued = 0
+    deadline = time.perf_counter() + seconds
+
+    def take() -> bool:
+        nonlocal issued
+        with lock:
+            if issued >= total or time.perf_counter() > deadline:
+                return False
+            issued += 1
+            return True
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        latencies, non_2xx, errors = [], 0, 0
+        while take():
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                continue
+            latencies.append(time.perf_counter() - start)
+            if not 200 <= response.status < 300:
+                non_2xx += 1
+            if response.will_close:
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        conn.close()
+        with lock:
+            result.latencies.extend(latencies)
+            result.non_2xx += non_2xx
+            result.errors += errors
+
+    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.perf_counter() - start
+    result.count = len(result.latencies)
+    return result
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, body
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def production_env(workdir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_HTTPS="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS=HOST,
+        DJANGO_LOG_LEVEL="INFO",
+        DJANGO_SETTINGS_MODULE="roi_site.settings",
+    )
+    env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'load.sqlite3'}")
+    return env
+
+
+def prepare(env: dict[str, str]) -> None:
+    """What a deploy runs before the server starts."""
+    for command in (
+        ["migrate", "--no-input", "--verbosity", "0"],
+        ["createcachetable"],
+        ["collectstatic", "--no-input", "--verbosity", "0"],
+    ):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+
+
+def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "gunicorn", "roi_site.wsgi:application",
+        "--bind", f"{HOST}:{port}",
+        "--workers", str(WORKERS),
+        "--worker-class", "gthread",
+        "--threads", str(THREADS),
+        "--keep-alive", "30",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start-up; see {log}")
+        try:
+            status, _ = fetch(port, "/healthz")
+            if status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not answer /healthz within 30 s; see {log}")
+
+
+def static_files() -> list[tuple[int, str]]:
+    """(size, URL) of every hashed static file, smallest first."""
+    manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
+    files = []
+    for hashed in manifest["paths"].values():
+        path = ROOT / "staticfiles" / hashed
+        if path.is_file():
+            files.append((path.stat().st_size, "/static/" + hashed))
+    return sorted(files)
+
+
+def closest(files: list[tuple[int, str]], size: int) -> tuple[int, str]:
+    return min(files, key=lambda item: abs(item[0] - size))
+
+
+def line(name: str, path: str, size: int, r: Result) -> str:
+    shown = path if len(path) <= 34 else path[:31] + "..."
+    return (
+        f"{name:<12} {shown:<34} {size:>8} {r.count:>7} {r.rate:>8.0f} "
+        f"{r.percentile(50) * 1e3:>7.1f} {r.percentile(99) * 1e3:>7.1f} {r.non_2xx + r.errors:>7}"
+    )
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=2000, help="at most this many per route")
+    parser.add_argument("--seconds", type=float, default=20, help="at most this long per route")
+    args = parser.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="roi-load-"))
+    env = production_env(workdir)
+    port = free_port()
+    log = workdir / "gunicorn.log"
+    print(f"preparing: migrate, createcachetable, collectstatic ({ROOT / 'staticfiles'})")
+    prepare(env)
+    server = start_gunicorn(env, port, log)
+    try:
+        cores = os.cpu_count()
+        print(
+            f"gunicorn on {HOST}:{port}: {WORKERS} gthread workers x {THREADS} threads, "
+            f"{cores} cores; {CONCURRENCY} keep-alive connections; "
+            f"at most {args.requests} requests or {args.seconds:g} s per route\n"
+        )
+        header = (
+            f"{'route':<12} {'path':<34} {'bytes':>8} {'count':>7} {'req/s':>8} "
+            f"{'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}   static req/s  ratio"
+        )
+        print(header)
+        print("-" * len(header))
+        files = static_files()
+        static_rates: dict[str, Result] = {}
+        for route in ROUTES:
+            path = route.path(port) if callable(route.path) else route.path
+            status, body = fetch(port, path) if path else (404, b"")
+            if status == 404:
+                print(f"{route.name:<12} missing: answers 404, skipped (not built yet)")
+                continue
+            hammer(port, path, CONCURRENCY * 2, args.seconds)  # warm every worker
+            result = hammer(port, path, args.requests, args.seconds)
+            size, static_path = closest(files, len(body))
+            if static_path not in static_rates:
+                hammer(port, static_path, CONCURRENCY * 2, args.seconds)
+                static_rates[static_path] = hammer(port, static_path, args.requests, args.seconds)
+            static = static_rates[static_path]
+            ratio = result.rate / static.rate if static.rate else 0.0
+            print(
+                f"{line(route.name, path, len(body), result)}   {static.rate:>12.0f}  {ratio:.2f}"
+            )
+        print()
+        for static_path, static in static_rates.items():
+            size = next(s for s, p in files if p == static_path)
+            print(line("static", static_path, size, static))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,52 @@
+"""Security headers that Django does not set itself, and the embed opt-out.
+
+Django's own middleware already sends Content-Security-Policy (SECURE_CSP),
+X-Frame-Options, Referrer-Policy, X-Content-Type-Options and
+Cross-Origin-Opener-Policy. This module adds Permissions-Policy and gives the
+embed views one decorator to allow framing, so no view has to remember both
+headers that forbid it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
+
+
+def permissions_policy(features: Mapping[str, Iterable[str]]) -> str:
+    """{"camera": []} becomes 'camera=()'; {"fullscreen": ["self"]} 'fullscreen=(self)'."""
+    return ", ".join(f"{name}=({' '.join(origins)})" for name, origins in features.items())
+
+
+class PermissionsPolicyMiddleware:
+    """Sends settings.PERMISSIONS_POLICY unless the view set its own header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.header = permissions_policy(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+def embeddable(frame_ancestors: Iterable[str]) -> Callable:
+    """Let the pages in ``frame_ancestors`` frame this view; everything else stays.
+
+    Use on embed views only, e.g. ``@embeddable(["https:"])``. The site's CSP
+    is kept whole but for its frame-ancestors directive, and X-Frame-Options is
+    dropped: it cannot name origins, and browsers that know frame-ancestors
+    ignore it anyway.
+    """
+    policy = {**settings.SECURE_CSP, "frame-ancestors": list(frame_ancestors)}
+
+    def decorator(view: Callable) -> Callable:
+        return xframe_options_exempt(csp_override(policy)(view))
+
+    return decorator

@@ -1,0 +1,112 @@
+"""Failed admin sign-ins, counted per client address and per username.
+
+After too many failures in a window, the login answers 429 without checking
+the password, so guessing costs the attacker the whole window. The counters
+live in the default cache (the database), so every app server
+behind the load balancer sees the same counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
+
+MAX_USERNAME = 150
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address, trusting exactly settings.PROXY_COUNT proxies.
+
+    Each trusted proxy appends the address it saw to X-Forwarded-For, so the
+    visitor is the PROXY_COUNT-th entry from the right; anything to its left
+    was written by the client and may be forged.
+    """
+    hops = settings.PROXY_COUNT
+    if hops:
+        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= hops:
+            return forwarded[-hops][:64]
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+def _key(kind: str, value: str) -> str:
+    # Hashed: usernames are visitor text, and cache keys must stay short and plain.
+    digest = hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]
+    return f"login-failures:{kind}:{digest}"
+
+
+class LoginThrottle:
+    def __init__(self) -> None:
+        config = settings.LOGIN_THROTTLE
+        self.cache = caches[config["cache"]]
+        self.window = config["window_seconds"]
+        self.limits = {
+            "address": config["failures_per_address"],
+            "username": config["failures_per_username"],
+        }
+
+    def keys(self, request: HttpRequest) -> dict[str, str]:
+        username = str(request.POST.get("username", ""))[:MAX_USERNAME].strip().lower()
+        return {
+            "address": _key("address", client_address(request)),
+            "username": _key("username", username),
+        }
+
+    def blocked(self, keys: dict[str, str]) -> bool:
+        counts = self.cache.get_many(list(keys.values()))
+        return any(counts.get(keys[kind], 0) >= limit for kind, limit in self.limits.items())
+
+    def fail(self, keys: dict[str, str]) -> None:
+        for key in keys.values():
+            # add() starts the window at the first failure; incr() never extends it.
+            self.cache.add(key, 0, self.window)
+            try:
+                self.cache.incr(key)
+            except ValueError:  # expired between add() and incr()
+                self.cache.add(key, 1, self.window)
+
+    def succeed(self, keys: dict[str, str]) -> None:
+        # The address keeps its count: one valid account must not reset it.
+        self.cache.delete(keys["username"])
+
+    def refusal(self) -> HttpResponse:
+        minutes = max(1, round(self.window / 60))
+        response = HttpResponse(
+            "Too many failed sign-in attempts from this address or for this user. "
+            f"Try again in {minutes} minutes.\n",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(self.window)
+        return response
+
+
+def throttle_logins(login_view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wraps a login view whose success is a redirect and failure is the form again."""
+
+    @wraps(login_view)
+    def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            return login_view(request, *args, **kwargs)
+        throttle = LoginThrottle()
+        keys = throttle.keys(request)
+        if throttle.blocked(keys):
+            logger.warning("admin login throttled")
+            return throttle.refusal()
+        response = login_view(request, *args, **kwargs)
+        if response.status_code in (301, 302, 303):
+            throttle.succeed(keys)
+        elif response.status_code == 200:
+            throttle.fail(keys)
+        return response
+
+    return view
