@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
-from calculator import api, views
+from calculator import api, embed_views, views
 
 urlpatterns = [
     path("", views.calculator, name="calculator"),
@@ -15,5 +15,9 @@ urlpatterns = [
     path("api/v1/links", api.links, name="api-links"),
     path("card.png", views.card_png, name="card"),
     path("s/<str:code>/", views.short_link, name="short-link"),
+    path("embed/", embed_views.embed_view, name="embed"),
+    path("embed/theme.css", embed_views.theme_css, name="embed-theme"),
+    path("embed/<slug:slug>/", embed_views.embed_view, name="embed-profile"),
+    path("embed.js", embed_views.embed_js, name="embed-js"),
     path("admin/", admin.site.urls),
 ]
