@@ -79,6 +79,10 @@ class ShortLink(models.Model):
 ORIGIN = re.compile(r"https://[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::[0-9]{1,5})?")
 
 
+# /embed/builder/ is the builder's own address, not a profile's.
+RESERVED_SLUGS = {"builder"}
+
+
 def validate_accent(value: str) -> None:
     if parse_accent(value) is None:
         raise ValidationError("Enter a hex colour such as #0b57b8 or #f80.", code="accent")
@@ -170,6 +174,8 @@ class EmbedProfile(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = [ValidationError("This address is taken by the site itself.")]
         if self.accent:
             digits = parse_accent(self.accent)
             if digits:
