@@ -10,17 +10,19 @@ from __future__ import annotations
 from functools import wraps
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import embed, roi
+from .forms import CalculatorForm
 from .models import EmbedDailyStat, EmbedProfile
 from .views import render_calculator
 
@@ -153,4 +155,125 @@ def embed_js(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = LOADER_CACHE
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# The builder: an agency's way to the snippet.
+
+PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "setup", "cpa_gain")
+BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
+HEIGHTS = (300, 4000)
+DEFAULT_HEIGHT = 1400
+SECTION_LABELS = {
+    "measurement": "What Ads Manager will report",
+    "losses": "Purchases lost, by cause",
+    "cashflow": "Cash flow",
+    "sensitivity": "What moves the result",
+    "share": "Share panel",
+    "export": "CSV download and print",
+}
+FRAME_TITLE = "CAPI ROI calculator"
+
+
+def _height(value: str | None) -> int:
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and len(text) < 6:
+        return min(max(int(text), HEIGHTS[0]), HEIGHTS[1])
+    return DEFAULT_HEIGHT
+
+
+def _default(key: str) -> str:
+    value = getattr(roi.DEFAULTS, key)
+    return value if isinstance(value, str) else roi.format_number(value)
+
+
+def snippet(src: str, height: int, loader: str) -> str:
+    """The HTML an agency pastes: the iframe works alone; the script sizes it."""
+    return format_html(
+        '<iframe src="{}" title="{}" loading="lazy" width="100%" height="{}" '
+        'allow="clipboard-write" data-capi-roi></iframe>\n<script src="{}" async></script>',
+        src,
+        FRAME_TITLE,
+        height,
+        loader,
+    )
+
+
+def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[str, Any]:
+    """The builder's fields and the snippet they make. Only valid prefill values
+    reach the snippet; the others are named with the calculator's own message."""
+    query = request.GET
+    defaults = profile.defaults if profile else QueryDict()
+    given = {}
+    for key in PREFILL_KEYS:
+        value = query.get(key, defaults.get(key, "")) if key in query or profile else ""
+        if isinstance(value, str) and value.strip() and len(value) <= 100:
+            given[key] = value.strip()
+    form = CalculatorForm(given)
+    form.is_valid()
+    prefill = [(key, value) for key, value in given.items() if key not in form.errors]
+    fields = [
+        {
+            "name": key,
+            "label": form.fields[key].label,
+            "value": given.get(key, ""),
+            "default": _default(key),
+            "choices": list(getattr(form.fields[key], "choices", [])),
+            "errors": list(form.errors.get(key, [])) if key in given else [],
+        }
+        for key in PREFILL_KEYS
+    ]
+    base_accent = (profile.accent_digits if profile else None) or BRAND_ACCENT
+    # The section checkboxes arrive as one "hide" key each.
+    display = embed.display_options(
+        {
+            "accent": query.get("accent", ""),
+            "theme": query.get("theme", ""),
+            "compact": query.get("compact", ""),
+            "hide": ",".join(query.getlist("hide"))[: embed.MAX_VALUE],
+        }
+    )
+    accent = display.accent or base_accent
+    chosen = embed.Display(
+        accent=accent if accent != base_accent else None,
+        theme=display.theme,
+        compact=display.compact,
+        hide=display.hide,
+        frame="capi-roi",
+    )
+    height = _height(query.get("height"))
+    path = reverse("embed-profile", args=[profile.slug]) if profile else reverse("embed")
+    src = request.build_absolute_uri(path) + "?" + urlencode([*prefill, *chosen.pairs()])
+    preview = embed.Display(
+        accent=chosen.accent,
+        theme=chosen.theme,
+        compact=chosen.compact,
+        hide=chosen.hide,
+        frame="capi-roi-preview",
+    )
+    return {
+        "profile": profile,
+        "fields": fields,
+        "accent": f"#{accent}",
+        "display": display,
+        "themes": embed.THEMES,
+        "sections": [(key, SECTION_LABELS[key]) for key in embed.SECTIONS],
+        "height": height,
+        "heights": HEIGHTS,
+        "snippet": snippet(src, height, request.build_absolute_uri(reverse("embed-js"))),
+        "preview_src": f"{path}?{urlencode([*prefill, *preview.pairs()])}",
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+def builder(request: HttpRequest) -> HttpResponse:
+    """The snippet builder, a page of the site (framing denied like the others)."""
+    slug = request.GET.get("profile")
+    profile = get_object_or_404(EmbedProfile, slug=slug) if slug else None
+    context = builder_context(request, profile)
+    template = "calculator/builder.html"
+    if getattr(request, "htmx", False):
+        template += "#output"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
     return response

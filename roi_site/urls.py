@@ -16,6 +16,7 @@ urlpatterns = [
     path("card.png", views.card_png, name="card"),
     path("s/<str:code>/", views.short_link, name="short-link"),
     path("embed/", embed_views.embed_view, name="embed"),
+    path("embed/builder/", embed_views.builder, name="embed-builder"),
     path("embed/theme.css", embed_views.theme_css, name="embed-theme"),
     path("embed/<slug:slug>/", embed_views.embed_view, name="embed-profile"),
     path("embed.js", embed_views.embed_js, name="embed-js"),

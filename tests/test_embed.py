@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calculator import embed
+from calculator.models import EmbedProfile
 from tests.test_page import parse
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +228,71 @@ class TestThemeStylesheet:
         assert response["Content-Type"] == "text/css; charset=utf-8"
         body = response.content.decode()
         assert "<" not in body and "alert" not in body and "xxxx" not in body
+
+
+class TestLoaderAndBuilder:
+    def test_the_loader_has_a_stable_address(self, client):
+        response = client.get("/embed.js")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/javascript; charset=utf-8"
+        assert response["Cache-Control"] == "public, max-age=3600"
+        body = response.content.decode()
+        assert "capi-roi:resize" in body and "event.source !== iframe.contentWindow" in body
+
+    def test_the_builder_makes_a_snippet_of_valid_choices(self, client):
+        response = client.get(
+            "/embed/builder/?spend=20000&margin=abc&accent=%23ff8800&theme=dark"
+            "&hide=share&hide=losses&hide=bogus&height=700"
+        )
+        assert response.status_code == 200
+        tags = parse(response.content.decode()).tags
+        code = response.content.decode().split('id="embed-code"')[1].split("</textarea>")[0]
+        assert "&lt;iframe " in code and "<iframe" not in code  # text, not markup
+        snippet = html.unescape(code.split(">", 1)[1])
+        frame = parse(snippet).tags[0]
+        assert frame == (
+            "iframe",
+            {
+                "src": "http://testserver/embed/?spend=20000&accent=ff8800&theme=dark"
+                "&hide=losses%2Cshare&frame=capi-roi",
+                "title": "CAPI ROI calculator",
+                "loading": "lazy",
+                "width": "100%",
+                "height": "700",
+                "allow": "clipboard-write",
+                "data-capi-roi": None,
+            },
+        )
+        assert '<script src="http://testserver/embed.js" async></script>' in snippet
+        assert "margin" not in frame[1]["src"]  # invalid: named in the form, left out
+        assert "Contribution margin must be" in response.content.decode()
+        preview = [a for t, a in tags if t == "iframe"][0]
+        assert preview["src"].startswith("/embed/?spend=20000&")
+        assert preview["src"].endswith("frame=capi-roi-preview")
+
+    def test_the_site_accent_is_not_repeated_in_the_snippet(self, client):
+        response = client.get("/embed/builder/?accent=%230b57b8&height=99999")
+        assert "accent=" not in response.content.decode().split('id="embed-code"')[1]
+        assert 'height="4000"' in response.content.decode()
+
+    def test_the_builder_starts_from_a_profile(self, client):
+        EmbedProfile.objects.create(
+            slug="acme", agency_name="Acme", accent="#123456", default_inputs="spend=7000"
+        )
+        html_text = client.get("/embed/builder/?profile=acme").content.decode()
+        assert "http://testserver/embed/acme/?spend=7000&amp;amp;frame=capi-roi" in html_text
+        assert 'value="#123456"' in html_text
+        assert client.get("/embed/builder/?profile=nobody").status_code == 404
+
+    def test_htmx_gets_the_output_only(self, client):
+        response = client.get("/embed/builder/?spend=5000", HTTP_HX_REQUEST="true")
+        text = response.content.decode()
+        assert 'id="builder-output"' in text and "<form" not in text
+        assert "spend=5000" in text
+
+    @pytest.mark.parametrize("value", HOSTILE)
+    def test_hostile_builder_values(self, client, value):
+        response = client.get("/embed/builder/", dict.fromkeys(("spend", "accent", "theme"), value))
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "<script>alert" not in text and "<x>" not in text and "<img src=x" not in text

@@ -53,6 +53,7 @@ def site_requests(code: str) -> dict[str, tuple[str, str, dict]]:
         "card": ("get", "/card.png", {}),
         "short-link": ("get", f"/s/{code}/", {}),
         "admin": ("get", "/admin/login/", {}),
+        "embed-builder": ("get", "/embed/builder/", {}),
     }
 
 
@@ -67,7 +68,7 @@ def embed_requests(slug: str) -> dict[str, list[tuple[str, dict]]]:
 
 
 def test_every_route_is_checked(profile, short_code):
-    extra = {"embed-builder", "oembed"}  # added with their features, listed when they exist
+    extra = {"oembed"}  # added with its feature, listed when it exists
     listed = set(site_requests(short_code)) | set(embed_requests(profile.slug)) | extra
     assert route_names() <= listed
 
