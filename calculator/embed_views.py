@@ -13,9 +13,9 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods
 
 from . import embed, roi
 from .forms import CalculatorForm
-from .models import EmbedDailyStat, EmbedProfile
+from .models import EmbedDailyStat, EmbedProfile, ShortLink
+from .sharing import names_inputs
 from .views import render_calculator
 
 # Bumped when theme_css() changes, so that a year's cache of one accent's
@@ -276,4 +277,78 @@ def builder(request: HttpRequest) -> HttpResponse:
         template += "#output"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# oEmbed: a result's link pasted into a CMS that speaks oEmbed becomes the embed.
+
+OEMBED_SIZE = (800, 1400)  # width and height when the consumer sets no maximum
+
+
+def _oembed_query(request: HttpRequest, url: str) -> str | None:
+    """The canonical query of a calculator or short-link URL of this site, else None."""
+    if len(url) > 2000:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.netloc != request.get_host():
+        return None
+    if parts.path == reverse("calculator"):
+        query = QueryDict(parts.query)
+    else:
+        try:
+            match = resolve(parts.path)
+        except Http404:
+            return None
+        if match.url_name != "short-link":
+            return None
+        link = ShortLink.objects.filter(code=match.kwargs["code"]).first()
+        if link is None:
+            return None
+        query = QueryDict(link.query)
+    form = CalculatorForm(query)
+    if not form.is_valid():
+        return None
+    return form.canonical_query() if names_inputs(query) else ""
+
+
+def _bound(value: str | None, default: int) -> int:
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and 0 < len(text) < 6 and int(text) > 0:
+        return min(int(text), default)
+    return default
+
+
+@require_http_methods(["GET", "HEAD"])
+def oembed(request: HttpRequest) -> HttpResponse:
+    """The oEmbed answer (type rich) for a page or result URL of this site."""
+    if request.GET.get("format", "json") != "json":
+        response = HttpResponse("Only format=json is available.\n", status=501)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    query = _oembed_query(request, request.GET.get("url", ""))
+    if query is None:
+        response = HttpResponse("Not a page of this calculator.\n", status=404)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    width = _bound(request.GET.get("maxwidth"), OEMBED_SIZE[0])
+    height = _bound(request.GET.get("maxheight"), OEMBED_SIZE[1])
+    src = (
+        request.build_absolute_uri(reverse("embed"))
+        + "?"
+        + "&".join(part for part in (query, "frame=capi-roi") if part)
+    )
+    html = snippet(src, height, request.build_absolute_uri(reverse("embed-js")))
+    body = {
+        "type": "rich",
+        "version": "1.0",
+        "title": FRAME_TITLE,
+        "provider_name": FRAME_TITLE,
+        "provider_url": request.build_absolute_uri(reverse("calculator")),
+        "html": html.replace('width="100%"', f'width="{width}"'),
+        "width": width,
+        "height": height,
+    }
+    response = JsonResponse(body)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=86400"
     return response

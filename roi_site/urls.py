@@ -20,5 +20,6 @@ urlpatterns = [
     path("embed/theme.css", embed_views.theme_css, name="embed-theme"),
     path("embed/<slug:slug>/", embed_views.embed_view, name="embed-profile"),
     path("embed.js", embed_views.embed_js, name="embed-js"),
+    path("oembed", embed_views.oembed, name="oembed"),
     path("admin/", admin.site.urls),
 ]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from calculator import embed
-from calculator.models import EmbedProfile
+from calculator.models import EmbedProfile, ShortLink
+from tests.helpers import head_of
 from tests.test_page import parse
 
 pytestmark = pytest.mark.django_db
@@ -296,3 +298,68 @@ class TestLoaderAndBuilder:
         assert response.status_code == 200
         text = response.content.decode()
         assert "<script>alert" not in text and "<x>" not in text and "<img src=x" not in text
+
+
+class TestOembed:
+    def test_discovery_link_on_the_page_and_results(self, client):
+        for query in ("", "?spend=20000"):
+            head = head_of(client.get(f"/{query}"))
+            href = head.links["alternate"]
+            parts = urlsplit(href)
+            assert parts.path == "/oembed"
+            found = parse_qs(parts.query)
+            assert found["format"] == ["json"]
+            assert found["url"][0].startswith("http://testserver/")
+            assert ("spend=20000" in found["url"][0]) == bool(query)
+
+    def test_a_result_answers_its_embed(self, client):
+        url = "http://testserver/?spend=20000&margin=30"
+        response = client.get("/oembed", {"url": url, "format": "json"})
+        assert response.status_code == 200
+        assert response["Access-Control-Allow-Origin"] == "*"
+        body = response.json()
+        assert {k: body[k] for k in ("type", "version", "width", "height")} == {
+            "type": "rich",
+            "version": "1.0",
+            "width": 800,
+            "height": 1400,
+        }
+        assert body["provider_url"] == "http://testserver/" and body["title"]
+        frame = parse(body["html"]).tags[0]
+        assert frame[0] == "iframe"
+        src = urlsplit(frame[1]["src"])
+        assert src.netloc == "testserver" and src.path == "/embed/"
+        assert "spend=20000" in src.query and "margin=30" in src.query and "v=1" in src.query
+
+    def test_a_short_link_answers_its_result(self, client):
+        link, _ = ShortLink.create_for("spend=30000&v=1", 1)
+        body = client.get("/oembed", {"url": f"http://testserver/s/{link.code}/"}).json()
+        assert "spend=30000" in body["html"]
+
+    def test_maxwidth_and_maxheight_are_respected(self, client):
+        body = client.get(
+            "/oembed", {"url": "http://testserver/", "maxwidth": "500", "maxheight": "600"}
+        ).json()
+        assert (body["width"], body["height"]) == (500, 600)
+        assert 'width="500" height="600"' in body["html"]
+        assert "frame=capi-roi" in body["html"] and "?&" not in body["html"]
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://evil.example/?spend=2",
+            "http://testserver/method/",
+            "http://testserver/s/nope/",
+            "http://testserver/?spend=abc",
+            "http://testserver/embed/",
+            "javascript:alert(1)",
+            "",
+            "http://testserver/" + "x" * 3000,
+        ],
+    )
+    def test_unknown_or_foreign_urls_are_not_found(self, client, url):
+        assert client.get("/oembed", {"url": url}).status_code == 404
+
+    def test_only_json(self, client):
+        response = client.get("/oembed", {"url": "http://testserver/", "format": "xml"})
+        assert response.status_code == 501
