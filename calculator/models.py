@@ -10,8 +10,18 @@ one character, which a 35-bit prefix makes rare.
 from __future__ import annotations
 
 import hashlib
+import re
+from urllib.parse import urlencode, urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.http import QueryDict
+from django.utils import timezone
+
+from .embed import parse_accent
+from .forms import CalculatorForm
+from .roi import INPUT_KEYS
 
 # Crockford's base 32 in lower case: no i, l, o or u, so a code read aloud or
 # retyped from print survives, and any mail client keeps it intact.
@@ -62,3 +72,170 @@ class ShortLink(models.Model):
                     return existing, False
                 # Another query holds this prefix: try one character more.
         raise RuntimeError("every prefix of a SHA-256 digest is taken")  # a full-digest collision
+
+
+# Embeds: an agency's profile and its daily counts.
+
+ORIGIN = re.compile(r"https://[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::[0-9]{1,5})?")
+
+
+# /embed/builder/ is the builder's own address, not a profile's.
+RESERVED_SLUGS = {"builder"}
+
+
+def validate_accent(value: str) -> None:
+    if parse_accent(value) is None:
+        raise ValidationError("Enter a hex colour such as #0b57b8 or #f80.", code="accent")
+
+
+def validate_https_url(value: str) -> None:
+    """Only https links: no javascript:, data:, plain http or relative addresses."""
+    if len(value) > 500:
+        raise ValidationError("Use an address of at most 500 characters.", code="https")
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname or parts.username or parts.password:
+        raise ValidationError("Enter an https:// address.", code="https")
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        raise ValidationError("An address cannot contain spaces.", code="https")
+
+
+def parse_origins(text: str) -> list[str]:
+    """'https://a.com, https://b.com:8443' becomes a list of origins; raises on a bad one.
+
+    An origin is a scheme, host and optional port, exactly what a browser
+    compares in frame-ancestors: a path, a query or a wildcard is refused, as
+    is http, so that an agency's page cannot be framed by an unencrypted copy.
+    """
+    origins = []
+    for item in re.split(r"[\s,]+", text.strip()):
+        if not item:
+            continue
+        origin = item.lower().rstrip("/")
+        if not ORIGIN.fullmatch(origin) or ".." in origin:
+            raise ValidationError(
+                "Each allowed site must be an origin such as https://agency.example "
+                "or https://agency.example:8443, without a path.",
+                code="origin",
+            )
+        if origin not in origins:
+            origins.append(origin)
+    return origins
+
+
+def parse_defaults(text: str) -> str:
+    """The profile's prefill as a query string of calculator inputs, checked by the
+    calculator's own form; answers it normalised, raises naming each bad field."""
+    query = QueryDict(text.strip().lstrip("?"))
+    unknown = sorted(set(query) - set(INPUT_KEYS))
+    if unknown:
+        raise ValidationError(
+            "Unknown inputs: %(names)s.", params={"names": ", ".join(unknown)}, code="unknown"
+        )
+    form = CalculatorForm(query)
+    if not form.is_valid():
+        problems = [m for key in query for m in form.errors.get(key, [])]
+        problems += [m for key, ms in form.errors.items() if key not in query for m in ms]
+        raise ValidationError(" ".join(problems), code="invalid")
+    return urlencode([(key, query[key]) for key in INPUT_KEYS if key in query])
+
+
+class EmbedProfile(models.Model):
+    """How one agency's embed looks and where it may appear."""
+
+    slug = models.SlugField(unique=True, help_text="The embed's address: /embed/<slug>/.")
+    agency_name = models.CharField(max_length=100)
+    accent = models.CharField(
+        max_length=7, blank=True, validators=[validate_accent], help_text="e.g. #0b57b8"
+    )
+    logo_url = models.URLField(
+        max_length=500, blank=True, validators=[validate_https_url], help_text="https only."
+    )
+    cta_label = models.CharField(
+        "call to action label", max_length=60, blank=True, help_text="e.g. Book a tracking audit"
+    )
+    cta_url = models.URLField(
+        "call to action address", max_length=500, blank=True, validators=[validate_https_url]
+    )
+    default_inputs = models.CharField(
+        max_length=MAX_QUERY,
+        blank=True,
+        help_text="Prefilled inputs as a query string, e.g. spend=20000&currency=EUR. "
+        "A visitor's link overrides them.",
+    )
+    allowed_origins = models.TextField(
+        blank=True,
+        help_text="Sites allowed to show the embed, one origin a line "
+        "(https://agency.example). Empty: any site.",
+    )
+    powered_by = models.BooleanField('show "Powered by"', default=True)
+
+    def __str__(self) -> str:
+        return f"{self.agency_name} ({self.slug})"
+
+    def clean(self) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = [ValidationError("This address is taken by the site itself.")]
+        if self.accent:
+            digits = parse_accent(self.accent)
+            if digits:
+                self.accent = f"#{digits}"
+        if bool(self.cta_label.strip()) != bool(self.cta_url.strip()):
+            errors["cta_url"] = [ValidationError("Give both the label and the address, or none.")]
+        try:
+            self.default_inputs = parse_defaults(self.default_inputs)
+        except ValidationError as error:
+            errors["default_inputs"] = [error]
+        try:
+            self.allowed_origins = "\n".join(parse_origins(self.allowed_origins))
+        except ValidationError as error:
+            errors["allowed_origins"] = [error]
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def origins(self) -> list[str]:
+        try:
+            return parse_origins(self.allowed_origins)
+        except ValidationError:
+            return []  # stored before validation: no site rather than a broken header
+
+    @property
+    def accent_digits(self) -> str | None:
+        return parse_accent(self.accent)
+
+    @property
+    def defaults(self) -> QueryDict:
+        return QueryDict(self.default_inputs)
+
+
+class EmbedDailyStat(models.Model):
+    """How often a profile's embed was opened and recalculated on one day.
+
+    Aggregate counts only: nothing about who, from where or with what inputs.
+    """
+
+    profile = models.ForeignKey(EmbedProfile, on_delete=models.CASCADE, related_name="stats")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+    calculations = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "day"], name="one_stat_a_day")]
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.profile.slug} {self.day}"
+
+    @classmethod
+    def count(cls, profile: EmbedProfile, what: str) -> None:
+        """Adds one to today's ``views`` or ``calculations``, safely under concurrency."""
+        day = timezone.now().date()
+        rows = cls.objects.filter(profile=profile, day=day)
+        if rows.update(**{what: F(what) + 1}):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(profile=profile, day=day, **{what: 1})
+        except IntegrityError:  # another request created today's row first
+            rows.update(**{what: F(what) + 1})

@@ -169,12 +169,32 @@ def headline(report: roi.Report) -> Headline:
     return Headline(be, expected, verdict)
 
 
+def _raw(value: float | int | None) -> str:
+    """A number as data for scripts: full precision, '' for none."""
+    return "" if value is None else repr(float(value))
+
+
+def figures(report: roi.Report) -> dict[str, str]:
+    """The headline figures as plain numbers (ratios as fractions), for the results'
+    data attributes: the embed hands them to its host page without computing."""
+    results = report.results
+    return {
+        "breakeven_cpa_gain": _raw(results.breakeven_cpa_gain),
+        "monthly_benefit": _raw(results.monthly_benefit),
+        "roi": _raw(results.roi),
+        "payback_month": "" if results.payback_month is None else str(results.payback_month),
+        "probability_positive": _raw(report.uncertainty.probability_positive),
+        "currency": report.inputs.currency,
+    }
+
+
 def results_context(report: roi.Report) -> dict[str, object]:
     """Everything the results partial shows beyond the report itself."""
     currency = report.inputs.currency
     rows = charts.loss_rows(report)
     return {
         "headline": headline(report),
+        "figures": figures(report),
         "loss_rows": rows,
         "lost_total": sum(row.lost for row in rows),
         "recoverable_total": sum(row.recoverable for row in rows),

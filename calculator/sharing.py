@@ -208,4 +208,10 @@ def share_context(
             image_alt=f"{PRODUCT} result: {description}",
         )
     context["links"] = share_links(context["page_url"], context["title"])
+    # oEmbed discovery: a CMS given this page's link asks there for the embed.
+    context["oembed_url"] = (
+        request.build_absolute_uri(reverse("oembed"))
+        + "?"
+        + urlencode({"url": context["page_url"], "format": "json"})
+    )
     return context

@@ -46,6 +46,7 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
         "advanced_groups": _field_groups(form, presentation.ADVANCED_GROUPS, currency),
         "advanced_open": bool(advanced & set(form.errors)),
         "presets": presentation.preset_links(),
+        "hide": frozenset(),  # result sections to leave out; only the embed sets any
     }
     if report is not None:
         context["query"] = form.canonical_query()
@@ -54,14 +55,19 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
 
 
 def render_calculator(
-    request: HttpRequest, query: Mapping[str, Any], template: str = "calculator/page.html"
+    request: HttpRequest,
+    query: Mapping[str, Any],
+    template: str = "calculator/page.html",
+    extra: Mapping[str, Any] | None = None,
 ) -> HttpResponse:
     """The calculator for ``query``: the whole page, or for htmx only its results.
 
     An invalid htmx request swaps nothing but the field messages, so the last
-    valid results stay on screen, marked as such.
+    valid results stay on screen, marked as such. ``extra`` adds to the
+    context (the embed's display options).
     """
     context = calculator_context(request, query)
+    context.update(extra or {})
     if not getattr(request, "htmx", False):
         return render(request, template, context)
     response = render(request, f"{template}#results", context)

@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.csp import csp_override
 
 
 def permissions_policy(features: Mapping[str, Iterable[str]]) -> str:
@@ -34,19 +32,3 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
-
-
-def embeddable(frame_ancestors: Iterable[str]) -> Callable:
-    """Let the pages in ``frame_ancestors`` frame this view; everything else stays.
-
-    Use on embed views only, e.g. ``@embeddable(["https:"])``. The site's CSP
-    is kept whole but for its frame-ancestors directive, and X-Frame-Options is
-    dropped: it cannot name origins, and browsers that know frame-ancestors
-    ignore it anyway.
-    """
-    policy = {**settings.SECURE_CSP, "frame-ancestors": list(frame_ancestors)}
-
-    def decorator(view: Callable) -> Callable:
-        return xframe_options_exempt(csp_override(policy)(view))
-
-    return decorator

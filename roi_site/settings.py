@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "roi_site.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Outside the session, CSRF and messages middleware: drops their cookies
+    # from the embed's responses (see calculator/middleware.py).
+    "calculator.middleware.CookieFreeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import path
 
-from calculator import api, views
+from calculator import api, embed_views, views
 from roi_site import health, throttle
 
 urlpatterns = [
@@ -18,6 +18,12 @@ urlpatterns = [
     path("s/<str:code>/", views.short_link, name="short-link"),
     path("healthz", health.healthz, name="healthz"),
     # Before admin.site.urls, so this wrapped login answers /admin/login/.
-    path("admin/login/", throttle.throttle_logins(admin.site.login)),
+    path("admin/login/", throttle.throttle_logins(admin.site.login), name="admin-login"),
+    path("embed/", embed_views.embed_view, name="embed"),
+    path("embed/builder/", embed_views.builder, name="embed-builder"),
+    path("embed/theme.css", embed_views.theme_css, name="embed-theme"),
+    path("embed/<slug:slug>/", embed_views.embed_view, name="embed-profile"),
+    path("embed.js", embed_views.embed_js, name="embed-js"),
+    path("oembed", embed_views.oembed, name="oembed"),
     path("admin/", admin.site.urls),
 ]

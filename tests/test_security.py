@@ -57,23 +57,6 @@ class TestHeaders:
         )
 
 
-@pytest.mark.urls("tests.urls_embed")
-class TestEmbeddable:
-    def test_an_embed_view_may_be_framed_by_the_pages_it_names(self, client):
-        response = client.get("/embedded/")
-        assert "X-Frame-Options" not in response
-        csp = directives(response["Content-Security-Policy"])
-        assert csp["frame-ancestors"] == ["https:"]
-        # Everything else stays as strict as the rest of the site.
-        assert csp["script-src"] == ["'self'"]
-        assert response["Permissions-Policy"].startswith("accelerometer=()")
-
-    def test_other_views_still_refuse_framing(self, client):
-        response = client.get("/plain/")
-        assert response["X-Frame-Options"] == "DENY"
-        assert directives(response["Content-Security-Policy"])["frame-ancestors"] == ["'none'"]
-
-
 @pytest.fixture
 def admin_user(db):
     return User.objects.create_superuser("boss", "boss@example.com", "correct horse battery")

@@ -1,0 +1,358 @@
+"""The embed: the calculator alone, for other sites' iframes, and what serves it.
+
+Every embed response is a GET, sets no cookie (third-party cookies are
+blocked in most browsers, and an agency's visitors never agreed to ours) and
+may be framed: by any site, or by the sites its profile lists.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import resolve, reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import embed, roi
+from .caching import cacheable
+from .forms import CalculatorForm
+from .models import EmbedDailyStat, EmbedProfile, ShortLink
+from .sharing import names_inputs
+from .views import render_calculator
+
+# Bumped when theme_css() changes, so that a year's cache of one accent's
+# stylesheet never outlives its rules.
+THEME_VERSION = "1"
+THEME_CACHE = "public, max-age=31536000, immutable"
+# The loader's address is pasted into other sites and never changes, so it is
+# cached briefly: a deploy reaches every host within the hour.
+LOADER_CACHE = "public, max-age=3600"
+LOADER = Path(settings.BASE_DIR) / "static" / "js" / "embed.js"
+
+# A sandboxed frame (allow-scripts without allow-same-origin) has an opaque
+# origin, so its htmx requests to the embed are cross-origin. The embed is
+# public and sends no credentials, so it may answer any origin.
+HTMX_REQUEST_HEADERS = "HX-Request, HX-Current-URL, HX-Target, HX-Trigger, HX-Trigger-Name"
+HTMX_RESPONSE_HEADERS = "HX-Reswap, HX-Replace-Url"
+
+
+def cookie_free(view):
+    """Marks the view's responses so that CookieFreeMiddleware strips any cookie
+    the session, CSRF or messages middleware would add on the way out."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.cookie_free = True
+        return response
+
+    return wrapped
+
+
+def frame_policy(origins: list[str], images: list[str] | None = None) -> dict[str, list[str]]:
+    """The site's CSP with framing opened to ``origins`` (any site when empty)."""
+    policy = {key: list(values) for key, values in settings.SECURE_CSP.items()}
+    policy["frame-ancestors"] = list(origins) or ["*"]
+    if images:
+        policy["img-src"] = [*policy.get("img-src", []), *images]
+    return policy
+
+
+def prefill(profile: EmbedProfile | None, query: QueryDict) -> QueryDict:
+    """The profile's default inputs, overridden key by key by the query's."""
+    data = profile.defaults.copy() if profile else QueryDict(mutable=True)
+    for key in (*roi.INPUT_KEYS, "v"):
+        if key in query:
+            data.setlist(key, query.getlist(key))
+    return data
+
+
+def _preflight() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = HTMX_REQUEST_HEADERS
+    response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@cacheable(vary=["HX-Request"])
+@xframe_options_exempt
+@cookie_free
+@require_http_methods(["GET", "HEAD", "OPTIONS"])
+def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """The calculator without the site's chrome, in the look the query asks for."""
+    profile = get_object_or_404(EmbedProfile, slug=slug) if slug is not None else None
+    response = _preflight() if request.method == "OPTIONS" else _render_embed(request, profile)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = HTMX_RESPONSE_HEADERS
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    logo = urlsplit(profile.logo_url) if profile and profile.logo_url else None
+    images = [f"https://{logo.netloc}"] if logo else None
+    response._csp_config = frame_policy(profile.origins if profile else [], images)
+    if profile is not None:
+        # Revalidated each time (a cheap 304), so the daily counts see every view.
+        patch_cache_control(response, no_cache=True)
+    return response
+
+
+def _render_embed(request: HttpRequest, profile: EmbedProfile | None) -> HttpResponse:
+    display = embed.display_options(request.GET, profile.accent_digits if profile else None)
+    action = reverse("embed-profile", args=[profile.slug]) if profile else reverse("embed")
+    theme_url = None
+    if display.accent:
+        theme_url = f"{reverse('embed-theme')}?accent={display.accent}&v={THEME_VERSION}"
+    cta = None
+    if profile and profile.cta_label and profile.cta_url:
+        cta = {"label": profile.cta_label, "url": profile.cta_url}
+    extra = {
+        "in_embed": True,
+        "display": display,
+        "display_pairs": display.pairs(),
+        "hide": display.hide,
+        "form_action": action,
+        "theme_url": theme_url,
+        "profile": profile,
+        "embed_cta": cta,
+        "show_powered_by": profile.powered_by if profile else True,
+        "home_url": request.build_absolute_uri(reverse("calculator")),
+        "method_url": request.build_absolute_uri(reverse("method")),
+    }
+    response = render_calculator(
+        request, prefill(profile, request.GET), "calculator/embed.html", extra
+    )
+    if profile is not None and request.method == "GET":
+        if not getattr(request, "htmx", False):
+            EmbedDailyStat.count(profile, "views")
+        elif response.get("HX-Reswap") != "none":  # an invalid input calculates nothing
+            EmbedDailyStat.count(profile, "calculations")
+    return response
+
+
+@cookie_free
+@require_http_methods(["GET", "HEAD"])
+def theme_css(request: HttpRequest) -> HttpResponse:
+    """The accent's stylesheet: the CSP forbids inline styles, so colours come from here."""
+    digits = embed.parse_accent(request.GET.get("accent"))
+    if digits is None:
+        return HttpResponse(
+            "/* accent must be a hex colour such as 0b57b8 */\n",
+            status=400,
+            content_type="text/css; charset=utf-8",
+        )
+    response = HttpResponse(embed.theme_css(digits), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = THEME_CACHE
+    return response
+
+
+@cookie_free
+@require_http_methods(["GET", "HEAD"])
+def embed_js(request: HttpRequest) -> HttpResponse:
+    """The loader at its stable address, for snippets pasted into other sites."""
+    response = HttpResponse(LOADER.read_bytes(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = LOADER_CACHE
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# The builder: an agency's way to the snippet.
+
+PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "setup", "cpa_gain")
+BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
+HEIGHTS = (300, 4000)
+DEFAULT_HEIGHT = 1400
+SECTION_LABELS = {
+    "measurement": "What Ads Manager will report",
+    "losses": "Purchases lost, by cause",
+    "cashflow": "Cash flow",
+    "sensitivity": "What moves the result",
+    "share": "Share panel",
+    "export": "CSV download and print",
+}
+FRAME_TITLE = "CAPI ROI calculator"
+
+
+def _height(value: str | None) -> int:
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and len(text) < 6:
+        return min(max(int(text), HEIGHTS[0]), HEIGHTS[1])
+    return DEFAULT_HEIGHT
+
+
+def _default(key: str) -> str:
+    value = getattr(roi.DEFAULTS, key)
+    return value if isinstance(value, str) else roi.format_number(value)
+
+
+def snippet(src: str, height: int, loader: str) -> str:
+    """The HTML an agency pastes: the iframe works alone; the script sizes it."""
+    return format_html(
+        '<iframe src="{}" title="{}" loading="lazy" width="100%" height="{}" '
+        'allow="clipboard-write" data-capi-roi></iframe>\n<script src="{}" async></script>',
+        src,
+        FRAME_TITLE,
+        height,
+        loader,
+    )
+
+
+def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[str, Any]:
+    """The builder's fields and the snippet they make. Only valid prefill values
+    reach the snippet; the others are named with the calculator's own message."""
+    query = request.GET
+    defaults = profile.defaults if profile else QueryDict()
+    given = {}
+    for key in PREFILL_KEYS:
+        value = query.get(key, defaults.get(key, "")) if key in query or profile else ""
+        if isinstance(value, str) and value.strip() and len(value) <= 100:
+            given[key] = value.strip()
+    form = CalculatorForm(given)
+    form.is_valid()
+    prefill = [(key, value) for key, value in given.items() if key not in form.errors]
+    fields = [
+        {
+            "name": key,
+            "label": form.fields[key].label,
+            "value": given.get(key, ""),
+            "default": _default(key),
+            "choices": list(getattr(form.fields[key], "choices", [])),
+            "errors": list(form.errors.get(key, [])) if key in given else [],
+        }
+        for key in PREFILL_KEYS
+    ]
+    base_accent = (profile.accent_digits if profile else None) or BRAND_ACCENT
+    # The section checkboxes arrive as one "hide" key each.
+    display = embed.display_options(
+        {
+            "accent": query.get("accent", ""),
+            "theme": query.get("theme", ""),
+            "compact": query.get("compact", ""),
+            "hide": ",".join(query.getlist("hide"))[: embed.MAX_VALUE],
+        }
+    )
+    accent = display.accent or base_accent
+    chosen = embed.Display(
+        accent=accent if accent != base_accent else None,
+        theme=display.theme,
+        compact=display.compact,
+        hide=display.hide,
+        frame="capi-roi",
+    )
+    height = _height(query.get("height"))
+    path = reverse("embed-profile", args=[profile.slug]) if profile else reverse("embed")
+    src = request.build_absolute_uri(path) + "?" + urlencode([*prefill, *chosen.pairs()])
+    preview = embed.Display(
+        accent=chosen.accent,
+        theme=chosen.theme,
+        compact=chosen.compact,
+        hide=chosen.hide,
+        frame="capi-roi-preview",
+    )
+    return {
+        "profile": profile,
+        "fields": fields,
+        "accent": f"#{accent}",
+        "display": display,
+        "themes": embed.THEMES,
+        "sections": [(key, SECTION_LABELS[key]) for key in embed.SECTIONS],
+        "height": height,
+        "heights": HEIGHTS,
+        "snippet": snippet(src, height, request.build_absolute_uri(reverse("embed-js"))),
+        "preview_src": f"{path}?{urlencode([*prefill, *preview.pairs()])}",
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+def builder(request: HttpRequest) -> HttpResponse:
+    """The snippet builder, a page of the site (framing denied like the others)."""
+    slug = request.GET.get("profile")
+    profile = get_object_or_404(EmbedProfile, slug=slug) if slug else None
+    context = builder_context(request, profile)
+    template = "calculator/builder.html"
+    if getattr(request, "htmx", False):
+        template += "#output"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# oEmbed: a result's link pasted into a CMS that speaks oEmbed becomes the embed.
+
+OEMBED_SIZE = (800, 1400)  # width and height when the consumer sets no maximum
+
+
+def _oembed_query(request: HttpRequest, url: str) -> str | None:
+    """The canonical query of a calculator or short-link URL of this site, else None."""
+    if len(url) > 2000:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.netloc != request.get_host():
+        return None
+    if parts.path == reverse("calculator"):
+        query = QueryDict(parts.query)
+    else:
+        try:
+            match = resolve(parts.path)
+        except Http404:
+            return None
+        if match.url_name != "short-link":
+            return None
+        link = ShortLink.objects.filter(code=match.kwargs["code"]).first()
+        if link is None:
+            return None
+        query = QueryDict(link.query)
+    form = CalculatorForm(query)
+    if not form.is_valid():
+        return None
+    return form.canonical_query() if names_inputs(query) else ""
+
+
+def _bound(value: str | None, default: int) -> int:
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and 0 < len(text) < 6 and int(text) > 0:
+        return min(int(text), default)
+    return default
+
+
+@require_http_methods(["GET", "HEAD"])
+def oembed(request: HttpRequest) -> HttpResponse:
+    """The oEmbed answer (type rich) for a page or result URL of this site."""
+    if request.GET.get("format", "json") != "json":
+        response = HttpResponse("Only format=json is available.\n", status=501)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    query = _oembed_query(request, request.GET.get("url", ""))
+    if query is None:
+        response = HttpResponse("Not a page of this calculator.\n", status=404)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    width = _bound(request.GET.get("maxwidth"), OEMBED_SIZE[0])
+    height = _bound(request.GET.get("maxheight"), OEMBED_SIZE[1])
+    src = (
+        request.build_absolute_uri(reverse("embed"))
+        + "?"
+        + "&".join(part for part in (query, "frame=capi-roi") if part)
+    )
+    html = snippet(src, height, request.build_absolute_uri(reverse("embed-js")))
+    body = {
+        "type": "rich",
+        "version": "1.0",
+        "title": FRAME_TITLE,
+        "provider_name": FRAME_TITLE,
+        "provider_url": request.build_absolute_uri(reverse("calculator")),
+        "html": html.replace('width="100%"', f'width="{width}"'),
+        "width": width,
+        "height": height,
+    }
+    response = JsonResponse(body)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

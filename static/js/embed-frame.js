@@ -1,0 +1,92 @@
+// Inside the embed's iframe: tells the host page the content's height and
+// each result's figures. Without a loader on the host nothing listens, and
+// the frame keeps the height its snippet gave it (and scrolls inside).
+(function () {
+  "use strict";
+  if (window.parent === window) {
+    return; // opened on its own: there is no host to tell
+  }
+  var match = /^[A-Za-z0-9_-]{1,64}$/;
+  var frameId = new URLSearchParams(window.location.search).get("frame");
+  if (!frameId || !match.test(frameId)) {
+    frameId = null;
+  }
+  // The host's origin when the browser tells it (Chromium, WebKit); otherwise
+  // any, as the messages carry nothing but what the visitor sees on screen.
+  var ancestors = window.location.ancestorOrigins;
+  var target = ancestors && ancestors.length && ancestors[0] !== "null" ? ancestors[0] : "*";
+  var lastHeight = 0;
+
+  function post(message) {
+    message.frameId = frameId;
+    window.parent.postMessage(message, target);
+  }
+
+  // The document's own height: html and body are height:auto and nothing
+  // uses vh, so the iframe's height never feeds back into this number.
+  function measure(force) {
+    if (window.innerWidth === 0 || document.visibilityState === "hidden") {
+      return; // a hidden frame lays out at zero width: its height means nothing
+    }
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height <= 0) {
+      return;
+    }
+    if (force || Math.abs(height - lastHeight) >= 1) {
+      lastHeight = height;
+      post({ type: "capi-roi:resize", height: height });
+    }
+  }
+
+  function number(text) {
+    return text === "" || text === undefined ? null : Number(text);
+  }
+
+  // The figures the server rendered into the results, never recomputed here.
+  function announce() {
+    var node = document.querySelector("#results [data-figures]");
+    if (!node) {
+      return;
+    }
+    var d = node.dataset;
+    post({
+      type: "capi-roi:calculated",
+      figures: {
+        breakeven_cpa_gain: number(d.breakevenCpaGain),
+        monthly_benefit: number(d.monthlyBenefit),
+        roi: number(d.roi),
+        payback_month: number(d.paybackMonth),
+        probability_positive: number(d.probabilityPositive),
+        currency: d.currency || null,
+      },
+    });
+  }
+
+  if (window.ResizeObserver) {
+    var observer = new ResizeObserver(function () {
+      measure(false);
+    });
+    observer.observe(document.documentElement);
+  }
+  // A frame that starts in a closed tab reports nothing until it is shown;
+  // showing it resizes its viewport, and a revisited tab may have been resized.
+  window.addEventListener("resize", function () {
+    measure(false);
+  });
+  document.addEventListener("visibilitychange", function () {
+    measure(true);
+  });
+  window.addEventListener("load", function () {
+    measure(true);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    measure(true);
+    announce();
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target && event.target.id === "results") {
+      announce();
+    }
+    measure(false);
+  });
+})();

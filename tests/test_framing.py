@@ -1,0 +1,134 @@
+"""Who may frame what, and which responses may set cookies, on every route."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from calculator.models import EmbedProfile, ShortLink
+
+pytestmark = pytest.mark.django_db
+
+EMBED_NAMES = {"embed", "embed-profile", "embed-theme", "embed-js"}
+
+
+def route_names() -> set[str]:
+    """The names of the URL conf's own routes (the admin's are one include)."""
+    names = set()
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLPattern):
+            names.add(entry.name)
+        elif isinstance(entry, URLResolver):
+            names.add(entry.app_name or entry.namespace)
+    return names
+
+
+@pytest.fixture
+def profile():
+    return EmbedProfile.objects.create(
+        slug="acme",
+        agency_name="Acme Growth",
+        accent="#123456",
+        allowed_origins="https://acme.example\nhttps://shop.acme.example:8443",
+    )
+
+
+@pytest.fixture
+def short_code():
+    link, _ = ShortLink.create_for("spend=20000&v=1", 1)
+    return link.code
+
+
+# One request for every route that is not the embed's; a new route fails the
+# completeness test below until it is listed here.
+def site_requests(code: str) -> dict[str, tuple[str, str, dict]]:
+    return {
+        "calculator": ("get", "/", {}),
+        "method": ("get", "/method/", {}),
+        "export-csv": ("get", "/export.csv", {}),
+        "robots": ("get", "/robots.txt", {}),
+        "api-calculate": ("get", "/api/v1/calculate", {}),
+        "api-openapi": ("get", "/api/v1/openapi.json", {}),
+        "api-links": ("post", "/api/v1/links", {"data": "{}", "content_type": "application/json"}),
+        "card": ("get", "/card.png", {}),
+        "short-link": ("get", f"/s/{code}/", {}),
+        "admin": ("get", "/admin/", {}),
+        "admin-login": ("get", "/admin/login/", {}),
+        "healthz": ("get", "/healthz", {}),
+        "embed-builder": ("get", "/embed/builder/", {}),
+        "oembed": ("get", "/oembed?url=http://testserver/&format=json", {}),
+    }
+
+
+def embed_requests(slug: str) -> dict[str, list[tuple[str, dict]]]:
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    return {
+        "embed": [("/embed/", {}), ("/embed/?spend=2", htmx), ("/embed/?margin=140", htmx)],
+        "embed-profile": [(f"/embed/{slug}/", {}), (f"/embed/{slug}/?spend=2", htmx)],
+        "embed-theme": [("/embed/theme.css?accent=123456", {}), ("/embed/theme.css", {})],
+        "embed-js": [("/embed.js", {})],
+    }
+
+
+def test_every_route_is_checked(profile, short_code):
+    listed = set(site_requests(short_code)) | set(embed_requests(profile.slug))
+    assert route_names() <= listed
+
+
+def test_every_other_route_denies_framing(client, short_code):
+    for name, (method, path, kwargs) in site_requests(short_code).items():
+        response = getattr(client, method)(path, **kwargs)
+        assert response.status_code < 500, name
+        assert response["X-Frame-Options"] == "DENY", name
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"], name
+
+
+def test_the_embed_may_be_framed_by_any_site(client):
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = client.get("/embed/", **headers)
+        assert "X-Frame-Options" not in response
+        policy = response["Content-Security-Policy"]
+        assert "frame-ancestors *" in policy
+        # Everything else stays as strict as on the site.
+        assert "script-src 'self';" in policy and "unsafe" not in policy
+        assert "connect-src 'self'" in policy
+        assert "Cross-Origin-Embedder-Policy" not in response
+        assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
+
+
+def test_a_profile_is_framed_by_its_sites_only(client, profile):
+    response = client.get("/embed/acme/")
+    assert "X-Frame-Options" not in response
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors https://acme.example https://shop.acme.example:8443" in policy
+    assert "frame-ancestors *" not in policy
+
+
+def test_a_profile_without_sites_is_framed_anywhere(client, profile):
+    profile.allowed_origins = ""
+    profile.save()
+    assert "frame-ancestors *" in client.get("/embed/acme/")["Content-Security-Policy"]
+
+
+def test_no_embed_response_sets_a_cookie(client, profile):
+    # A stale session cookie and a CSRF cookie, as a first-party visitor would
+    # send them: the session middleware would answer the first with a deletion.
+    client.cookies["sessionid"] = "stale"
+    client.cookies["csrftoken"] = "x" * 32
+    client.cookies["messages"] = "junk"
+    for name, requests in embed_requests(profile.slug).items():
+        for path, headers in requests:
+            for method in ("get", "head", "options"):
+                response = getattr(client, method)(path, **headers)
+                assert response.status_code < 500, (name, path, method)
+                assert not response.cookies, (name, path, method, response.cookies)
+                assert "Set-Cookie" not in response, (name, path, method)
+
+
+def test_the_site_itself_may_still_set_cookies(client, admin_user):
+    # The guard is the embed's only: the admin's login keeps its cookies.
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "admin", "password": "password"}
+    )
+    assert response.status_code == 302
+    assert "sessionid" in response.cookies
