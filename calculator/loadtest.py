@@ -67,13 +67,23 @@ def short_link(port: int) -> str | None:
     return url or None
 
 
+def card_image(port: int) -> str | None:
+    """The card's canonical URL: /card.png redirects any other spelling to it."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn.request("GET", f"/card.png?{QUERY}")
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.getheader("Location") if response.status == 301 else None
+
+
 # Extend here as routes arrive.
 ROUTES = [
     Route("page", f"/?{QUERY}"),
     Route("embed", f"/embed/?{QUERY}"),
     Route("api", f"/api/v1/calculate?{QUERY}"),
     Route("short link", short_link),
-    Route("card image", f"/card.png?{QUERY}"),
+    Route("card image", card_image),
 ]
 
 
