@@ -8,6 +8,7 @@ pass/fail: the tests never time anything.
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import sys
@@ -32,6 +33,7 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
+    logging.disable(logging.INFO)  # one log line a request would flood the figures
     from django.test import Client
 
     from calculator import card, roi
