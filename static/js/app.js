@@ -29,6 +29,18 @@
     });
   }
 
+  // A printed report shows every assumption, the advanced ones included.
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = Array.prototype.filter.call(
+      document.querySelectorAll("details.advanced"), function (d) { return !d.open; });
+    closedForPrint.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (d) { d.open = false; });
+    closedForPrint = [];
+  });
+
   document.addEventListener("DOMContentLoaded", function () { syncErrors(); bindPrint(); });
   document.addEventListener("htmx:beforeRequest", function () {
     var results = document.getElementById("results");
