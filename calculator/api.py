@@ -90,9 +90,9 @@ def _link_query(request: HttpRequest) -> str:
     text = body.get("query") if isinstance(body, dict) else None
     if not isinstance(text, str):
         raise ValueError(f"query is missing or not a string: {example}.")
-    text = text.strip()
-    if len(text) > MAX_QUERY:
+    if len(text) > MAX_QUERY:  # as sent, so the limit is the documented maxLength
         raise ValueError(f"query is too long: at most {MAX_QUERY} characters.")
+    text = text.strip()
     if text.startswith(("http://", "https://")):
         parts = urlsplit(text)
         if parts.netloc != request.get_host() or parts.path != reverse("calculator"):

@@ -68,12 +68,15 @@ def cacheable(max_age: int = DEFAULT_MAX_AGE, vary: Iterable[str] = ()) -> Calla
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
             patch_cache_control(response, public=True, max_age=max_age)
+            # A shared cache must never store a cookie: not even the deletion
+            # the session middleware sends for a stale session cookie.
+            response.cookie_free = True
             response["ETag"] = etag_of(response.content)
             conditional = get_conditional_response(
                 request, etag=response["ETag"], response=response
             )
             if conditional is not response:
-                _keep_cors(response, conditional)
+                _keep_on_not_modified(response, conditional)
             return conditional
 
         return wrapped
@@ -81,8 +84,18 @@ def cacheable(max_age: int = DEFAULT_MAX_AGE, vary: Iterable[str] = ()) -> Calla
     return decorator
 
 
-def _keep_cors(full: HttpResponseBase, not_modified: HttpResponseBase) -> None:
-    # A cross-origin 304 is still checked for CORS by some browsers and proxies.
+# Headers that browsers merge from a 304 into the copy they keep: an embed's
+# 304 must still let other sites frame and read it.
+KEPT_HEADERS = ("access-control-", "cross-origin-resource-policy")
+# What views and decorators leave on the response for the middleware: the
+# embed's own CSP (frame-ancestors), its X-Frame-Options exemption, no cookies.
+KEPT_MARKS = ("_csp_config", "_csp_ro_config", "xframe_options_exempt", "cookie_free")
+
+
+def _keep_on_not_modified(full: HttpResponseBase, not_modified: HttpResponseBase) -> None:
     for header, value in full.items():
-        if header.lower().startswith("access-control-"):
+        if header.lower().startswith(KEPT_HEADERS):
             not_modified[header] = value
+    for mark in KEPT_MARKS:
+        if hasattr(full, mark):
+            setattr(not_modified, mark, getattr(full, mark))

@@ -100,7 +100,11 @@ def render_result(report: roi.Report) -> bytes:
     _text(draw, (MARGIN, 122), lead, _fit(lead, 38, width), WHITE)
     _text(draw, (MARGIN, 170), figure, _fit(figure, 120, width), ACCENT, bold=True)
 
+    # Named as on the page: the gain at full strength, then after running costs.
     monthly = format_money(
+        results.monthly_benefit, inputs.currency, signed=True, plain=True, compact=True
+    )
+    after_costs = format_money(
         results.net_monthly, inputs.currency, signed=True, plain=True, compact=True
     )
     if results.roi is None:
@@ -114,7 +118,7 @@ def render_result(report: roi.Report) -> bytes:
     top, bottom, gap = 330, 530, 24
     tile = (width - 2 * gap) // 3
     tiles = [
-        ("Profit gain a month", monthly, "after running costs"),
+        ("Monthly profit gain", monthly, f"{after_costs} after running costs"),
         (f"ROI over {inputs.months} months", roi_value, roi_note),
         ("Payback", payback, f"at a {format_percent(inputs.cpa_gain / 100)} lower CPA"),
     ]

@@ -46,9 +46,22 @@ def percent(fraction: float | None, digits: int | None = None) -> str:
     if digits is None:
         digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
     text = f"{abs(value):,.{digits}f}"
+    if value and not text.strip("0.,"):
+        # Not zero, but too small to show: 4.6e-8 would round to '0%'.
+        least = f"{10**-digits:.{digits}f}"
+        return f"under {least}%" if value > 0 else f"{MINUS}under {least}%"
     if digits and "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{MINUS if value < 0 and text != '0' else ''}{text}%"
+
+
+def chance(probability: float) -> str:
+    """A probability in words that never overstate: 0.9996 is 'over 99%', not '100%'."""
+    if 0.99 < probability < 1:
+        return "over 99%"
+    if 0 < probability < 0.01:
+        return "under 1%"
+    return f"{probability * 100:.0f}%"
 
 
 def number(value: float | None, digits: int = 0) -> str:

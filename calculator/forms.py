@@ -23,6 +23,7 @@ from . import roi
 # all of which Python's float() would otherwise accept.
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 MAX_NUMBER_TEXT = 40
+PERCENT_DECIMALS = 4
 
 
 def _amount(value: float) -> str:
@@ -65,6 +66,10 @@ class NumberField(forms.Field):
             raise ValidationError(self.message, code="range")
         if self.limit.cents:
             number = round(number, 2)  # money is counted in whole cents
+        elif self.unit == "%":
+            # A ten-thousandth of a percent is finer than any estimate; rounding
+            # there keeps denormals such as 1e-320 from dividing into overflow.
+            number = round(number, PERCENT_DECIMALS)
         return int(number) if self.limit.integer else number
 
 

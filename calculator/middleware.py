@@ -6,9 +6,12 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+EMBED_PATHS = ("/embed/", "/embed.js")
+
 
 class CookieFreeMiddleware:
-    """Removes every cookie from a response whose view is marked ``cookie_free``.
+    """Removes every cookie from a response marked ``cookie_free``, and from
+    every answer under the embed's paths (a 404 for an unknown profile too).
 
     It sits outside the session, CSRF and messages middleware, so it sees
     their cookies too: an embed answers visitors of other sites, whose
@@ -22,6 +25,6 @@ class CookieFreeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if getattr(response, "cookie_free", False):
+        if getattr(response, "cookie_free", False) or request.path.startswith(EMBED_PATHS):
             response.cookies.clear()
         return response

@@ -40,6 +40,10 @@ def code_digits(query: str) -> str:
     return "".join(reversed(digits)).rjust(52, ALPHABET[0])
 
 
+# A frame-ancestors source that no page matches.
+NO_SITE = "'none'"
+
+
 class ShortLink(models.Model):
     code = models.CharField(max_length=52, unique=True)
     version = models.PositiveSmallIntegerField(help_text="The model version the query names.")
@@ -198,7 +202,8 @@ class EmbedProfile(models.Model):
         try:
             return parse_origins(self.allowed_origins)
         except ValidationError:
-            return []  # stored before validation: no site rather than a broken header
+            # Stored past validation: fail closed, no site may frame it.
+            return [NO_SITE]
 
     @property
     def accent_digits(self) -> str | None:

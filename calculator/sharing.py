@@ -132,11 +132,12 @@ def roi_text(report: roi.Report, *, dash: str = "–") -> str:
 def result_description(report: roi.Report) -> str:
     """The card's description: break-even, monthly profit gain, ROI, payback."""
     currency = report.inputs.currency
-    monthly = format_money(report.results.net_monthly, currency, signed=True)
+    monthly = format_money(report.results.monthly_benefit, currency, signed=True)
+    after_costs = format_money(report.results.net_monthly, currency, signed=True)
     return (
         f"{breakeven_sentence(report)}. "
         f"At a {format_percent(report.inputs.cpa_gain / 100)} improvement: {monthly} "
-        f"profit a month after running costs, {roi_text(report)}. "
+        f"profit a month ({after_costs} after running costs), {roi_text(report)}. "
         f"{payback_text(report)}."
     )
 

@@ -139,6 +139,10 @@ class TestCalculatorForm:
     def test_the_model_refuses_sub_cent_money(self):
         assert roi.Inputs(setup_cost=1e-308).problems() == {"setup_cost": "out of range"}
 
+    def test_percentages_are_counted_to_a_ten_thousandth(self):
+        assert inputs("cpa_gain=1e-320").cpa_gain == 0
+        assert inputs("margin=40.123456").margin == 40.1235
+
     def test_integers_are_integers(self):
         assert inputs("months=24&ramp=3").months == 24
         assert isinstance(inputs("months=24.0").months, int)

@@ -132,3 +132,30 @@ def test_the_site_itself_may_still_set_cookies(client, admin_user):
     )
     assert response.status_code == 302
     assert "sessionid" in response.cookies
+
+
+class TestRevalidationAndStaleCookies:
+    def test_an_embeds_304_still_lets_other_sites_frame_it(self, client, profile):
+        for path in ("/embed/?spend=1000", f"/embed/{profile.slug}/"):
+            first = client.get(path)
+            again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+            assert again.status_code == 304, path
+            assert "X-Frame-Options" not in again, path
+            assert again["Content-Security-Policy"] == first["Content-Security-Policy"], path
+            assert "frame-ancestors 'none'" not in again["Content-Security-Policy"], path
+            assert again["Access-Control-Allow-Origin"] == "*", path
+            assert not again.cookies, path
+
+    def test_a_profile_stored_with_bad_origins_fails_closed(self, client):
+        EmbedProfile.objects.create(
+            slug="bad", agency_name="Bad", allowed_origins="https://agency.example/path"
+        )
+        csp = client.get("/embed/bad/")["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp
+
+    @pytest.mark.parametrize("path", ["/embed/nope/", "/embed/", "/", "/api/v1/calculate"])
+    def test_a_stale_session_cookie_gets_no_deletion_cookie(self, client, path):
+        client.cookies["sessionid"] = "stale"
+        response = client.get(path)
+        assert response.status_code in (200, 404)
+        assert "sessionid" not in response.cookies

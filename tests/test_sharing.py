@@ -125,7 +125,7 @@ class TestSocialCard:
         description = head.meta["og:description"]
         assert head.meta["description"] == description
         assert "lowers your true cost per purchase by 1.2%" in description
-        assert "+$884 profit a month" in description
+        assert "+$984 profit a month (+$884 after running costs)" in description
         assert "319% ROI over 12 months" in description
         assert "Pays back in month 3" in description
         assert head.meta["og:type"] == "website"

@@ -25,6 +25,11 @@ def percent(value: float | None, digits: int | None = None) -> str:
 
 
 @register.filter
+def chance(value: float) -> str:
+    return formatting.chance(value)
+
+
+@register.filter
 def number(value: float | None, digits: int = 0) -> str:
     return formatting.number(value, digits)
 

@@ -23,6 +23,9 @@ def test_changing_a_field_updates_results_and_url(page: Page, live_server, conso
     before = page.locator(".figure__value").first.inner_text()
     page.fill("#id_conversions", "800")
     expect(page.locator(".figure__value").first).not_to_have_text(before)
+    # Screen readers hear the new headline, not every figure again.
+    expect(page.locator("#results-announce")).to_contain_text("Break-even CPA improvement")
+    assert page.locator("#results").get_attribute("aria-live") is None
     expect(page).to_have_url(re.compile(r"[?&]conversions=800(&|$)"))
     # The address is the result's link: opening it shows the same numbers.
     shown = page.locator(".figure__value").first.inner_text()
@@ -35,6 +38,7 @@ def test_an_invalid_value_shows_its_message_and_keeps_the_results(page: Page, li
     page.goto(live_server.url + "/")
     page.fill("#id_margin", "140")
     expect(page.locator("#margin-error")).to_contain_text("between 0% and 100%")
+    expect(page.locator("#results-announce")).to_contain_text("Contribution margin must be")
     expect(page.locator("#id_margin")).to_have_attribute("aria-invalid", "true")
     expect(page.locator(HEADLINE)).to_have_text("1.24%")
     expect(page.locator("#stale")).to_be_visible()
