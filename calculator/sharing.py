@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 from django.http import HttpRequest
 from django.urls import reverse
 
-from . import roi
+from . import formatting, roi
 from .forms import CalculatorForm
 
 PRODUCT = "CAPI ROI calculator"
@@ -78,24 +78,18 @@ def format_money(
 
 
 def format_percent(fraction: float | None, *, compact: bool = False) -> str:
-    """A ratio as a percentage for people: 0.0124 becomes '1.2%', 3.19 '319%'.
+    """A ratio as the page shows it: 0.0124 becomes '1.24%', 3.19 '319%'.
 
-    Below 10% one decimal carries meaning; below 0.1% two; a figure that
-    would round to zero says so instead of claiming '0%'.
+    ``compact`` shortens the thousands a card has no room for ('12.3K%'
+    would read badly, so only from 1,000%: '1,038%' stays). An ASCII minus,
+    which every font draws.
     """
     if fraction is None:
         return "n/a"
-    pct = fraction * 100
-    size = abs(pct)
-    if size >= 10:
-        text = ("-" if pct < 0 else "") + _grouped(size, compact)
-    elif size >= 0.1 or size == 0:
-        text = f"{pct:.1f}".removesuffix(".0")
-    elif size >= 0.01:
-        text = f"{pct:.2f}"
-    else:
-        return "under 0.01%"
-    return f"{text}%"
+    size = abs(fraction * 100)
+    if compact and size >= 1e6:
+        return ("-" if fraction < 0 else "") + _grouped(size, compact) + "%"
+    return formatting.percent(fraction).replace(formatting.MINUS, "-")
 
 
 def breakeven_sentence(report: roi.Report) -> str:

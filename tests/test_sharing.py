@@ -71,7 +71,7 @@ class TestFormatting:
     @pytest.mark.parametrize(
         ("fraction", "expected"),
         [
-            (0.0124, "1.2%"),
+            (0.0124, "1.24%"),
             (0.01, "1%"),
             (3.19, "319%"),
             (123.4, "12,340%"),
@@ -120,11 +120,11 @@ class TestSocialCard:
         response = client.get("/?spend=20000")  # the defaults, named
         head = head_of(response)
         canonical = form_of("").canonical_query()
-        assert "1.2%" in head.title
+        assert "1.24%" in head.title
         assert head.meta["og:title"] == head.title
         description = head.meta["og:description"]
         assert head.meta["description"] == description
-        assert "lowers your true cost per purchase by 1.2%" in description
+        assert "lowers your true cost per purchase by 1.24%" in description
         assert "+$984 profit a month (+$884 after running costs)" in description
         assert "319% ROI over 12 months" in description
         assert "Pays back in month 3" in description
