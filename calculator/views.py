@@ -70,7 +70,7 @@ def render_calculator(
     context.update(extra or {})
     if not getattr(request, "htmx", False):
         return render(request, template, context)
-    response = render(request, f"{template}#results", context)
+    response = render(request, "calculator/_calculator.html#results", context)
     if context["report"] is None:
         response["HX-Reswap"] = "none"
         response["HX-Replace-Url"] = "false"
