@@ -46,12 +46,13 @@ def _grouped(number: float, compact: bool) -> str:
     The card has room for a few characters only, so it shortens millions and up.
     """
     if compact:
+        # Compare after rounding, so 999.96M reads '1.0B', not '1,000M'.
         for scale, suffix in SCALES:
-            if number >= scale:
+            # Millions start at a million: '999,999' fits the card and is exact.
+            if number >= scale or (scale > SCALES[-1][0] and round(number / scale, 1) >= 1):
                 shortened = number / scale
-                return (
-                    f"{shortened:,.0f}{suffix}" if shortened >= 100 else f"{shortened:.1f}{suffix}"
-                )
+                text = f"{shortened:,.0f}" if round(shortened, 1) >= 100 else f"{shortened:.1f}"
+                return f"{text}{suffix}"
     return f"{round(number):,}"
 
 

@@ -67,6 +67,8 @@ class TestFormatting:
         assert sharing.format_money(58_448_814_064, "USD", compact=True) == "$58.4B"
         assert sharing.format_money(250_000_000, "USD", compact=True) == "$250M"
         assert sharing.format_money(999_999, "USD", compact=True) == "$999,999"
+        assert sharing.format_money(999_960_000, "USD", compact=True) == "$1.0B"
+        assert sharing.format_money(99_960_000, "USD", compact=True) == "$100M"
 
     @pytest.mark.parametrize(
         ("fraction", "expected"),
