@@ -28,12 +28,9 @@ GENERIC_DESCRIPTION = (
 )
 GENERIC_IMAGE_ALT = f"{PRODUCT}: does Meta's Conversions API pay for you?"
 
-# The symbol a reader expects before an amount. The other supported
-# currencies are written with their code ("CHF 1,200"), which is unambiguous
-# where a symbol such as "kr" is shared by several currencies.
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$"}
 # The card's font (Pillow's bundled Aileron) has no €, £ or ¥ glyphs, so the
 # card writes those currencies as their code rather than as a missing glyph.
+# Everything else uses the page's symbols (formatting.CURRENCY_SYMBOLS).
 PLAIN_SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$"}
 
 
@@ -71,11 +68,12 @@ def format_money(
     """
     amount = round(value)
     sign = "-" if amount < 0 else ("+" if signed and amount > 0 else "")
-    symbols = PLAIN_SYMBOLS if plain else SYMBOLS
     digits = _grouped(abs(amount), compact)
-    if currency in symbols:
-        return f"{sign}{symbols[currency]}{digits}"
-    return f"{sign}{currency} {digits}"
+    if plain:
+        before, after = PLAIN_SYMBOLS.get(currency, f"{currency} "), ""
+    else:
+        before, after = formatting.CURRENCY_SYMBOLS.get(currency, ("", f" {currency}"))
+    return f"{sign}{before}{digits}{after}"
 
 
 def format_percent(fraction: float | None, *, compact: bool = False) -> str:
