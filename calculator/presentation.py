@@ -212,13 +212,13 @@ def preset_links() -> list[tuple[str, str]]:
 @dataclass(frozen=True)
 class Headline:
     breakeven: float | None  # fraction, the CPA gain at which net = 0
-    expected: float  # fraction, the user's cpa_gain
+    expected: float  # fraction, the lift the figures assume (entered or estimated)
     verdict: str  # "clears", "short", "none"
 
 
 def headline(report: roi.Report) -> Headline:
     be = report.results.breakeven_cpa_gain
-    expected = report.inputs.cpa_gain / 100
+    expected = report.cpa_gain
     if be is None:
         verdict = "none"
     elif expected >= be:

@@ -102,7 +102,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="capi-roi.csv"'
     writer = csv.writer(response)
     writer.writerow(["input", "value"])
-    writer.writerows([*roi.canonical_pairs(inputs), ("v", version)])
+    writer.writerows([*roi.canonical_pairs(inputs, version), ("v", version)])
     writer.writerow([])
     writer.writerow(["month", "ramp_weight", "cash_flow", "cumulative"])
     weights = [0.0, *roi.ramp_weights(inputs.ramp, inputs.months)]
