@@ -314,5 +314,10 @@ class CalculatorForm(forms.Form):
         return urlencode(pairs)
 
     @property
+    def model_keys(self) -> tuple[str, ...]:
+        """The inputs of the version the data names (the current one when it names none)."""
+        return roi.VERSIONS[version_of(self.data)].keys
+
+    @property
     def version(self) -> int:
         return self.cleaned_data["v"]

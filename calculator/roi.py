@@ -544,6 +544,9 @@ LIFT_LOW, LIFT_HIGH = -0.25, 2.0  # the lift's range, as multiples of its centra
 RATE_NAMES = ("consent", "att", "adblock", "safari", "itp", "connectivity")
 
 
+NOT_DRAWN = ("currency", "orders")  # inputs that leave the seed of the draws alone
+
+
 def _clip(value: Any, limit: Limit) -> Any:
     return np.clip(value, limit.low, limit.high)
 
@@ -551,10 +554,11 @@ def _clip(value: Any, limit: Limit) -> Any:
 def seed_for(inputs: Inputs, version: int) -> int:
     """A seed from the canonical inputs, so a link always shows the same range.
 
-    The currency is display only, so it does not change the draws.
+    The currency is display only and the store's orders only a check, so
+    neither changes the draws: entering orders leaves the range as it was.
     """
     pairs = canonical_pairs(inputs, version)
-    text = "&".join(f"{k}={v}" for k, v in pairs if k != "currency")
+    text = "&".join(f"{k}={v}" for k, v in pairs if k not in NOT_DRAWN)
     digest = hashlib.sha256(f"v{version}|{text}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
 

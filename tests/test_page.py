@@ -11,7 +11,7 @@ import django_htmx
 import pytest
 from django.conf import settings
 
-from calculator import presentation
+from calculator import presentation, roi
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -66,7 +66,7 @@ class TestCalculatorPage:
         tags = parse(page(client))
         labels = {a["for"] for t, a in tags.tags if t == "label"}
         inputs = [a for t, a in tags.tags if t in ("input", "select") and a.get("type") != "hidden"]
-        assert len(inputs) == 22
+        assert len(inputs) == len(roi.INPUT_KEYS) == 24
         for attrs in inputs:
             assert attrs["id"] in labels
             name = attrs["name"]

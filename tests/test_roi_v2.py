@@ -161,6 +161,7 @@ class TestUncertaintyV2:
     def test_the_same_inputs_give_the_same_range(self):
         assert roi.uncertainty_v2(D) == self.u
         assert roi.uncertainty_v2(replace(D, currency="EUR")) == self.u
+        assert roi.uncertainty_v2(replace(D, orders=600)) == self.u
         assert roi.uncertainty_v2(replace(D, adblock=9)) != self.u
 
 
