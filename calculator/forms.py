@@ -1,7 +1,7 @@
 """The validation boundary: query strings and form posts become model inputs.
 
 Every request's data passes through ``CalculatorForm`` before the model sees
-it. A missing key takes MODEL.md's default, an unknown key is ignored, and
+it. A missing key takes docs/model.md's default, an unknown key is ignored, and
 anything else that is not a plain number inside its range is an error that
 names the field and states the range in words a marketer understands. The
 visitor's text is never echoed back in a message.

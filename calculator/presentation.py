@@ -42,7 +42,7 @@ SOURCES = {
     "connectivity": "Default 2%: Pixel events lost to slow pages and failed requests.",
     "match_before": "Default 85%: with 92% after, the signal gain lands at Meta's own ACR "
     "medians (23–39%). Vendors claim 50–65% for the Pixel alone and 80–90% with CAPI "
-    "(unaudited), which would mean about 54% more reported purchases, above Meta's medians.",
+    "(unaudited): 60% → 80% would mean 53% more reported purchases, above Meta's medians.",
     "match_after": "Default 92%, with hashed email, phone, external_id, fbp and fbc sent "
     "from the server.",
     "acr": "Meta's Events Manager shows it for a running CAPI setup; example medians are "

@@ -1,7 +1,7 @@
 """The ROI model of adding Meta's Conversions API to a Pixel-only setup.
 
 A pure module: numpy and the standard library, no Django. It implements
-MODEL.md version 1, the contract for every number the site shows.
+docs/model.md (versions 1 and 2), the contract for every number the site shows.
 
 Two effects are kept apart on purpose. *Measurement recovery* makes Ads
 Manager report purchases it missed; it creates no revenue and never enters
@@ -53,7 +53,7 @@ class Limit:
         return self.in_range(value) and not (self.cents and value != round(value, 2))
 
 
-# MODEL.md's "allowed" column. `match_after` is also held to >= match_before.
+# docs/model.md's "allowed" column. `match_after` is also held to >= match_before.
 LIMITS: dict[str, Limit] = {
     # Money counts in cents: a sub-cent spend or cost would only divide figures
     # into overflow (ROAS over a spend of 1e-300, ROI over a cost of 1e-308).
@@ -86,7 +86,7 @@ class Inputs:
     """What the visitor enters, in the visitor's units (rates in percent).
 
     The field names are the query-string keys of share URLs and of the API;
-    the defaults are MODEL.md's.
+    the defaults are docs/model.md's.
     """
 
     spend: float = 20000
@@ -235,7 +235,7 @@ def ramp_weights(ramp: int, months: int) -> list[float]:
 
 @dataclass(frozen=True)
 class Results:
-    """Every figure of MODEL.md for one set of inputs; ratios are fractions."""
+    """Every figure of docs/model.md for one set of inputs; ratios are fractions."""
 
     true_conversions: float
     pixel_observed: float
@@ -415,7 +415,7 @@ def _figures(p: _Params, m: _Measurement, gain: float) -> dict[str, Any]:
 
 
 def compute_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> Results:
-    """MODEL.md version 1 for one set of inputs.
+    """docs/model.md version 1 for one set of inputs.
 
     >>> round(compute_v1(DEFAULTS_V1).true_conversions, 2)
     584.49
@@ -467,7 +467,7 @@ def warnings_for(reported: float, n: float, gain: float) -> list[str]:
 
 
 def compute_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> ResultsV2:
-    """MODEL.md version 2: the lift is estimated from the signal gain unless entered.
+    """docs/model.md version 2: the lift is estimated from the signal gain unless entered.
 
     >>> round(compute_v2(DEFAULTS).estimated_cpa_gain, 5)
     0.04893
@@ -506,7 +506,7 @@ def _scaled(factor: float) -> Callable[[float, Inputs], float]:
     return lambda value, _inputs: value * factor
 
 
-# MODEL.md's table of uncertain inputs, in the visitor's units.
+# docs/model.md's table of uncertain inputs, in the visitor's units.
 SPREADS: dict[str, Spread] = {
     "adblock": Spread("Ad blockers", _scaled(0.5), _scaled(1.5), LIMITS["adblock"]),
     "itp": Spread("Safari ITP cookie expiry", _scaled(0.5), _scaled(1.5), LIMITS["itp"]),
@@ -955,7 +955,7 @@ def _plain(value: Any) -> Any:
 
 
 def report_to_dict(rep: Report) -> dict[str, Any]:
-    """MODEL.md's JSON shape: model_version, inputs, results, uncertainty, sensitivity."""
+    """docs/model.md's JSON shape: model_version, inputs, results, uncertainty, sensitivity."""
     return {
         "model_version": rep.model_version,
         "inputs": _plain(dict(canonical_typed(rep.inputs, rep.model_version))),

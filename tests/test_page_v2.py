@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from tests.test_page import page as raw_page
 
@@ -87,3 +88,19 @@ def test_the_csv_names_the_lift_used(client):
     assert figures["cpa_gain_source"] == "signal"
     assert round(float(figures["cpa_gain_used"]), 5) == 0.04893
     assert "cpa_gain" not in figures and figures["lift_slope"] == "20"
+
+
+class TestMethodPage:
+    def test_it_explains_version_2_with_linked_sources(self, client):
+        html = client.get("/method/").content.decode()
+        assert 'id="lift"' in html and "p̂ = min(25%, k · G)" in html
+        links = set(re.findall(r'href="(https://[^"]+)"', html))
+        assert len(links) >= 15
+        for source in (
+            "https://developers.facebook.com/docs/marketing-api/reference/ads-dataset-capiacr/",
+            "https://webkit.org/blog/8613/intelligent-tracking-prevention-2-1/",
+            "https://resources.eyeo.com/ad-filtering-report-pr",
+        ):
+            assert source in links
+        assert "Why the match rates are 85% and 92%" in html
+        assert "no range is “certainly positive”" in html

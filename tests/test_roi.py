@@ -21,7 +21,7 @@ def approx(value: float, rel: float = 1e-9) -> object:
 
 
 class TestDefaultsMatchModelMd:
-    """The figures MODEL.md quotes for its defaults."""
+    """The figures docs/model.md quotes for its defaults."""
 
     r = roi.compute_v1(D)
 
@@ -77,7 +77,7 @@ class TestDefaultsMatchModelMd:
 
 
 class TestHandCheckedSaveModeRelay:
-    """Round numbers worked out by hand from MODEL.md's formulas."""
+    """Round numbers worked out by hand from docs/model.md's formulas."""
 
     inputs = roi.Inputs(
         spend=10000,
