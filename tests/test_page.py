@@ -161,7 +161,7 @@ class TestExportAndMethod:
     def test_method_page_explains_formulas_and_sources(self, client):
         html = client.get("/method/").content.decode()
         assert "f0 = (1 − c)(1 − a)(1 − b)(1 − s·t)(1 − e)" in html
-        assert "eyeo Ad-Filtering Report 2023" in html
+        assert "Ad-Filtering Report 2023</a>" in html
 
 
 def test_first_visit_is_under_60_kb_compressed(client):
