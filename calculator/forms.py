@@ -262,6 +262,15 @@ class CalculatorForm(forms.Form):
     )
     months = NumberField("months", "Horizon", "months")
     discount = NumberField("discount", "Annual discount rate", "%", "Used for the NPV.")
+    holdout_weeks = NumberField(
+        "holdout_weeks", "Holdout test length", "weeks", "How long a test/control test would run."
+    )
+    holdout_share = NumberField(
+        "holdout_share",
+        "Share held out",
+        "%",
+        "Share of Meta-driven purchases in the control arm, without CAPI.",
+    )
     v = VersionField(label="Model version", widget=forms.HiddenInput)
 
     def __init__(self, query: Mapping[str, Any] | None = None, **kwargs: Any):
