@@ -226,5 +226,6 @@ def _advice(report: roi.Report, currency: str) -> str:
     expected = roi.weeks_for(report.cpa_gain, plan.purchases_per_week, 0.5)
     if expected is not None and expected <= PRACTICAL_WEEKS:
         lift = percent(report.cpa_gain)
-        text += f", and {max(1, math.ceil(expected))} weeks whether it reaches {lift}"
+        confirm = max(1, math.ceil(expected))
+        text += f", and {confirm} week{'s' if confirm != 1 else ''} whether it reaches {lift}"
     return text + ". An even split needs the fewest weeks."
