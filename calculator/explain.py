@@ -167,8 +167,9 @@ def holdout_text(report: roi.Report) -> HoldoutText:
     plan, results = report.holdout, report.results
     currency = report.inputs.currency
     reach = (
-        f"{_article(plan.weeks)} {plan.weeks}-week {_split(plan.share)} test could detect a "
-        f"fall in true CPA of {percent(plan.mde_cpa_gain)} or more."
+        f"With about {number(plan.purchases_per_week)} Meta-driven purchases a week, "
+        f"{_article(plan.weeks).lower()} {plan.weeks}-week {_split(plan.share)} test could "
+        f"detect a fall in true CPA of {percent(plan.mde_cpa_gain)} or more."
     )
     whose = "your" if report.cpa_gain_source == "entered" else "the estimated"
     if plan.weeks_for_expected is None:

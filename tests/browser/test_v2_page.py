@@ -35,13 +35,13 @@ def test_too_few_orders_is_said_at_the_field(page: Page, live_server):
 
 def test_the_holdout_inputs_update_the_planner_live(page: Page, live_server, console):
     page.goto(live_server.url + "/")
-    expect(page.locator(PLANNER)).to_contain_text("An 8-week 50/50 test")
+    expect(page.locator(PLANNER)).to_contain_text("an 8-week 50/50 test")
     page.click("details.advanced summary")
     page.fill("#id_holdout_weeks", "12")
-    expect(page.locator(PLANNER)).to_contain_text("A 12-week 50/50 test")
+    expect(page.locator(PLANNER)).to_contain_text("a 12-week 50/50 test")
     expect(page).to_have_url(re.compile(r"[?&]holdout_weeks=12(&|$)"))
     page.fill("#id_holdout_share", "30")
-    expect(page.locator(PLANNER)).to_contain_text("A 12-week 70/30 test")
+    expect(page.locator(PLANNER)).to_contain_text("a 12-week 70/30 test")
     assert console == []
 
 
