@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from roi_site.throttle import client_address
 
-from . import openapi, ratelimit, roi
+from . import openapi, ratelimit, rendered, roi
 from .caching import cacheable
 from .forms import CalculatorForm
 from .models import MAX_QUERY, ShortLink
@@ -51,6 +51,7 @@ def errors_body(form: CalculatorForm) -> dict[str, dict[str, list[str]]]:
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 @cacheable()
+@rendered.cached()
 def calculate(request: HttpRequest) -> HttpResponse:
     """docs/model.md's figures for the query's inputs; 400 naming each bad field."""
     if request.method == "OPTIONS":

@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import embed, roi
+from . import embed, rendered, roi
 from .caching import cacheable
 from .forms import CalculatorForm
 from .models import EmbedDailyStat, EmbedProfile, ShortLink
@@ -90,7 +90,13 @@ def _preflight() -> HttpResponse:
 def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """The calculator without the site's chrome, in the look the query asks for."""
     profile = get_object_or_404(EmbedProfile, slug=slug) if slug is not None else None
-    response = _preflight() if request.method == "OPTIONS" else _render_embed(request, profile)
+    if request.method == "OPTIONS":
+        response = _preflight()
+    else:
+        revision = [profile.revision] if profile else []
+        response = rendered.respond(request, lambda: _render_embed(request, profile), revision)
+        if profile is not None:
+            _count(request, profile, response)
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Expose-Headers"] = HTMX_RESPONSE_HEADERS
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
@@ -125,15 +131,17 @@ def _render_embed(request: HttpRequest, profile: EmbedProfile | None) -> HttpRes
         "home_url": request.build_absolute_uri(reverse("calculator")),
         "method_url": request.build_absolute_uri(reverse("method")),
     }
-    response = render_calculator(
-        request, prefill(profile, request.GET), "calculator/embed.html", extra
-    )
-    if profile is not None and request.method == "GET":
-        if not getattr(request, "htmx", False):
-            EmbedDailyStat.count(profile, "views")
-        elif response.get("HX-Reswap") != "none":  # an invalid input calculates nothing
-            EmbedDailyStat.count(profile, "calculations")
-    return response
+    return render_calculator(request, prefill(profile, request.GET), "calculator/embed.html", extra)
+
+
+def _count(request: HttpRequest, profile: EmbedProfile, response: HttpResponse) -> None:
+    """A view or a calculation of the profile's embed, rendered now or kept."""
+    if request.method != "GET":
+        return
+    if not getattr(request, "htmx", False):
+        EmbedDailyStat.count(profile, "views")
+    elif response.get("HX-Reswap") != "none":  # an invalid input calculates nothing
+        EmbedDailyStat.count(profile, "calculations")
 
 
 @cookie_free

@@ -206,6 +206,13 @@ class EmbedProfile(models.Model):
             return [NO_SITE]
 
     @property
+    def revision(self) -> str:
+        """A digest of every stored field: any edit gives a new one, so answers
+        kept for the profile as it was are never served for it as it is."""
+        values = [repr(f.value_from_object(self)) for f in self._meta.concrete_fields]
+        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
+
+    @property
     def accent_digits(self) -> str | None:
         return parse_accent(self.accent)
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import card, explain, presentation, roi, sharing
+from . import card, explain, presentation, rendered, roi, sharing
 from .caching import cacheable
 from .forms import CalculatorForm
 from .models import ShortLink
@@ -80,6 +80,7 @@ def render_calculator(
 # The htmx request gets the results partial: caches must tell it apart.
 @cacheable(vary=["HX-Request"])
 @require_GET
+@rendered.cached()
 def calculator(request: HttpRequest) -> HttpResponse:
     return render_calculator(request, request.GET)
 
@@ -124,6 +125,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 @cacheable(vary=["HX-Request"])
 @require_GET
+@rendered.cached()
 def short_link(request: HttpRequest, code: str) -> HttpResponse:
     """The result a short link stands for, with its inputs and its card."""
     link = get_object_or_404(ShortLink, code=code)
@@ -167,7 +169,10 @@ def _png(request: HttpRequest, identity: str, draw, cache_control: str) -> HttpR
     etag = f'"{digest}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        response = HttpResponse(draw(), content_type="image/png")
+        # Drawn once per card, then kept for every worker and server.
+        response = HttpResponse(
+            rendered.fetch(rendered.card_key(identity), draw), content_type="image/png"
+        )
     response["ETag"] = etag
     response["Cache-Control"] = cache_control
     return response

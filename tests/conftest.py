@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
 
 # In CI the examples are derandomized, so a run can be repeated exactly;
@@ -10,3 +11,19 @@ settings.register_profile(
     "ci", max_examples=60, deadline=None, derandomize=bool(os.environ.get("CI"))
 )
 settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def fresh_rendered_cache(settings):
+    """Each test renders its own answers: none kept from another test, whose
+    settings or data may differ. Tests of sharing across workers point
+    RENDERED_CACHE at the database cache themselves."""
+    from django.core.cache import caches
+
+    from calculator import rendered
+
+    settings.RENDERED_CACHE = "local"
+    rendered.LOCAL.clear()
+    caches["local"].clear()
+    yield
+    rendered.LOCAL.clear()

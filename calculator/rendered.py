@@ -1,0 +1,206 @@
+"""Rendered answers kept for reuse: the same request gets the same bytes, drawn once.
+
+A result's page, embed and JSON are a pure function of the request's URL and
+a few request headers, so a worker that has rendered one keeps its bytes: in
+a small per-process LRU first (no network, no unpickling of large objects),
+then in Django's shared cache (the database, or Redis with ``REDIS_URL``),
+which every worker and server reads. The social card is kept the same way.
+
+What goes into a key is everything that changes the bytes: the scheme and
+host (absolute links in the page), the path and the exact query (the
+canonical query, the model version and the display options are all in it;
+two spellings of one result may echo different text in the form), htmx or
+not, the active language, the embed profile's revision, and the site's
+release (so a deploy never serves a previous release's markup).
+
+Nothing per visitor is ever stored: an answer that sets a cookie, varies on
+the cookie, reads the session or carries a CSRF token or a CSP nonce is
+served as rendered and not kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import has_vary_header
+
+from . import card, roi
+from .caching import KEPT_MARKS, per_visitor
+
+# Seconds a rendered answer stays in the shared cache: as long as the HTTP
+# caches may keep it (caching.DEFAULT_MAX_AGE), so a release reaches every
+# visitor within the same five minutes whichever cache answers.
+SHARED_SECONDS = 300
+# A card's bytes depend only on its canonical query and the card's design.
+CARD_SECONDS = 30 * 24 * 3600
+
+
+class LRU:
+    """A small thread-safe least-recently-used map, bounded by entries and bytes."""
+
+    def __init__(self, entries: int, size: int):
+        self.entries, self.size = entries, size
+        self._items: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def set(self, key: str, value: Any, size: int) -> None:
+        if size > self.size // 4:  # one huge answer must not empty the LRU
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[0]
+            self._items[key] = (size, value)
+            self._bytes += size
+            while len(self._items) > self.entries or self._bytes > self.size:
+                _, (dropped, _value) = self._items.popitem(last=False)
+                self._bytes -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+# Per process: a few hundred answers, at most 32 MB.
+LOCAL = LRU(entries=512, size=32 * 1024 * 1024)
+
+
+def _shared():
+    return caches[getattr(settings, "RENDERED_CACHE", "default")]
+
+
+def release() -> str:
+    """What the site's markup follows from besides the request: the model
+    version new results get, the card design and the static files' manifest."""
+    global _RELEASE
+    if _RELEASE is None:
+        manifest = b""
+        try:
+            from django.contrib.staticfiles.storage import staticfiles_storage
+
+            manifest = staticfiles_storage.open("staticfiles.json").read()
+        except Exception:  # noqa: BLE001 - no manifest (development): the code alone
+            manifest = b""
+        text = f"{roi.CURRENT_VERSION}|{card.DESIGN}|{getattr(settings, 'RELEASE', '')}|"
+        _RELEASE = hashlib.sha256(text.encode() + manifest).hexdigest()[:16]
+    return _RELEASE
+
+
+_RELEASE: str | None = None
+
+
+def fetch(key: str, produce: Callable[[], bytes], seconds: int = CARD_SECONDS) -> bytes:
+    """Bytes for ``key``: from this process, else the shared cache, else ``produce``."""
+    found = LOCAL.get(key)
+    if found is not None:
+        return found
+    found = _shared().get(key)
+    if found is None:
+        found = produce()
+        _shared().set(key, found, seconds)
+    LOCAL.set(key, found, len(found))
+    return found
+
+
+def card_key(identity: str) -> str:
+    digest = hashlib.sha256(f"{card.DESIGN}|{identity}".encode()).hexdigest()
+    return f"card:{digest}"
+
+
+def response_key(request: HttpRequest, extra: Iterable[str] = ()) -> str:
+    parts = [
+        release(),
+        request.scheme,
+        request.get_host(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        "htmx" if request.headers.get("HX-Request") == "true" else "page",
+        translation.get_language() or "",
+        *extra,
+    ]
+    return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.has_header("Set-Cookie")
+        and not has_vary_header(response, "Cookie")
+        and not per_visitor(request, response)
+    )
+
+
+def _frozen(response: HttpResponse) -> dict[str, Any]:
+    return {
+        "content": response.content,
+        "headers": list(response.items()),
+        "charset": response.charset,
+        "marks": {mark: getattr(response, mark) for mark in KEPT_MARKS if hasattr(response, mark)},
+    }
+
+
+def _thawed(frozen: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(frozen["content"], charset=frozen["charset"])
+    for header, value in frozen["headers"]:
+        response[header] = value
+    for mark, value in frozen["marks"].items():
+        setattr(response, mark, value)
+    return response
+
+
+def respond(
+    request: HttpRequest, produce: Callable[[], HttpResponse], extra: Iterable[str] = ()
+) -> HttpResponse:
+    """The response ``produce`` renders for this request, rendered once per key.
+
+    Only GET and HEAD answers are kept; ``extra`` adds to the key what the URL
+    does not say (an embed profile's revision).
+    """
+    if request.method not in ("GET", "HEAD"):
+        return produce()
+    key = response_key(request, extra)
+    frozen = LOCAL.get(key)
+    if frozen is None:
+        frozen = _shared().get(key)
+        if frozen is None:
+            response = produce()
+            if not _storable(request, response):
+                return response
+            frozen = _frozen(response)
+            _shared().set(key, frozen, SHARED_SECONDS)
+        LOCAL.set(key, frozen, len(frozen["content"]))
+    return _thawed(frozen)
+
+
+def cached(extra: Callable[..., Iterable[str]] | None = None) -> Callable:
+    """View decorator: ``respond`` around the view."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            more = extra(request, *args, **kwargs) if extra else ()
+            return respond(request, lambda: view(request, *args, **kwargs), more)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,230 @@
+"""Answers rendered once and kept: the same request gets the same bytes, and
+nothing of one visitor, an old profile or another variant ever comes back."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.utils import translation
+
+from calculator import card, rendered, views
+from calculator.models import EmbedDailyStat, EmbedProfile
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts the page, embed and result renders (the calculator's context)."""
+    calls = []
+    real = views.calculator_context
+
+    def counting(request, query):
+        calls.append(request.get_full_path())
+        return real(request, query)
+
+    monkeypatch.setattr(views, "calculator_context", counting)
+    return calls
+
+
+@pytest.fixture
+def shared(settings, db):
+    """The database cache every worker and server shares."""
+    settings.RENDERED_CACHE = "default"
+    caches["default"].clear()
+
+
+def another_worker():
+    """A fresh process: nothing in its own LRU."""
+    rendered.LOCAL.clear()
+
+
+@pytest.mark.parametrize("url", ["/", "/?spend=50000&v=2", "/embed/?spend=9000&theme=dark"])
+def test_a_repeated_page_is_rendered_once_with_the_same_bytes_and_headers(client, renders, url):
+    first = client.get(url)
+    second = client.get(url)
+    assert renders == [url]
+    assert first.content == second.content
+    for header in ("ETag", "Cache-Control", "Content-Security-Policy", "Vary", "Content-Type"):
+        assert first.get(header) == second.get(header)
+    assert first.get("X-Frame-Options") == second.get("X-Frame-Options")
+
+
+def test_each_variant_is_rendered_for_itself(client, renders):
+    page = client.get("/?spend=50000")
+    partial = client.get("/?spend=50000", HTTP_HX_REQUEST="true")
+    other = client.get("/?spend=50001")
+    spelled = client.get("/?spend=50000.0")
+    assert len(renders) == 4
+    assert page.content != partial.content
+    assert b"50001" in other.content and b"50001" not in page.content
+    assert client.get("/?spend=50000", HTTP_HX_REQUEST="true").content == partial.content
+    assert spelled.status_code == 200
+    assert len(renders) == 4
+
+
+def test_the_key_names_host_language_htmx_and_extra(settings, monkeypatch):
+    settings.ALLOWED_HOSTS = ["testserver", "example.org"]
+    factory = RequestFactory()
+    base = rendered.response_key(factory.get("/?spend=1"))
+    assert base == rendered.response_key(factory.get("/?spend=1"))
+    variants = [
+        rendered.response_key(factory.get("/?spend=2")),
+        rendered.response_key(factory.get("/embed/?spend=1")),
+        rendered.response_key(factory.get("/?spend=1", HTTP_HX_REQUEST="true")),
+        rendered.response_key(factory.get("/?spend=1", HTTP_HOST="example.org")),
+        rendered.response_key(factory.get("/?spend=1", secure=True)),
+        rendered.response_key(factory.get("/?spend=1"), extra=["revision-2"]),
+    ]
+    # For the coming translations: the active language.
+    monkeypatch.setattr(translation, "get_language", lambda: "de")
+    variants.append(rendered.response_key(factory.get("/?spend=1")))
+    assert len({base, *variants}) == len(variants) + 1
+
+
+def test_the_api_answer_is_kept(client, renders, monkeypatch):
+    calls = []
+    real = rendered.roi.report
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("calculator.api.roi.report", counting)
+    first = client.get("/api/v1/calculate?spend=30000")
+    second = client.get("/api/v1/calculate?spend=30000")
+    assert len(calls) == 1
+    assert first.json() == second.json()
+    assert second["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/api/v1/calculate?spend=-1").status_code == 400
+
+
+def test_other_workers_take_it_from_the_shared_cache(client, renders, shared):
+    first = client.get("/?consent=40")
+    another_worker()
+    second = client.get("/?consent=40")
+    assert renders == ["/?consent=40"]
+    assert first.content == second.content
+
+
+@pytest.mark.parametrize("status", [400, 404, 500, 301])
+def test_only_a_200_is_kept(status):
+    produced = []
+
+    def produce():
+        produced.append(status)
+        return HttpResponse(b"no", status=status)
+
+    for _ in range(2):
+        rendered.respond(RequestFactory().get("/?spend=1"), produce)
+    assert len(produced) == 2
+
+
+def test_an_invalid_query_shows_its_message_each_time(client):
+    first = client.get("/?margin=140")
+    assert first.content == client.get("/?margin=140").content
+    assert b"140" in first.content
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda r, resp: resp.set_cookie("visitor", "1"),
+        lambda r, resp: resp.__setitem__("Vary", "Cookie"),
+        lambda r, resp: setattr(r, "session", type("S", (), {"accessed": True})()),
+        lambda r, resp: r.META.__setitem__("CSRF_COOKIE_NEEDS_UPDATE", True),
+    ],
+    ids=["set-cookie", "vary-cookie", "session-read", "csrf-token"],
+)
+def test_nothing_of_one_visitor_is_kept(spoil):
+    produced = []
+
+    def produce(request):
+        response = HttpResponse(b"for one visitor")
+        spoil(request, response)
+        produced.append(response)
+        return response
+
+    for _ in range(2):
+        request = RequestFactory().get("/?spend=1")
+        rendered.respond(request, lambda request=request: produce(request))
+    assert len(produced) == 2
+
+
+def test_a_kept_answer_has_no_cookie(client):
+    client.cookies["sessionid"] = "stale"
+    client.get("/embed/?spend=4000")
+    again = client.get("/embed/?spend=4000")
+    assert not again.cookies
+    assert "Set-Cookie" not in again
+
+
+def test_a_kept_embed_may_still_be_framed_and_read(client):
+    client.get("/embed/?spend=7000")
+    again = client.get("/embed/?spend=7000")
+    assert "X-Frame-Options" not in again
+    assert "frame-ancestors *" in again["Content-Security-Policy"]
+    assert again["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.django_db
+def test_a_profile_embed_counts_every_view_and_shows_an_edit_at_once(client, renders, shared):
+    profile = EmbedProfile(slug="acme", agency_name="Acme Growth", accent="#0b57b8")
+    profile.full_clean()
+    profile.save()
+    first = client.get("/embed/acme/?spend=6000")
+    another_worker()
+    client.get("/embed/acme/?spend=6000")
+    client.get("/embed/acme/?spend=6000")
+    assert len(renders) == 1
+    client.get("/embed/acme/?spend=6500", HTTP_HX_REQUEST="true")
+    client.get("/embed/acme/?spend=6500", HTTP_HX_REQUEST="true")
+    stat = EmbedDailyStat.objects.get(profile=profile)
+    assert (stat.views, stat.calculations) == (3, 2)
+
+    profile.agency_name = "Acme Growth Partners"
+    profile.save()
+    edited = client.get("/embed/acme/?spend=6000")
+    assert len(renders) == 3
+    assert b"Acme Growth Partners" in edited.content or edited.content != first.content
+
+
+def test_the_revision_follows_every_field():
+    profile = EmbedProfile(slug="acme", agency_name="Acme")
+    before = profile.revision
+    profile.powered_by = False
+    assert profile.revision != before
+
+
+def test_a_card_is_drawn_once_for_every_worker(client, shared, monkeypatch):
+    drawn = []
+    real = card.render_result
+
+    def counting(report):
+        drawn.append(report)
+        return real(report)
+
+    monkeypatch.setattr(card, "render_result", counting)
+    url = client.get("/card.png?spend=12000").url
+    first = client.get(url)
+    second = client.get(url)
+    another_worker()
+    third = client.get(url)
+    assert len(drawn) == 1
+    assert first.content == second.content == third.content
+    assert first["Content-Type"] == "image/png"
+    assert third["ETag"] == first["ETag"]
+
+
+def test_the_lru_keeps_the_recent_and_bounds_the_bytes():
+    lru = rendered.LRU(entries=2, size=400)
+    lru.set("a", "A", 50)
+    lru.set("b", "B", 50)
+    assert lru.get("a") == "A"  # now the most recent
+    lru.set("c", "C", 50)
+    assert (lru.get("a"), lru.get("b"), lru.get("c")) == ("A", None, "C")
+    lru.set("big", "X", 101)  # over a quarter of the bytes: not kept
+    assert lru.get("big") is None
+    lru.set("d", "D", 90)
+    lru.set("e", "E", 90)
+    assert lru.get("c") is None
