@@ -7,12 +7,14 @@ may be framed: by any site, or by the sites its profile lists.
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import resolve, reverse
@@ -27,6 +29,8 @@ from .forms import CalculatorForm
 from .models import EmbedDailyStat, EmbedProfile, ShortLink
 from .sharing import names_inputs
 from .views import render_calculator
+
+logger = logging.getLogger(__name__)
 
 # Bumped when theme_css() changes, so that a year's cache of one accent's
 # stylesheet never outlives its rules.
@@ -130,10 +134,20 @@ def _render_embed(request: HttpRequest, profile: EmbedProfile | None) -> HttpRes
     )
     if profile is not None and request.method == "GET":
         if not getattr(request, "htmx", False):
-            EmbedDailyStat.count(profile, "views")
+            _count(profile, "views")
         elif response.get("HX-Reswap") != "none":  # an invalid input calculates nothing
-            EmbedDailyStat.count(profile, "calculations")
+            _count(profile, "calculations")
     return response
+
+
+def _count(profile: EmbedProfile, what: str) -> None:
+    """Counts best-effort: a database that refuses the write (read-only, locked,
+    failing over) loses one count and logs it, and the visitor still gets the page."""
+    try:
+        with transaction.atomic():
+            EmbedDailyStat.count(profile, what)
+    except DatabaseError:
+        logger.exception("embed %s of %s not counted", what, profile.slug)
 
 
 @cookie_free

@@ -175,9 +175,8 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# New short links each client address may create an hour (POST /api/v1/links).
-# The count lives in the default cache, so with several server processes it
-# needs a shared cache to be one limit rather than one per process.
+# New short links each client address may create an hour (POST /api/v1/links),
+# counted atomically in the database (or Redis): one limit across servers.
 SHORT_LINKS_PER_HOUR = 60
 
 LOGGING = {
@@ -217,10 +216,11 @@ PERMISSIONS_POLICY: dict[str, list[str]] = dict.fromkeys(
 )
 
 # "default" is the database (PostgreSQL in production), which every app server
-# shares with no extra service to run: throttles and rate limits counted there
-# hold across servers. The traffic is small (failed sign-ins, new short links).
+# shares with no extra service to run; its table is made by `migrate`. With
+# REDIS_URL set it is Redis instead, through Django's own backend, and the
+# limits' counters move there too (calculator/ratelimit.py: atomic either way).
 # "local" is per process and fast, for values that are the same everywhere.
-# The table is made by `manage.py createcachetable` (the test runner makes it).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -228,13 +228,21 @@ CACHES = {
     },
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must be a redis://, rediss:// or unix:// address, not {REDIS_URL!r}."
+        )
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
 
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
 # throttle trusts that many entries from the right and no more.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", default=0)
 
 LOGIN_THROTTLE = {
-    "cache": "default",
     "window_seconds": 15 * 60,
     "failures_per_username": 5,
     "failures_per_address": 20,

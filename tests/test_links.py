@@ -8,21 +8,12 @@ from dataclasses import replace
 
 import jsonschema
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from calculator import openapi, roi
 from calculator.models import ShortLink, code_digits
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    # The limit counts in the cache, which outlives a single test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
