@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # First, so it compresses what every other middleware wrote. Pages carry no
     # secret (no session, no CSRF token), so compression leaks nothing (BREACH).
     "django.middleware.gzip.GZipMiddleware",
+    # Every /api/ answer, errors included, JSON with CORS (roi_site/errors.py).
+    "roi_site.errors.ApiErrorMiddleware",
     "roi_site.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "roi_site.security.PermissionsPolicyMiddleware",
@@ -241,6 +243,10 @@ if REDIS_URL:
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
 # throttle trusts that many entries from the right and no more.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", default=0)
+
+# Where to report a vulnerability, for /.well-known/security.txt: a mailto: or
+# https: address. Unset, it is security@ the host the request named.
+SECURITY_CONTACT = os.environ.get("DJANGO_SECURITY_CONTACT", "").strip()
 
 LOGIN_THROTTLE = {
     "window_seconds": 15 * 60,
