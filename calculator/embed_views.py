@@ -27,7 +27,7 @@ from . import embed, roi
 from .caching import cacheable
 from .forms import CalculatorForm
 from .models import EmbedDailyStat, EmbedProfile, ShortLink
-from .sharing import names_inputs
+from .sharing import CARD_HEIGHT, CARD_WIDTH, names_inputs
 from .views import render_calculator
 
 logger = logging.getLogger(__name__)
@@ -35,10 +35,10 @@ logger = logging.getLogger(__name__)
 # Bumped when theme_css() changes, so that a year's cache of one accent's
 # stylesheet never outlives its rules.
 THEME_VERSION = "1"
-THEME_CACHE = "public, max-age=31536000, immutable"
+THEME_MAX_AGE = 31_536_000  # a year, immutable
 # The loader's address is pasted into other sites and never changes, so it is
 # cached briefly: a deploy reaches every host within the hour.
-LOADER_CACHE = "public, max-age=3600"
+LOADER_MAX_AGE = 3600
 LOADER = Path(settings.BASE_DIR) / "static" / "js" / "embed.js"
 
 # A sandboxed frame (allow-scripts without allow-same-origin) has an opaque
@@ -150,6 +150,7 @@ def _count(profile: EmbedProfile, what: str) -> None:
         logger.exception("embed %s of %s not counted", what, profile.slug)
 
 
+@cacheable(max_age=THEME_MAX_AGE)
 @cookie_free
 @require_http_methods(["GET", "HEAD"])
 def theme_css(request: HttpRequest) -> HttpResponse:
@@ -162,16 +163,16 @@ def theme_css(request: HttpRequest) -> HttpResponse:
             content_type="text/css; charset=utf-8",
         )
     response = HttpResponse(embed.theme_css(digits), content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = THEME_CACHE
+    patch_cache_control(response, immutable=True)
     return response
 
 
+@cacheable(max_age=LOADER_MAX_AGE)
 @cookie_free
 @require_http_methods(["GET", "HEAD"])
 def embed_js(request: HttpRequest) -> HttpResponse:
     """The loader at its stable address, for snippets pasted into other sites."""
     response = HttpResponse(LOADER.read_bytes(), content_type="text/javascript; charset=utf-8")
-    response["Cache-Control"] = LOADER_CACHE
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -366,6 +367,18 @@ def oembed(request: HttpRequest) -> HttpResponse:
         "width": width,
         "height": height,
     }
+    # The result's card, unless the consumer asked for something smaller: a
+    # thumbnail must respect maxwidth and maxheight, and the card has one size.
+    card_fits = _bound(request.GET.get("maxwidth"), CARD_WIDTH) == CARD_WIDTH and (
+        _bound(request.GET.get("maxheight"), CARD_HEIGHT) == CARD_HEIGHT
+    )
+    if card_fits:
+        card_url = reverse("card") + (f"?{query}" if query else "")
+        body.update(
+            thumbnail_url=request.build_absolute_uri(card_url),
+            thumbnail_width=CARD_WIDTH,
+            thumbnail_height=CARD_HEIGHT,
+        )
     response = JsonResponse(body)
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=86400"

@@ -81,6 +81,14 @@ def render_calculator(
     return response
 
 
+METHOD_TITLE = "How the CAPI ROI calculator works | CAPI ROI calculator"
+METHOD_DESCRIPTION = (
+    "The method behind the CAPI ROI calculator: how tracking losses, Conversions API "
+    "recovery, the performance lift, ROI, payback, NPV, break-evens and ranges are "
+    "calculated, with sources."
+)
+
+
 # The htmx request gets the results partial: caches must tell it apart.
 @cacheable(vary=["HX-Request"])
 @require_safe
@@ -91,7 +99,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
 @cacheable()
 @require_safe
 def method(request: HttpRequest) -> HttpResponse:
-    return render(request, "calculator/method.html", {"recovery": roi.RECOVERY_V1})
+    share = sharing.page_share(request, "method", METHOD_TITLE, METHOD_DESCRIPTION)
+    return render(request, "calculator/method.html", {"recovery": roi.RECOVERY_V1, "share": share})
 
 
 @require_safe

@@ -81,7 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so it compresses what every other middleware wrote. Pages carry no
     # secret (no session, no CSRF token), so compression leaks nothing (BREACH).
-    "django.middleware.gzip.GZipMiddleware",
+    "roi_site.compression.GZipMiddleware",
     # Every /api/ answer, errors included, JSON with CORS (roi_site/errors.py).
     "roi_site.errors.ApiErrorMiddleware",
     "roi_site.logs.RequestLogMiddleware",

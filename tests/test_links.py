@@ -212,7 +212,7 @@ class TestOpenApi:
         settings.SHORT_LINKS_PER_HOUR = 7
         doc = client.get("/api/v1/openapi.json").json()
         post_op = doc["paths"]["/api/v1/links"]["post"]
-        assert set(post_op["responses"]) == {"200", "201", "400", "429"}
+        assert set(post_op["responses"]) == {"200", "201", "400", "429", "500"}
         assert "at most 7 new links an hour" in post_op["description"]
         assert "Retry-After" in post_op["responses"]["429"]["headers"]
 
