@@ -101,9 +101,12 @@ def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     logo = urlsplit(profile.logo_url) if profile and profile.logo_url else None
     images = [f"https://{logo.netloc}"] if logo else None
     response._csp_config = frame_policy(profile.origins if profile else [], images)
-    if profile is not None:
-        # Revalidated each time (a cheap 304), so the daily counts see every view.
-        patch_cache_control(response, no_cache=True)
+    if profile is not None and response.status_code in (200, 304):
+        # Browsers revalidate every time (a cheap 304); a shared cache may keep
+        # it briefly, then revalidates with the app (serving its copy while it
+        # does), and the app counts a view at each revalidation.
+        shared = settings.EMBED_PROFILE_SHARED_MAX_AGE
+        patch_cache_control(response, max_age=0, s_maxage=shared, stale_while_revalidate=shared)
     return response
 
 

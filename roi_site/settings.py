@@ -244,6 +244,11 @@ if REDIS_URL:
 # throttle trusts that many entries from the right and no more.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", default=0)
 
+# Seconds a shared cache (nginx, a CDN) may serve a profile embed before it
+# revalidates with the app. Views it serves in between are not counted, so
+# this is also how often each cache reports a view of each embed address.
+EMBED_PROFILE_SHARED_MAX_AGE = env_int("DJANGO_EMBED_PROFILE_SHARED_MAX_AGE", default=60)
+
 # Where to report a vulnerability, for /.well-known/security.txt: a mailto: or
 # https: address. Unset, it is security@ the host the request named.
 SECURITY_CONTACT = os.environ.get("DJANGO_SECURITY_CONTACT", "").strip()

@@ -64,13 +64,15 @@ def get(port: int, path: str, headers: dict[str, str] | None = None, method: str
         connection.close()
 
 
-def wait_until_up(port: int, process: subprocess.Popen, log: Path, path: str = "/healthz") -> None:
+def wait_until_up(
+    port: int, process: subprocess.Popen, log: Path, path: str = "/healthz", status: int = 200
+) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"the server stopped at start-up:\n{log.read_text()}")
         try:
-            if get(port, path)[0] == 200:
+            if get(port, path)[0] == status:
                 return
         except OSError:
             pass
