@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import resolve, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -210,13 +211,20 @@ def _default(key: str) -> str:
     return value if isinstance(value, str) else roi.format_number(value)
 
 
-def snippet(src: str, height: int, loader: str) -> str:
-    """The HTML an agency pastes: the iframe works alone; the script sizes it."""
+def snippet(src: str, height: int, loader: str, width: int | None = None) -> str:
+    """The HTML an agency pastes: the iframe works alone; the script sizes it.
+
+    Its own width is the host column's (a style, since HTML's width attribute
+    takes pixels only, so width="100%" is invalid on every page that pastes
+    it), or ``width`` pixels where an oEmbed consumer asked for a size.
+    """
+    size = format_html('width="{}"', width) if width else mark_safe('style="width:100%"')
     return format_html(
-        '<iframe src="{}" title="{}" loading="lazy" width="100%" height="{}" '
+        '<iframe src="{}" title="{}" loading="lazy" {} height="{}" '
         'allow="clipboard-write" data-capi-roi></iframe>\n<script src="{}" async></script>',
         src,
         FRAME_TITLE,
+        size,
         height,
         loader,
     )
@@ -359,14 +367,14 @@ def oembed(request: HttpRequest) -> HttpResponse:
         + "?"
         + "&".join(part for part in (query, "frame=capi-roi") if part)
     )
-    html = snippet(src, height, request.build_absolute_uri(reverse("embed-js")))
+    html = snippet(src, height, request.build_absolute_uri(reverse("embed-js")), width)
     body = {
         "type": "rich",
         "version": "1.0",
         "title": FRAME_TITLE,
         "provider_name": FRAME_TITLE,
         "provider_url": request.build_absolute_uri(reverse("calculator")),
-        "html": html.replace('width="100%"', f'width="{width}"'),
+        "html": html,
         "width": width,
         "height": height,
     }
