@@ -17,6 +17,7 @@ Servers should keep their clocks in step (NTP): a window's end is a time.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 import time
@@ -45,9 +46,20 @@ class Window:
         return max(1, math.ceil(self.ends - (clock() if now is None else now)))
 
 
+MAX_KEY = 200  # RateCounter.key's length
+
+
+def _short(key: str) -> str:
+    """The key as stored: a long one (an address from a header, say) by its digest."""
+    if len(key) <= MAX_KEY:
+        return key
+    return f"{key[:100]}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
 def hit(key: str, window: int) -> Window:
     """Counts one event for ``key``; a new window of ``window`` seconds starts when
     none is running. Answers the window with this event counted."""
+    key = _short(key)
     now = clock()
     store = _redis()
     if store is not None:
@@ -57,6 +69,7 @@ def hit(key: str, window: int) -> Window:
 
 def peek(key: str) -> Window | None:
     """The running window of ``key`` without counting anything, or None."""
+    key = _short(key)
     now = clock()
     store = _redis()
     if store is not None:
@@ -71,6 +84,7 @@ def peek(key: str) -> Window | None:
 
 def reset(key: str) -> None:
     """Forgets the key's window, as if no event had been counted."""
+    key = _short(key)
     store = _redis()
     if store is not None:
         store.delete(_ends_key(key))

@@ -64,6 +64,13 @@ class TestCounter:
         clock.advance(0.1)
         assert ratelimit.over_limit("k", 2, 3600) is None
 
+    def test_long_keys_are_counted_by_their_digest(self, clock):
+        long_a, long_b = "x" * 300 + "a", "x" * 300 + "b"
+        assert ratelimit.hit(long_a, 60).count == 1
+        assert ratelimit.hit(long_a, 60).count == 2
+        assert ratelimit.hit(long_b, 60).count == 1
+        assert all(len(key) <= 200 for key in RateCounter.objects.values_list("key", flat=True))
+
     def test_ended_windows_are_purged(self, clock, monkeypatch):
         monkeypatch.setattr(ratelimit, "PURGE_CHANCE", 1.0)
         ratelimit.hit("old", 60)
