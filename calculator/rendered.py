@@ -97,7 +97,8 @@ def release() -> str:
         try:
             from django.contrib.staticfiles.storage import staticfiles_storage
 
-            manifest = staticfiles_storage.open("staticfiles.json").read()
+            with staticfiles_storage.open("staticfiles.json") as file:
+                manifest = file.read()
         except Exception:  # noqa: BLE001 - no manifest (development): the code alone
             manifest = b""
         text = f"{roi.CURRENT_VERSION}|{card.DESIGN}|{getattr(settings, 'RELEASE', '')}|"
