@@ -7,8 +7,10 @@ for at most S seconds, from 32 keep-alive connections, and prints requests/s,
 p50 and p99 latency and the count of non-2xx answers. Each route is compared
 with a static file of about the same size served by the same server, which
 is the cheapest thing the stack can answer: the ratio shows what the Django
-view itself costs. Routes that answer 404 (not built yet) are listed as
-missing. The load generator shares the machine's cores with the server, so
+view itself costs. The same URL again and again (the hot path) should reach
+half the static file's rate; the embed and the API with a new query on every
+request (the cold path, "new") a fifth. Routes that answer 404 (not built yet)
+are listed as missing. The load generator shares the machine's cores with the server, so
 the figures are a floor, not a capacity plan.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import secrets
@@ -46,8 +49,21 @@ QUERY = "spend=50000&consent=40&adblock=12"
 class Route:
     name: str
     # The path, or a function that prepares it (e.g. creates a short link)
-    # and returns None when the feature is not there yet.
+    # and returns None when the feature is not there yet. A path with "{n}"
+    # gets a new number on every request: a new result each time, which no
+    # cache has seen (the cold path).
     path: str | Callable[[int], str | None]
+
+    @property
+    def fresh(self) -> bool:
+        return isinstance(self.path, str) and "{n}" in self.path
+
+
+# What each kind of route should reach, as a share of the static file's rate.
+HOT_TARGET, COLD_TARGET = 0.5, 0.2
+# Numbers for the fresh routes' queries: unique across the whole run.
+NUMBERS = itertools.count(1000)
+FRESH = "spend={n}&consent=40&adblock=12"
 
 
 def short_link(port: int) -> str | None:
@@ -84,6 +100,8 @@ ROUTES = [
     Route("api", f"/api/v1/calculate?{QUERY}"),
     Route("short link", short_link),
     Route("card image", card_image),
+    Route("embed, new", f"/embed/?{FRESH}"),
+    Route("api, new", f"/api/v1/calculate?{FRESH}"),
 ]
 
 
@@ -124,9 +142,10 @@ def hammer(port: int, path: str, total: int, seconds: float) -> Result:
         conn = http.client.HTTPConnection(HOST, port, timeout=30)
         latencies, non_2xx, errors = [], 0, 0
         while take():
+            target = path.format(n=next(NUMBERS)) if "{n}" in path else path
             start = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", target)
                 response = conn.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException):
@@ -273,7 +292,8 @@ def main(argv: list[str]) -> None:
         static_rates: dict[str, Result] = {}
         for route in ROUTES:
             path = route.path(port) if callable(route.path) else route.path
-            status, body = fetch(port, path) if path else (404, b"")
+            first = path.format(n=next(NUMBERS)) if route.fresh else path
+            status, body = fetch(port, first) if path else (404, b"")
             if status == 404:
                 print(f"{route.name:<12} missing: answers 404, skipped (not built yet)")
                 continue
@@ -285,8 +305,11 @@ def main(argv: list[str]) -> None:
                 static_rates[static_path] = hammer(port, static_path, args.requests, args.seconds)
             static = static_rates[static_path]
             ratio = result.rate / static.rate if static.rate else 0.0
+            target = COLD_TARGET if route.fresh else HOT_TARGET
+            verdict = "ok" if ratio >= target else "below"
             print(
-                f"{line(route.name, path, len(body), result)}   {static.rate:>12.0f}  {ratio:.2f}"
+                f"{line(route.name, path, len(body), result)}   {static.rate:>12.0f}  "
+                f"{ratio:.2f}x  (target {target}x: {verdict})"
             )
         print()
         for static_path, static in static_rates.items():

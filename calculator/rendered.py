@@ -3,7 +3,8 @@
 A result's page, embed and JSON are a pure function of the request's URL and
 a few request headers, so a worker that has rendered one keeps its bytes: in
 a small per-process LRU first (no network, no unpickling of large objects),
-then in Django's shared cache (the database, or Redis with ``REDIS_URL``),
+then in Django's shared cache (``CACHES["rendered"]``: a database table of
+its own, or Redis with ``REDIS_URL``),
 which every worker and server reads. The social card is kept the same way.
 
 What goes into a key is everything that changes the bytes: the scheme and
@@ -21,6 +22,7 @@ served as rendered and not kept.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -35,6 +37,8 @@ from django.utils.cache import has_vary_header
 
 from . import card, roi
 from .caching import KEPT_MARKS, per_visitor
+
+logger = logging.getLogger(__name__)
 
 # Seconds a rendered answer stays in the shared cache: as long as the HTTP
 # caches may keep it (caching.DEFAULT_MAX_AGE), so a release reaches every
@@ -84,8 +88,32 @@ class LRU:
 LOCAL = LRU(entries=512, size=32 * 1024 * 1024)
 
 
-def _shared():
-    return caches[getattr(settings, "RENDERED_CACHE", "default")]
+class _Shared:
+    """The shared cache, where a failure costs a render, never a visitor's answer."""
+
+    @staticmethod
+    def _cache():
+        return caches[getattr(settings, "RENDERED_CACHE", "rendered")]
+
+    def get(self, key: str) -> Any:
+        try:
+            return self._cache().get(key)
+        except Exception:  # noqa: BLE001 - down, full or locked: render instead
+            logger.warning("shared cache unavailable for a read", exc_info=True)
+            return None
+
+    def set(self, key: str, value: Any, seconds: int) -> None:
+        try:
+            self._cache().set(key, value, seconds)
+        except Exception:  # noqa: BLE001 - the answer is served all the same
+            logger.warning("shared cache unavailable for a write", exc_info=True)
+
+
+SHARED = _Shared()
+
+
+def _shared() -> _Shared:
+    return SHARED
 
 
 def release() -> str:

@@ -229,7 +229,16 @@ CACHES = {
         "LOCATION": "django_cache",
     },
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Rendered answers and social cards (calculator/rendered.py), shared by
+    # every worker and server. A table of their own, so that their churn never
+    # culls anything else; Redis instead when REDIS_URL is set.
+    "rendered": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "rendered_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
 }
+RENDERED_CACHE = "rendered"
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
@@ -239,6 +248,7 @@ if REDIS_URL:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
     }
+    CACHES["rendered"] = {**CACHES["default"], "KEY_PREFIX": "rendered"}
 
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
 # throttle trusts that many entries from the right and no more.

@@ -20,3 +20,13 @@ def test_the_static_file_closest_in_size():
     files = [(100, "/static/a"), (5000, "/static/b"), (9000, "/static/c")]
     assert closest(files, 6000) == (5000, "/static/b")
     assert closest(files, 0) == (100, "/static/a")
+
+
+def test_fresh_routes_get_a_new_query_every_time():
+    from calculator.loadtest import NUMBERS, ROUTES, Route
+
+    fresh = [route for route in ROUTES if route.fresh]
+    assert {route.name for route in fresh} == {"embed, new", "api, new"}
+    assert not Route("page", "/?spend=1").fresh
+    first, second = (fresh[0].path.format(n=next(NUMBERS)) for _ in range(2))
+    assert first != second

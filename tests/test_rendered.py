@@ -30,8 +30,8 @@ def renders(monkeypatch):
 @pytest.fixture
 def shared(settings, db):
     """The database cache every worker and server shares."""
-    settings.RENDERED_CACHE = "default"
-    caches["default"].clear()
+    settings.RENDERED_CACHE = "rendered"
+    caches["rendered"].clear()
 
 
 def another_worker():
@@ -228,3 +228,26 @@ def test_the_lru_keeps_the_recent_and_bounds_the_bytes():
     lru.set("d", "D", 90)
     lru.set("e", "E", 90)
     assert lru.get("c") is None
+
+
+def test_a_failing_shared_cache_costs_a_render_not_the_answer(client, renders, monkeypatch):
+    class Broken:
+        def get(self, key):
+            raise ConnectionError("cache down")
+
+        def set(self, key, value, timeout):
+            raise ConnectionError("cache down")
+
+    monkeypatch.setattr(rendered._Shared, "_cache", staticmethod(lambda: Broken()))
+    assert client.get("/?spend=31000").status_code == 200
+    another_worker()
+    assert client.get("/?spend=31000").status_code == 200
+    assert len(renders) == 2
+
+
+@pytest.mark.django_db
+def test_rendered_answers_have_a_table_of_their_own(settings):
+    from django.db import connection
+
+    assert settings.CACHES["rendered"]["LOCATION"] != settings.CACHES["default"]["LOCATION"]
+    assert "rendered_cache" in connection.introspection.table_names()
