@@ -5,7 +5,8 @@ a few request headers, so a worker that has rendered one keeps its bytes: in
 a small per-process LRU first (no network, no unpickling of large objects),
 then in Django's shared cache (``CACHES["rendered"]``: a database table of
 its own, or Redis with ``REDIS_URL``),
-which every worker and server reads. The social card is kept the same way.
+which every worker and server reads (pages only with Redis: see
+settings.RENDERED_PAGES_SHARED). The social card is kept the same way.
 
 What goes into a key is everything that changes the bytes: the scheme and
 host (absolute links in the page), the path and the exact query (the
@@ -208,15 +209,17 @@ def respond(
     if request.method not in ("GET", "HEAD"):
         return produce()
     key = response_key(request, extra)
+    shared = settings.RENDERED_PAGES_SHARED
     frozen = LOCAL.get(key)
     if frozen is None:
-        frozen = _shared().get(key)
+        frozen = _shared().get(key) if shared else None
         if frozen is None:
             response = produce()
             if not _storable(request, response):
                 return response
             frozen = _frozen(response)
-            _shared().set(key, frozen, SHARED_SECONDS)
+            if shared:
+                _shared().set(key, frozen, SHARED_SECONDS)
         LOCAL.set(key, frozen, len(frozen["content"]))
     return _thawed(frozen)
 

@@ -4,6 +4,7 @@ nothing of one visitor, an old profile or another variant ever comes back."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -31,6 +32,7 @@ def renders(monkeypatch):
 def shared(settings, db):
     """The database cache every worker and server shares."""
     settings.RENDERED_CACHE = "rendered"
+    settings.RENDERED_PAGES_SHARED = True
     caches["rendered"].clear()
 
 
@@ -228,6 +230,17 @@ def test_the_lru_keeps_the_recent_and_bounds_the_bytes():
     lru.set("d", "D", 90)
     lru.set("e", "E", 90)
     assert lru.get("c") is None
+
+
+def test_without_redis_pages_stay_in_each_worker_and_cards_are_shared(client, renders, db):
+    assert not settings.RENDERED_PAGES_SHARED  # no REDIS_URL in the tests
+    client.get("/?spend=32000")
+    another_worker()
+    client.get("/?spend=32000")
+    assert len(renders) == 2
+    url = client.get("/card.png?spend=32000").url
+    client.get(url)
+    assert caches[settings.RENDERED_CACHE].get(rendered.card_key(url.split("?", 1)[1]))
 
 
 def test_a_failing_shared_cache_costs_a_render_not_the_answer(client, renders, monkeypatch):
