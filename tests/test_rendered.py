@@ -3,6 +3,8 @@ nothing of one visitor, an old profile or another variant ever comes back."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import settings
 from django.core.cache import caches
@@ -264,3 +266,32 @@ def test_rendered_answers_have_a_table_of_their_own(settings):
 
     assert settings.CACHES["rendered"]["LOCATION"] != settings.CACHES["default"]["LOCATION"]
     assert "rendered_cache" in connection.introspection.table_names()
+
+
+@pytest.fixture
+def redis_rendered(settings):
+    """The rendered answers in Redis, as with REDIS_URL (CI starts a server)."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_REDIS_URL is not configured in CI")
+        pytest.skip("TEST_REDIS_URL is not configured")
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    settings.CACHES = {**settings.CACHES, "rendered": {**redis, "KEY_PREFIX": "rendered"}}
+    settings.RENDERED_CACHE = "rendered"
+    settings.RENDERED_PAGES_SHARED = True
+    caches["rendered"].clear()
+    yield caches["rendered"]
+    caches["rendered"].clear()
+
+
+def test_with_redis_pages_and_cards_are_shared_by_every_worker(client, renders, redis_rendered):
+    first = client.get("/embed/?spend=8800")
+    another_worker()
+    assert client.get("/embed/?spend=8800").content == first.content
+    assert len(renders) == 1
+    url = client.get("/card.png?spend=8800").url
+    image = client.get(url).content
+    another_worker()
+    assert redis_rendered.get(rendered.card_key(url.split("?", 1)[1])) == image
+    assert client.get(url).content == image
