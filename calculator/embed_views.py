@@ -113,6 +113,16 @@ def embed_headers(response: HttpResponse, profile: EmbedProfile | None) -> HttpR
     return response
 
 
+def _own_preview(request: HttpRequest) -> bool:
+    """A frame in one of this site's own pages (the dashboard's or the builder's
+    preview), which is no visitor's view of an agency's embed."""
+    return (
+        request.headers.get("Sec-Fetch-Dest") == "iframe"
+        and request.headers.get("Sec-Fetch-Site") == "same-origin"
+        and not getattr(request, "htmx", False)
+    )
+
+
 def _render_embed(
     request: HttpRequest,
     profile: EmbedProfile | None,
@@ -154,7 +164,7 @@ def _render_embed(
     if profile is not None and profile.lead_capture:
         extra["lead"] = lead or lead_context(profile, display)
     response = render_calculator(request, prefill(profile, query), "calculator/embed.html", extra)
-    if profile is not None and request.method == "GET":
+    if profile is not None and request.method == "GET" and not _own_preview(request):
         if not getattr(request, "htmx", False):
             EmbedDailyStat.count(profile, "views")
         elif response.get("HX-Reswap") != "none":  # an invalid input calculates nothing
