@@ -44,6 +44,7 @@ class LeadState:
     form: LeadForm | None = None
     error: str = ""
     sent_to: str = ""
+    query: str = ""  # the canonical query of the result a report was sent for
     values: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -141,7 +142,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
         return answer(400, form=form)
     if form.cleaned_data["website"]:
         # A robot: thank it as if it had worked, and keep nothing.
-        return answer(200, sent_to=form.cleaned_data["email"])
+        return answer(200, sent_to=form.cleaned_data["email"], query=form.cleaned_data["q"])
     result_url = request.build_absolute_uri(reverse("calculator")) + "?" + form.cleaned_data["q"]
     store(profile, form, result_url)
-    return answer(200, sent_to=form.cleaned_data["email"])
+    return answer(200, sent_to=form.cleaned_data["email"], query=form.cleaned_data["q"])
