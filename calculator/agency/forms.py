@@ -125,6 +125,8 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "agency_name": "Shown to visitors: the logo's text and the consent wording.",
             "logo_url": "Or link an https:// image instead of uploading one.",
+            "slug": "The embed's address, /embed/your-slug/: lower-case letters, digits, "
+            "hyphens.",
         }
         widgets = {
             "allowed_origins": forms.Textarea(attrs={"rows": 3}),
