@@ -125,6 +125,9 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "agency_name": "Shown to visitors: the logo's text and the consent wording.",
             "logo_url": "Or link an https:// image instead of uploading one.",
+            # Django renders help texts as HTML: the ampersand is written as one.
+            "default_inputs": "Prefilled inputs as a query string, e.g. "
+            "spend=20000&amp;currency=EUR. A visitor's link overrides them.",
             "slug": "The embed's address, /embed/your-slug/: lower-case letters, digits, "
             "hyphens.",
         }
