@@ -128,8 +128,7 @@ class ProfileForm(forms.ModelForm):
             # Django renders help texts as HTML: the ampersand is written as one.
             "default_inputs": "Prefilled inputs as a query string, e.g. "
             "spend=20000&amp;currency=EUR. A visitor's link overrides them.",
-            "slug": "The embed's address, /embed/your-slug/: lower-case letters, digits, "
-            "hyphens.",
+            "slug": "The embed's address, /embed/your-slug/: lower-case letters, digits, hyphens.",
         }
         widgets = {
             "allowed_origins": forms.Textarea(attrs={"rows": 3}),
