@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -54,8 +55,17 @@ def fresh_cache():
 
 @pytest.fixture
 def dns(monkeypatch):
+    """Made-up DNS answers, and no connection beyond this machine."""
     answers = {"hooks.acme.example": [PUBLIC]}
     monkeypatch.setattr(webhooks, "resolve", lambda host, port: answers.get(host, [PUBLIC]))
+    connect = socket.create_connection
+
+    def loopback_only(address, *args, **kwargs):
+        if address[0] != "127.0.0.1":
+            raise ConnectionRefusedError(f"tests reach no other host ({address[0]})")
+        return connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(webhooks.socket, "create_connection", loopback_only)
     return answers
 
 
@@ -279,3 +289,18 @@ def test_a_due_time_is_recorded_for_each_retry(client, profile, dns):
         retry.run_after == webhook.next_attempt
         or abs((retry.run_after - webhook.next_attempt).total_seconds()) < 1
     )
+
+
+def test_a_delivery_whose_task_was_lost_is_queued_again_and_sent_once(client, profile, capsys):
+    EmbedProfile.objects.filter(pk=profile.pk).update(webhook_url="")  # emails only
+    lead_post(client, "acme")
+    DBTaskResult.objects.all().delete()  # the worker died with the tasks claimed
+    Delivery.objects.update(created=timezone.now() - timedelta(hours=2))
+    call_command("requeue_deliveries")
+    assert "Queued 2 overdue deliveries again." in capsys.readouterr().out
+    call_command("requeue_deliveries", "--overdue-minutes", "600")
+    assert "Queued 0 overdue" in capsys.readouterr().out
+    call_command("requeue_deliveries")  # a spare task for each
+    run_worker()
+    assert {d.status for d in Delivery.objects.all()} == {"sent"}
+    assert len(mail.outbox) == 2  # each email once, though queued twice
