@@ -120,7 +120,7 @@ def render_result(report: roi.Report) -> bytes:
     tiles = [
         ("Monthly profit gain", monthly, f"{after_costs} after running costs"),
         (f"ROI over {inputs.months} months", roi_value, roi_note),
-        ("Payback", payback, f"at a {format_percent(inputs.cpa_gain / 100)} lower CPA"),
+        ("Payback", payback, f"at a {format_percent(report.cpa_gain)} lower CPA"),
     ]
     for k, (label, value, note) in enumerate(tiles):
         left = MARGIN + k * (tile + gap)

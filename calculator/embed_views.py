@@ -225,6 +225,8 @@ def _height(value: str | None) -> int:
 
 def _default(key: str) -> str:
     value = getattr(roi.DEFAULTS, key)
+    if value is None:  # an optional input, such as the CPA improvement: empty
+        return ""
     return value if isinstance(value, str) else roi.format_number(value)
 
 

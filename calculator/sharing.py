@@ -129,7 +129,7 @@ def result_description(report: roi.Report) -> str:
     after_costs = format_money(report.results.net_monthly, currency, signed=True)
     return (
         f"{breakeven_sentence(report)}. "
-        f"At a {format_percent(report.inputs.cpa_gain / 100)} improvement: {monthly} "
+        f"At a {format_percent(report.cpa_gain)} improvement: {monthly} "
         f"profit a month ({after_costs} after running costs), {roi_text(report)}. "
         f"{payback_text(report)}."
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import card, presentation, roi, sharing
+from . import card, explain, presentation, roi, sharing
 from .caching import cacheable
 from .forms import CalculatorForm
 from .models import ShortLink
@@ -97,12 +97,17 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         message = "\n".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     inputs, version = form.inputs(), form.version
-    results = roi.report(inputs, version).results
+    report = roi.report(inputs, version)
+    results = report.results
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="capi-roi.csv"'
     writer = csv.writer(response)
     writer.writerow(["input", "value"])
-    writer.writerows([*roi.canonical_pairs(inputs), ("v", version)])
+    writer.writerows([*roi.canonical_pairs(inputs, version), ("v", version)])
+    lift = explain.csv_rows(report)
+    if lift:
+        writer.writerow([])
+        writer.writerows([("figure", "value"), *lift])
     writer.writerow([])
     writer.writerow(["month", "ramp_weight", "cash_flow", "cumulative"])
     weights = [0.0, *roi.ramp_weights(inputs.ramp, inputs.months)]
