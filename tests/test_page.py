@@ -66,7 +66,7 @@ class TestCalculatorPage:
         tags = parse(page(client))
         labels = {a["for"] for t, a in tags.tags if t == "label"}
         inputs = [a for t, a in tags.tags if t in ("input", "select") and a.get("type") != "hidden"]
-        assert len(inputs) == len(roi.INPUT_KEYS) == 24
+        assert len(inputs) == len(roi.INPUT_KEYS) == 26
         for attrs in inputs:
             assert attrs["id"] in labels
             name = attrs["name"]
