@@ -200,7 +200,7 @@ class EmbedProfile(models.Model):
         max_length=5, choices=[(t, t.capitalize()) for t in THEMES], default="auto"
     )
     hidden_sections = models.CharField(
-        max_length=100, blank=True, help_text="Comma list of " + ", ".join(SECTIONS) + "."
+        max_length=100, blank=True, help_text="Result sections to leave out, as a comma list."
     )
     # An uploaded logo, re-encoded as PNG and kept in the database, so that
     # every app server can serve it without shared file storage.

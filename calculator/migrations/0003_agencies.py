@@ -27,8 +27,7 @@ class Migration(migrations.Migration):
             name="hidden_sections",
             field=models.CharField(
                 blank=True,
-                help_text="Comma list of measurement, losses, cashflow, sensitivity, share, "
-                "export.",
+                help_text="Result sections to leave out, as a comma list.",
                 max_length=100,
             ),
         ),
