@@ -136,10 +136,12 @@ def links(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt
+@cacheable()
 @require_http_methods(["GET", "HEAD"])
 def openapi_json(request: HttpRequest) -> HttpResponse:
+    server = request.build_absolute_uri("/").rstrip("/")
     response = HttpResponse(
-        json.dumps(openapi.document(), indent=2), content_type="application/json"
+        json.dumps(openapi.document(server), indent=2), content_type="application/json"
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response

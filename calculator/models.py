@@ -334,5 +334,20 @@ class EmbedDailyStat(models.Model):
             rows.update(**{what: F(what) + 1})
 
 
+class RateCounter(models.Model):
+    """One key's current window of a limit (see calculator/ratelimit.py).
+
+    Written only by a single atomic upsert, so that concurrent requests on
+    any number of servers each count once.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField()
+    ends = models.FloatField(db_index=True, help_text="When the window ends, in Unix time.")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 # Leads and their deliveries, kept in their own module with the agency code.
 from .agency.models import Delivery, Lead  # noqa: E402, F401

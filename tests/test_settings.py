@@ -126,3 +126,27 @@ class TestMail:
     def test_production_without_a_host_uses_a_local_relay(self):
         result = manage("shell", "-v", "0", "-c", self.CODE, **PRODUCTION)
         assert result.stdout.split() == ["smtp", "localhost", "25", "False", "False"]  # no user
+
+
+class TestRedis:
+    def test_redis_url_makes_redis_the_default_cache(self):
+        result = manage(
+            "shell",
+            "-c",
+            "from django.core.cache import caches; d = caches['default']; "
+            "print(type(d).__name__, d._servers)",
+            REDIS_URL="redis://cache.internal:6379/3",
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split("\n")[-2] == "RedisCache ['redis://cache.internal:6379/3']"
+
+    def test_without_it_the_database_is_the_cache(self):
+        result = manage(
+            "shell", "-c", "from django.core.cache import caches; print(type(caches['default']))"
+        )
+        assert "DatabaseCache" in result.stdout
+
+    def test_a_malformed_redis_url_stops_start_up(self):
+        result = manage("check", REDIS_URL="cache.internal:6379")
+        assert result.returncode != 0
+        assert "REDIS_URL must be a redis://" in result.stderr

@@ -132,3 +132,15 @@ def test_the_share_panel_copies_a_short_link_that_shows_the_same_result(
     expect(page.locator("#id_cpa_gain")).to_have_value("8")
     assert console == []
     context.close()
+
+
+def test_the_error_pages_pass_axe_without_console_errors(page: Page, live_server, console):
+    for path in ("/no-such-page/", "/embed/no-such-agency/"):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 404
+        assert axe_violations(page) == [], path
+    # Chromium reports each page's own 404, and nothing else failed to load.
+    assert (
+        console
+        == ["Failed to load resource: the server responded with a status of 404 (Not Found)"] * 2
+    )

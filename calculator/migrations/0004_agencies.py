@@ -12,7 +12,7 @@ import calculator.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("calculator", "0002_embed_profiles"),
+        ("calculator", "0003_cache_table"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
