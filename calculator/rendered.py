@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -50,11 +51,12 @@ CARD_SECONDS = 30 * 24 * 3600
 
 
 class LRU:
-    """A small thread-safe least-recently-used map, bounded by entries and bytes."""
+    """A small thread-safe least-recently-used map, bounded by entries and bytes;
+    an entry also expires, so nothing outlives what the shared cache would keep."""
 
     def __init__(self, entries: int, size: int):
         self.entries, self.size = entries, size
-        self._items: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[int, Any, float]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -63,20 +65,23 @@ class LRU:
             item = self._items.get(key)
             if item is None:
                 return None
+            if item[2] < time.monotonic():  # as old as the shared copy may be
+                self._bytes -= self._items.pop(key)[0]
+                return None
             self._items.move_to_end(key)
             return item[1]
 
-    def set(self, key: str, value: Any, size: int) -> None:
+    def set(self, key: str, value: Any, size: int, seconds: float = 300) -> None:
         if size > self.size // 4:  # one huge answer must not empty the LRU
             return
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
                 self._bytes -= old[0]
-            self._items[key] = (size, value)
+            self._items[key] = (size, value, time.monotonic() + seconds)
             self._bytes += size
             while len(self._items) > self.entries or self._bytes > self.size:
-                _, (dropped, _value) = self._items.popitem(last=False)
+                _, (dropped, _value, _expires) = self._items.popitem(last=False)
                 self._bytes -= dropped
 
     def clear(self) -> None:
@@ -147,7 +152,7 @@ def fetch(key: str, produce: Callable[[], bytes], seconds: int = CARD_SECONDS) -
     if found is None:
         found = produce()
         _shared().set(key, found, seconds)
-    LOCAL.set(key, found, len(found))
+    LOCAL.set(key, found, len(found), seconds=min(seconds, SHARED_SECONDS))
     return found
 
 
@@ -220,7 +225,7 @@ def respond(
             frozen = _frozen(response)
             if shared:
                 _shared().set(key, frozen, SHARED_SECONDS)
-        LOCAL.set(key, frozen, len(frozen["content"]))
+        LOCAL.set(key, frozen, len(frozen["content"]), seconds=SHARED_SECONDS)
     return _thawed(frozen)
 
 

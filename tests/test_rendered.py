@@ -295,3 +295,33 @@ def test_with_redis_pages_and_cards_are_shared_by_every_worker(client, renders, 
     another_worker()
     assert redis_rendered.get(rendered.card_key(url.split("?", 1)[1])) == image
     assert client.get(url).content == image
+
+
+def test_a_kept_copy_expires(monkeypatch):
+    lru = rendered.LRU(entries=4, size=1000)
+    now = [1000.0]
+    monkeypatch.setattr(rendered.time, "monotonic", lambda: now[0])
+    lru.set("a", "A", 10, seconds=300)
+    now[0] += 299
+    assert lru.get("a") == "A"
+    now[0] += 2
+    assert lru.get("a") is None
+
+
+@pytest.mark.django_db
+def test_a_lead_form_is_never_older_than_its_token_step(client, renders, monkeypatch):
+    from calculator import embed_views
+    from calculator.agency import tokens
+    from tests.agency_helpers import make_agency, make_profile
+
+    make_profile(make_agency("owner@acme.example"), "acme")
+    now = [tokens.STEP * 1000 + 10.0]
+    monkeypatch.setattr(embed_views.time, "time", lambda: now[0])
+    monkeypatch.setattr(tokens.time, "time", lambda: now[0])
+    first = client.get("/embed/acme/?spend=5100")
+    assert client.get("/embed/acme/?spend=5100").content == first.content
+    assert len(renders) == 1
+    now[0] += tokens.STEP  # the next step: a new token, so a new render
+    later = client.get("/embed/acme/?spend=5100")
+    assert len(renders) == 2
+    assert later.content != first.content

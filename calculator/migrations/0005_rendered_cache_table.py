@@ -16,7 +16,7 @@ def create_cache_tables(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("calculator", "0003_cache_table"),
+        ("calculator", "0004_agencies"),
     ]
 
     operations = [
