@@ -26,6 +26,7 @@ from .caching import cacheable
 from .forms import CalculatorForm
 from .models import EmbedDailyStat, EmbedProfile, ShortLink
 from .sharing import names_inputs
+from .summary import summarise
 from .views import render_calculator
 
 # Bumped when theme_css() changes, so that a year's cache of one accent's
@@ -315,6 +316,15 @@ def _oembed_query(request: HttpRequest, url: str) -> str | None:
     return form.canonical_query() if names_inputs(query) else ""
 
 
+def _oembed_title(query: str) -> str:
+    """The result named as on its page and card; the calculator's name without one."""
+    if not query:
+        return FRAME_TITLE
+    form = CalculatorForm(QueryDict(query))
+    form.is_valid()
+    return summarise(roi.report(form.inputs(), form.version)).title
+
+
 def _bound(value: str | None, default: int) -> int:
     text = (value or "").strip()
     if text.isascii() and text.isdigit() and 0 < len(text) < 6 and int(text) > 0:
@@ -345,7 +355,7 @@ def oembed(request: HttpRequest) -> HttpResponse:
     body = {
         "type": "rich",
         "version": "1.0",
-        "title": FRAME_TITLE,
+        "title": _oembed_title(query),
         "provider_name": FRAME_TITLE,
         "provider_url": request.build_absolute_uri(reverse("calculator")),
         "html": html.replace('width="100%"', f'width="{width}"'),

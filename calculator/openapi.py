@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from . import roi
-from .forms import CalculatorForm, NumberField
+from .forms import COSTS, CalculatorForm, NumberField
 
 NUMBER = {"type": "number"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
@@ -52,11 +52,17 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         limit = field.limit
         schema = {"type": "integer" if limit.integer else "number", "maximum": limit.high}
         schema["minimum"] = limit.low
+        if limit.cents:
+            schema["multipleOf"] = 0.01  # money is counted in whole cents
     elif name == "v":
         schema = {"type": "integer", "enum": sorted(roi.VERSIONS)}
     else:
         schema = {"type": "string", "enum": [key for key, _ in field.choices]}
     default = getattr(roi.DEFAULTS, name, roi.CURRENT_VERSION if name == "v" else None)
+    if name in COSTS:
+        # Empty (or missing) means the chosen integration's typical cost.
+        schema = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+        default = None
     if default is not None:
         schema["default"] = default
     description = field.label
@@ -64,6 +70,21 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         description += f". {field.help_text}"
     if isinstance(field, NumberField) and field.unit == "%":
         description += " In percent: 8 means 8%."
+    if isinstance(field, NumberField) and field.unit in ("money", "count"):
+        description += (
+            " Also accepted as people type it: 30,000, 30 000, $30,000, 30k, 1.5m; "
+            "an amount with three decimals such as 30.000 is refused as ambiguous."
+        )
+    if name in COSTS:
+        description += (
+            " Empty or missing: the typical cost of the chosen integration "
+            "(the model's default without one)."
+        )
+    if name == "integration":
+        description += (
+            " It sets `setup` and the typical costs; a `setup` given with it must be "
+            "valid but is replaced by the integration's."
+        )
     if name in RULES:
         description += " " + RULES[name]
     return {

@@ -27,6 +27,9 @@ import numpy as np
 CAUSES = ("consent", "att", "adblock", "itp", "connectivity")
 SETUPS = ("backend", "relay")
 MODES = ("more", "save")
+# How the server events are sent: a display input that the form turns into
+# `setup` and typical costs (calculator/integrations.py); the model ignores it.
+INTEGRATIONS = ("shopify", "woocommerce", "gateway", "sgtm_self", "sgtm_hosted", "custom")
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY")
 
 DRAWS = 10_000
@@ -100,6 +103,7 @@ class Inputs:
     connectivity: float = 2
     match_before: float = 85
     match_after: float = 92
+    integration: str | None = None
     setup: str = "backend"
     acr: float | None = None
     cpa_gain: float = 5
@@ -126,6 +130,8 @@ class Inputs:
         for name, allowed in (("setup", SETUPS), ("mode", MODES), ("currency", CURRENCIES)):
             if getattr(self, name) not in allowed:
                 found[name] = "unknown choice"
+        if self.integration is not None and self.integration not in INTEGRATIONS:
+            found["integration"] = "unknown choice"
         return found
 
 
@@ -236,6 +242,7 @@ class Results:
     reported_roas_after: float
     true_cpa_before: float
     true_cpa_after: float
+    cpa_gain: float  # the fall in true CPA the lift figures use, as a fraction
     incremental_conversions: float
     monthly_benefit: float
     net_monthly: float
@@ -374,6 +381,7 @@ def compute_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -
         reported_roas_after=after * p.aov / p.spend,
         true_cpa_before=p.spend / n,
         true_cpa_after=p.spend / n * (1 - p.gain),
+        cpa_gain=p.gain,
         incremental_conversions=incremental,
         monthly_benefit=benefit,
         net_monthly=benefit - p.monthly_cost,
@@ -433,9 +441,11 @@ def _clip(value: Any, limit: Limit) -> Any:
 def seed_for(inputs: Inputs, version: int) -> int:
     """A seed from the canonical inputs, so a link always shows the same range.
 
-    The currency is display only, so it does not change the draws.
+    The currency and the integration's name are display only, so they do not
+    change the draws.
     """
-    text = "&".join(f"{k}={v}" for k, v in canonical_pairs(inputs) if k != "currency")
+    shown_only = ("currency", "integration")
+    text = "&".join(f"{k}={v}" for k, v in canonical_pairs(inputs) if k not in shown_only)
     digest = hashlib.sha256(f"v{version}|{text}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
@@ -632,14 +642,56 @@ def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V
 
 
 @dataclass(frozen=True)
+class Month:
+    """One month of the cash flows, as a spreadsheet lists it; month 0 is the setup."""
+
+    month: int
+    lift_weight: float  # share of the full lift reached this month (the ramp)
+    profit_gain: float
+    setup_cost: float
+    running_cost: float
+    cash_flow: float
+    cumulative: float
+    discounted: float  # the cash flow's present value, at the NPV's rate
+
+
+def schedule(inputs: Inputs, results: Results) -> list[Month]:
+    """The cash flows month by month with the parts they are made of."""
+    weights = [0.0, *ramp_weights(int(inputs.ramp), int(inputs.months))]
+    monthly_rate = (1 + inputs.discount / 100) ** (1 / 12) - 1
+    rows = []
+    for j, (flow, total) in enumerate(zip(results.cash_flows, results.cumulative, strict=True)):
+        rows.append(
+            Month(
+                month=j,
+                lift_weight=weights[j],
+                profit_gain=results.monthly_benefit * weights[j],
+                setup_cost=float(inputs.setup_cost) if j == 0 else 0.0,
+                running_cost=0.0 if j == 0 else float(inputs.monthly_cost),
+                cash_flow=flow,
+                cumulative=total,
+                discounted=flow / (1 + monthly_rate) ** j,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
 class Report:
-    """Everything one result shows: the JSON API's body, the page's figures."""
+    """Everything one result shows: the JSON API's body, the page's figures.
+
+    ``recovery`` (the chosen setup's recovery rate by cause) and ``months``
+    (the cash flows month by month) are for display; the JSON body leaves
+    them out.
+    """
 
     model_version: int
     inputs: Inputs
     results: Results
     uncertainty: Uncertainty
     sensitivity: list[Swing]
+    recovery: dict[str, float] = field(default_factory=dict)
+    months: list[Month] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -654,12 +706,16 @@ class ModelVersion:
         return compute_v1(inputs, self.recovery)
 
     def report(self, inputs: Inputs) -> Report:
+        results = self.compute(inputs)
+        table = self.recovery[inputs.setup]
         return Report(
             model_version=self.number,
             inputs=inputs,
-            results=self.compute(inputs),
+            results=results,
             uncertainty=uncertainty_v1(inputs, self.number, self.recovery),
             sensitivity=sensitivity_v1(inputs, self.recovery),
+            recovery={cause: getattr(table, cause) for cause in CAUSES},
+            months=schedule(inputs, results),
         )
 
 

@@ -7,16 +7,24 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import card, presentation, roi, sharing
+from . import api, card, presentation, roi, sharing, spreadsheet
 from .caching import cacheable
 from .forms import CalculatorForm
 from .models import ShortLink
+from .summary import summarise
 
 # A result's card never changes: its query names every input and the model
 # version, and the design version is part of its ETag.
@@ -36,17 +44,21 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     """Form, report and everything the page shows for ``query``."""
     form = CalculatorForm(query)
     report = roi.report(form.inputs(), form.version) if form.is_valid() else None
-    advanced = {name for _, names in presentation.ADVANCED_GROUPS for name in names}
+    advanced = [name for _, names in presentation.ADVANCED_GROUPS for name in names]
     currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
+    share = sharing.share_context(request, form, report, query)
     context: dict[str, Any] = {
         "form": form,
         "report": report,
-        "share": sharing.share_context(request, form, report, query),
+        "share": share,
         "groups": _field_groups(form, presentation.GROUPS, currency),
         "advanced_groups": _field_groups(form, presentation.ADVANCED_GROUPS, currency),
-        "advanced_open": bool(advanced & set(form.errors)),
+        "advanced_open": bool(set(advanced) & set(form.errors)),
+        "advanced_changed": presentation.changed_from_defaults(form, advanced),
         "presets": presentation.preset_links(),
         "hide": frozenset(),  # result sections to leave out; only the embed sets any
+        # A link someone opens shows whose result it is until they change an input.
+        "shared": share["is_result"] and not getattr(request, "htmx", False),
     }
     if report is not None:
         context["query"] = form.canonical_query()
@@ -74,6 +86,10 @@ def render_calculator(
     if context["report"] is None:
         response["HX-Reswap"] = "none"
         response["HX-Replace-Url"] = "false"
+    elif not context.get("in_embed"):
+        # The address bar shows the result's link as it will be shared:
+        # "30k" becomes 30000, and every input is named.
+        response["HX-Replace-Url"] = f"{reverse('calculator')}?{context['query']}"
     return response
 
 
@@ -91,29 +107,61 @@ def method(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    """The inputs and the monthly cash flows of a result, as a spreadsheet."""
+    """A result as a spreadsheet: the verdict and figures, the inputs, the months."""
     form = CalculatorForm(request.GET)
     if not form.is_valid():
         message = "\n".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    inputs, version = form.inputs(), form.version
-    results = roi.report(inputs, version).results
+    report = roi.report(form.inputs(), form.version)
+    labels = {name: str(form.fields[name].label) for name in roi.INPUT_KEYS}
+    choices = {
+        name: {key: str(text) for key, text in getattr(form.fields[name], "choices", [])}
+        for name in roi.INPUT_KEYS
+    }
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="capi-roi.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["input", "value"])
-    writer.writerows([*roi.canonical_pairs(inputs), ("v", version)])
-    writer.writerow([])
-    writer.writerow(["month", "ramp_weight", "cash_flow", "cumulative"])
-    weights = [0.0, *roi.ramp_weights(inputs.ramp, inputs.months)]
-    for month, (flow, total) in enumerate(zip(results.cash_flows, results.cumulative, strict=True)):
-        writer.writerow([month, weights[month], f"{flow:.2f}", f"{total:.2f}"])
+    csv.writer(response).writerows(spreadsheet.rows(report, labels, choices))
+    return response
+
+
+class _ShareRedirect(HttpResponseRedirect):
+    allowed_schemes = ["https", "mailto"]
+
+
+@require_http_methods(["GET", "HEAD"])
+def share(request: HttpRequest, network: str) -> HttpResponse:
+    """Opens a network's share dialog (or an email) with the result's short link.
+
+    A plain link, so it works without a script and from inside the embed. The
+    short link's code comes from the canonical query, so sharing one result
+    twice makes one link; past the client's hourly limit the full link is
+    shared instead.
+    """
+    if network not in sharing.NETWORKS:
+        raise Http404("No such network.")
+    form = CalculatorForm(request.GET)
+    if not form.is_valid():
+        problems = " ".join(message for messages in form.errors.values() for message in messages)
+        return HttpResponse(
+            f"This share link has invalid inputs. {problems}\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        link, _created = api.short_link_for(request, form)
+        url = request.build_absolute_uri(reverse("short-link", args=[link.code]))
+    except api.RateLimited:
+        url = request.build_absolute_uri(f"{reverse('calculator')}?{form.canonical_query()}")
+    title = summarise(roi.report(form.inputs(), form.version)).title
+    response = _ShareRedirect(sharing.share_links(url, title)[network])
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /api/", "Disallow: /admin/", ""]
+    lines = ["User-agent: *", "Disallow: /api/", "Disallow: /admin/", "Disallow: /share/", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")
 
 

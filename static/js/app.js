@@ -41,6 +41,29 @@
     closedForPrint = [];
   });
 
+  // Choosing how the events are sent shows that integration's typical costs
+  // in the empty cost fields (which use them); typed costs stay as typed.
+  function showTypicalCosts() {
+    var select = document.getElementById("id_integration");
+    if (!select) return;
+    var option = select.options[select.selectedIndex];
+    [["setup_cost", "setupCost"], ["monthly_cost", "monthlyCost"]].forEach(function (pair) {
+      var input = document.getElementById("id_" + pair[0]);
+      var source = document.getElementById(pair[0] + "-source");
+      var typical = option.dataset[pair[1]];
+      if (!input || typical === undefined) return;
+      input.placeholder = typical;
+      if (source) {
+        var currency = document.getElementById("id_currency");
+        source.textContent = "Typical for " + option.dataset.short + ": " + typical +
+          (currency ? " " + currency.value : "") + ".";
+      }
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.id === "id_integration") showTypicalCosts();
+  });
   document.addEventListener("DOMContentLoaded", function () { syncErrors(); bindPrint(); });
   document.addEventListener("htmx:beforeRequest", function () {
     var results = document.getElementById("results");
