@@ -228,3 +228,25 @@ def test_axe_finds_nothing_on_the_builder(page: Page, live_server, console):
     expect(page.frame_locator("iframe").locator(".verdict__title strong")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert console == []
+
+
+def test_the_verdict_is_on_a_narrow_embeds_first_screen(browser: Browser, live_server, host):
+    """A 700 px column, 900 px of it on screen: the verdict is whole within it."""
+    host.pages["/narrow"] = (
+        f'<iframe src="{live_server.url}/embed/?frame=narrow" title="Calculator" '
+        'width="700" height="900" data-capi-roi></iframe>'
+    )
+    context = browser.new_context(viewport={"width": 760, "height": 900})
+    page = context.new_page()
+    page.goto(host.url + "/narrow")
+    frame = page.frame_locator("iframe")
+    expect(frame.locator("#verdict .verdict__title strong")).to_have_text("1.24%")
+    for query in ("", "?margin=0&frame=narrow", "?spend=abc&frame=narrow"):
+        if query:
+            page.locator("iframe").evaluate("(f, q) => f.src = f.src.split('?')[0] + q", query)
+            expect(frame.locator("#verdict")).to_be_visible()
+        frame_box = page.locator("iframe").bounding_box()
+        verdict = frame.locator("#verdict").bounding_box()
+        assert frame_box and verdict
+        assert verdict["y"] + verdict["height"] - frame_box["y"] <= 900, query
+    context.close()
