@@ -106,7 +106,7 @@ class TestEmbedPage:
         html = get(client, "spend=20000&accent=f80&theme=dark&compact=1&hide=share&frame=f1")
         tags = parse(html.content.decode()).tags
         form = next(attrs for tag, attrs in tags if tag == "form")
-        assert form["action"] == "/embed/" and form["hx-get"] == "/embed/"
+        assert form["action"] == "/embed/" and form["data-hx-get"] == "/embed/"
         hidden = {
             a["name"]: a["value"] for t, a in tags if t == "input" and a.get("type") == "hidden"
         }

@@ -129,7 +129,7 @@ class TestProfileEmbed:
         assert 'data-currency="EUR"' in html and 'value="20000"' in html
         assert "/embed/theme.css?accent=123456" in html
         form = next(a for t, a in tags if t == "form")
-        assert form["action"] == form["hx-get"] == "/embed/acme/"
+        assert form["action"] == form["data-hx-get"] == "/embed/acme/"
 
     def test_the_query_overrides_the_profile(self, client):
         make(accent="#123456", default_inputs="spend=20000&currency=EUR")
