@@ -23,7 +23,8 @@ from django.views.decorators.http import require_http_methods
 
 from . import embed, roi
 from .caching import cacheable
-from .forms import CalculatorForm
+from .forms import DEFAULT_INTEGRATION, CalculatorForm
+from .integrations import INTEGRATIONS
 from .models import EmbedDailyStat, EmbedProfile, ShortLink
 from .sharing import names_inputs
 from .summary import summarise
@@ -166,7 +167,7 @@ def embed_js(request: HttpRequest) -> HttpResponse:
 
 # The builder: an agency's way to the snippet.
 
-PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "setup", "cpa_gain")
+PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "integration", "cpa_gain")
 BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
 HEIGHTS = (300, 4000)
 DEFAULT_HEIGHT = 1400
@@ -189,6 +190,8 @@ def _height(value: str | None) -> int:
 
 
 def _default(key: str) -> str:
+    if key == "integration":
+        return INTEGRATIONS[DEFAULT_INTEGRATION].short
     value = getattr(roi.DEFAULTS, key)
     return value if isinstance(value, str) else roi.format_number(value)
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import api, card, presentation, roi, sharing, spreadsheet
 from .caching import cacheable
 from .forms import CalculatorForm
+from .integrations import INTEGRATIONS
 from .models import ShortLink
 from .summary import summarise
 
@@ -105,7 +106,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def method(request: HttpRequest) -> HttpResponse:
-    return render(request, "calculator/method.html", {"recovery": roi.RECOVERY_V1})
+    context = {"recovery": roi.RECOVERY_V1, "integrations": list(INTEGRATIONS.values())}
+    return render(request, "calculator/method.html", context)
 
 
 @require_GET

@@ -364,3 +364,9 @@ class TestOembed:
     def test_only_json(self, client):
         response = client.get("/oembed", {"url": "http://testserver/", "format": "xml"})
         assert response.status_code == 501
+
+
+def test_the_builder_prefills_the_integration(client):
+    html = client.get("/embed/builder/?integration=shopify").content.decode()
+    assert "integration=shopify" in html  # in the snippet's address
+    assert "Default (custom backend)" in html
