@@ -57,8 +57,7 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
         "advanced_open": bool(set(advanced) & set(form.errors)),
         "advanced_changed": presentation.changed_from_defaults(form, advanced),
         # The fields the form shows, each with a message slot to update.
-        "field_slots": {name for _, names in presentation.GROUPS for name in names}
-        | set(advanced),
+        "field_slots": {name for _, names in presentation.GROUPS for name in names} | set(advanced),
         "presets": presentation.preset_links(),
         "hide": frozenset(),  # result sections to leave out; only the embed sets any
         # A link someone opens shows whose result it is until they change an input.

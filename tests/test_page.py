@@ -137,7 +137,9 @@ class TestLiveUpdates:
         assert response["HX-Reswap"] == "none"
         assert response["HX-Replace-Url"] == "false"
         html = response.content.decode()
-        assert re.search(r'id="margin-error" data-hx-swap-oob="true">Contribution margin must', html)
+        assert re.search(
+            r'id="margin-error" data-hx-swap-oob="true">Contribution margin must', html
+        )
         assert 'id="stale"' in html
 
     def test_the_form_works_without_javascript(self, client):

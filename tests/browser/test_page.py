@@ -236,7 +236,7 @@ def test_the_share_action_beside_the_verdict_copies_a_short_link(browser, live_s
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = watch(context.new_page(), console)
     page.goto(live_server.url + "/")
-    page.locator("#verdict").get_by_role("button", name="Copy short link").click()
+    page.locator("#verdict").get_by_role("button", name="Copy link").click()
     expect(page.locator("#verdict .share__status")).to_contain_text("opied")
     short = page.evaluate("navigator.clipboard.readText()")
     assert re.fullmatch(re.escape(live_server.url) + r"/s/[a-z0-9]+/", short), short
