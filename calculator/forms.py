@@ -203,15 +203,7 @@ class NumberField(forms.Field):
                 f"{self.message[:-1]}; this reads as {_understood(number)}.", code="range"
             )
         if self.limit.cents:
-            # Money is counted in whole cents, as the API document states; a
-            # float such as 0.5700000000000001 is still 57 cents.
-            cents = number * 100
-            if abs(cents - round(cents)) > 1e-3:
-                raise ValidationError(
-                    f"{self.label} must be in whole cents (at most two decimals).",
-                    code="cents",
-                )
-            number = round(number, 2)
+            number = round(number, 2)  # money is counted in whole cents
         elif self.unit == "%":
             # A ten-thousandth of a percent is finer than any estimate; rounding
             # there keeps denormals such as 1e-320 from dividing into overflow.

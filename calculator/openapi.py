@@ -52,12 +52,12 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         limit = field.limit
         schema = {"type": "integer" if limit.integer else "number", "maximum": limit.high}
         schema["minimum"] = limit.low
-        if limit.cents:
-            schema["multipleOf"] = 0.01  # money is counted in whole cents
     elif name == "v":
         schema = {"type": "integer", "enum": sorted(roi.VERSIONS)}
     else:
         schema = {"type": "string", "enum": [key for key, _ in field.choices]}
+        if not field.required:
+            schema["enum"].append("")  # empty: none chosen
     default = getattr(roi.DEFAULTS, name, roi.CURRENT_VERSION if name == "v" else None)
     if name in COSTS:
         # Empty (or missing) means the chosen integration's typical cost.
@@ -73,7 +73,8 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
     if isinstance(field, NumberField) and field.unit in ("money", "count"):
         description += (
             " Also accepted as people type it: 30,000, 30 000, $30,000, 30k, 1.5m; "
-            "an amount with three decimals such as 30.000 is refused as ambiguous."
+            "money with exactly three decimals after a 1-3 digit whole part (30.000, "
+            "19.999) could be thousands, so it answers 400 naming both readings."
         )
     if name in COSTS:
         description += (
@@ -83,7 +84,7 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
     if name == "integration":
         description += (
             " It sets `setup` and the typical costs; a `setup` given with it must be "
-            "valid but is replaced by the integration's."
+            "valid but is replaced by the integration's. Empty: none, `setup` applies."
         )
     if name in RULES:
         description += " " + RULES[name]

@@ -154,11 +154,43 @@ def _chance(report: roi.Report) -> str:
 
 
 def _lift_source(report: roi.Report) -> str:
-    gain = percent(report.results.cpa_gain)
-    return (
-        f"The lift is your estimate: a {gain} lower true cost per purchase. "
-        "Confirm it with a holdout test."
-    )
+    """Where the expected lift comes from: the visitor's estimate, or (from model
+    version 2) the signal CAPI adds, and the share of orders Meta's ads drive."""
+    results = report.results
+    gain = percent(results.cpa_gain)
+    signal = getattr(results, "signal_gain", None)
+    if getattr(results, "cpa_gain_source", "entered") == "signal" and signal is not None:
+        text = (
+            f"The {gain} lower true cost per purchase is estimated from the "
+            f"{percent(signal)} more purchase events Meta will match. "
+            "Enter your own figure once a holdout test has measured it."
+        )
+    else:
+        text = (
+            f"The lift is your estimate: a {gain} lower true cost per purchase. "
+            "Confirm it with a holdout test."
+        )
+    share = getattr(results, "share_of_orders", None)
+    if share is not None:
+        text += (
+            f" Meta's ads drive about {count(results.true_conversions)} purchases a month, "
+            f"{percent(share)} of your orders."
+        )
+    return text
+
+
+# Model warnings (codes from version 2 on), in words.
+WARNINGS = {
+    "pixel_sees_under_a_fifth": "The loss rates say Meta sees under a fifth of the purchases "
+    "its ads drive; every figure scales with that guess, so check the loss rates.",
+    "lift_above_meta_average": "The lift used is above the 13% Meta reports for advertisers "
+    "who chose CAPI themselves, measured on reported results.",
+}
+
+
+def _warnings(report: roi.Report) -> tuple[str, ...]:
+    codes = getattr(report.results, "warnings", None) or ()
+    return tuple(WARNINGS.get(code, code.replace("_", " ").capitalize() + ".") for code in codes)
 
 
 def _band(band: roi.Band, fmt) -> str:
@@ -259,6 +291,7 @@ def summarise(report: roi.Report) -> Summary:
         inputs_line=inputs_line(report.inputs),
         spend=money_short(report.inputs.spend, report.inputs.currency),
         currency=report.inputs.currency,
+        warnings=_warnings(report),
     )
 
 

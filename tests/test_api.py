@@ -170,7 +170,6 @@ class TestOpenApi:
             "minimum": 0.01,
             "maximum": 1e9,
             "default": 20000,
-            "multipleOf": 0.01,
         }
 
 

@@ -137,7 +137,7 @@ class TestCalculatorForm:
 
     def test_money_is_counted_in_cents(self):
         assert inputs("setup_cost=1e-308").setup_cost == 0  # no cent away from 0
-        assert "whole cents" in errors("aov=19.9999")["aov"][0]
+        assert inputs("aov=19.9999").aov == 20
         assert inputs("aov=19.99").aov == 19.99
         # Three decimals could be a thousands group ("19.999" is 19999 in Germany).
         assert "19999" in errors("aov=19.999")["aov"][0]

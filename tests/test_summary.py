@@ -206,3 +206,30 @@ class TestLivePage:
         assert 'id="id_setup_cost" name="setup_cost"' in html
         assert 'value="" placeholder="300"' in html  # the gateway's typical setup
         assert 'value="75" placeholder="50"' in html  # typed, kept
+
+
+class TestLaterModelVersions:
+    """Model version 2 adds a signal-based lift, orders and warning codes: the
+    summary words them where they belong, without another place to build them."""
+
+    def test_an_estimated_lift_says_where_it_comes_from(self):
+        from types import SimpleNamespace
+
+        base = report_of()
+        results = SimpleNamespace(
+            **{**base.results.__dict__},
+            signal_gain=0.2446,
+            cpa_gain_source="signal",
+            share_of_orders=0.25,
+            warnings=["lift_above_meta_average", "something_new"],
+        )
+        s = summarise(SimpleNamespace(**{**base.__dict__, "results": results}))
+        assert s.lift_source.startswith(
+            "The 5% lower true cost per purchase is estimated from the 24.5% more purchase "
+            "events Meta will match."
+        )
+        assert "Meta's ads drive about 584 purchases a month, 25% of your orders." in (
+            s.lift_source
+        )
+        assert s.warnings[0].startswith("The lift used is above the 13% Meta reports")
+        assert s.warnings[1] == "Something new."

@@ -141,6 +141,9 @@ def test_the_builders_snippet_works_on_another_site(
     assert first["frameId"] == "capi-roi"
     assert first["figures"]["breakeven_cpa_gain"] == pytest.approx(0.0124, abs=5e-5)
     assert first["figures"]["payback_month"] == 3 and first["figures"]["currency"] == "USD"
+    # The verdict in the page's own words, from the same summary as the page.
+    assert first["verdict"] == "clears"
+    assert first["headline"] == frame.locator("#verdict-title").inner_text()
 
     # A recalculation inside the frame: new figures reach the host.
     frame.fill("#id_conversions", "800")
