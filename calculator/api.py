@@ -52,7 +52,7 @@ def errors_body(form: CalculatorForm) -> dict[str, dict[str, list[str]]]:
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 @cacheable()
 def calculate(request: HttpRequest) -> HttpResponse:
-    """MODEL.md's figures for the query's inputs; 400 naming each bad field."""
+    """docs/model.md's figures for the query's inputs; 400 naming each bad field."""
     if request.method == "OPTIONS":
         return _preflight()
     form = CalculatorForm(request.GET)

@@ -38,10 +38,12 @@ def main(argv: list[str]) -> None:
 
     from calculator import card, roi
 
-    inputs = roi.DEFAULTS
+    inputs = roi.DEFAULTS  # the current version's: the lift estimated from the signal
     scale = 1 if quick else 10
-    exact = per_call(lambda: roi.compute_v1(inputs), 200 * scale)
-    ranged = per_call(lambda: (roi.uncertainty_v1(inputs), roi.sensitivity_v1(inputs)), 5 * scale)
+    exact = per_call(lambda: roi.compute_v2(inputs), 200 * scale)
+    ranged = per_call(lambda: (roi.uncertainty_v2(inputs), roi.sensitivity_v2(inputs)), 5 * scale)
+    old = roi.DEFAULTS_V1
+    ranged_v1 = per_call(lambda: (roi.uncertainty_v1(old), roi.sensitivity_v1(old)), 5 * scale)
     client = Client()
     latencies = []
     for i in range(40 * scale):
@@ -59,6 +61,7 @@ def main(argv: list[str]) -> None:
     print(
         f"uncertainty + sensitivity: {ranged * 1e3:8.2f} ms   (target < 10 ms, {roi.DRAWS:,} draws)"
     )
+    print(f"  the same, model version 1: {ranged_v1 * 1e3:6.2f} ms   (links made before version 2)")
     report = roi.report(inputs)
     drawing = per_call(lambda: card.render_result(report), 5 * scale)
     print(

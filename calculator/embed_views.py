@@ -193,6 +193,8 @@ def _default(key: str) -> str:
     if key == "integration":
         return INTEGRATIONS[DEFAULT_INTEGRATION].short
     value = getattr(roi.DEFAULTS, key)
+    if value is None:  # an optional input, such as the CPA improvement: empty
+        return ""
     return value if isinstance(value, str) else roi.format_number(value)
 
 

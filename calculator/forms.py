@@ -1,7 +1,7 @@
 """The validation boundary: query strings and form posts become model inputs.
 
 Every request's data passes through ``CalculatorForm`` before the model sees
-it. A missing key takes MODEL.md's default, an unknown key is ignored, and
+it. A missing key takes docs/model.md's default, an unknown key is ignored, and
 anything else that is not a plain number inside its range is an error that
 names the field and states the range in words a marketer understands. The
 visitor's text is never echoed back in a message.
@@ -266,40 +266,64 @@ MODE_CHOICES = [
 DEFAULT_INTEGRATION = "custom"
 
 
-def _default_text(name: str) -> str:
-    value = getattr(roi.DEFAULTS, name, None)
+def _default_text(name: str, defaults: roi.Inputs = roi.DEFAULTS) -> str:
+    value = getattr(defaults, name, None)
     if value is None:
         return ""
     return value if isinstance(value, str) else roi.format_number(value)
 
 
-def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
-    """Form data from a query: the given keys, MODEL.md's default for the missing.
+def _values(query: Mapping[str, Any], name: str) -> list[Any]:
+    if hasattr(query, "getlist"):
+        return list(query.getlist(name))
+    return [query[name]] if name in query else []
 
-    A key given more than once stays a list, for its field to refuse.
+
+def version_of(query: Mapping[str, Any]) -> int:
+    """The model version a query names; the current one when it names none (or
+    names it badly, which the version field then reports)."""
+    values = _values(query, "v")
+    text = str(values[0]).strip() if len(values) == 1 else ""
+    if text.isascii() and text.isdigit() and len(text) < 6 and int(text) in roi.VERSIONS:
+        return int(text)
+    return roi.CURRENT_VERSION
+
+
+def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
+    """Form data from a query: the given keys, the version's default for the missing.
+
+    Keys the query's model version does not read are ignored, as unknown keys
+    are: a version 1 link with ``orders`` in it keeps version 1's numbers. A
+    key given more than once stays a list, for its field to refuse.
     """
+    model = roi.VERSIONS[version_of(query)]
     data: dict[str, Any] = {}
     for name in (*roi.INPUT_KEYS, "v"):
-        if name not in query:
-            if name == "v":
-                data[name] = str(roi.CURRENT_VERSION)
-            elif name in COSTS:
-                data[name] = ""  # the chosen integration's typical cost
-            elif name == "integration":
-                # A link that names a setup but no integration (made before the
-                # question was asked) keeps its setup; otherwise the default
-                # integration matches the model's default setup and costs.
-                data[name] = "" if "setup" in query else DEFAULT_INTEGRATION
-            else:
-                data[name] = _default_text(name)
+        if name == "v" and name not in query:
+            data[name] = str(roi.CURRENT_VERSION)
             continue
-        values = query.getlist(name) if hasattr(query, "getlist") else [query[name]]
+        if name != "v" and name not in model.keys:
+            data[name] = _default_text(name, model.defaults)
+            continue
+        if name not in query and name in COSTS:
+            data[name] = ""  # the chosen integration's typical cost
+            continue
+        if name not in query and name == "integration":
+            # A link that names a setup but no integration (made before the
+            # question was asked) keeps its setup; otherwise the default
+            # integration matches the model's default setup and costs.
+            data[name] = "" if "setup" in query else DEFAULT_INTEGRATION
+            continue
+        if name not in query or (name != "v" and name not in model.keys):
+            data[name] = _default_text(name, model.defaults)
+            continue
+        values = _values(query, name)
         data[name] = values[0] if len(values) == 1 else list(values)
     return data
 
 
 class CalculatorForm(forms.Form):
-    """MODEL.md's inputs, with its defaults, bounds and the match-rate rule."""
+    """The model's inputs, with its defaults, bounds and rules across fields."""
 
     spend = NumberField(
         "spend", "Monthly Meta ad spend", "money", "What you spend on Meta ads in a month."
@@ -309,6 +333,14 @@ class CalculatorForm(forms.Form):
         "Purchases reported per month",
         "count",
         "What Ads Manager reports today with the Pixel alone.",
+    )
+    orders = NumberField(
+        "orders",
+        "Orders your store takes a month, all channels",
+        "count",
+        "Optional: every order, from every channel. It checks that the loss rates are "
+        "possible and shows how much of your business Meta drives.",
+        required=False,
     )
     aov = NumberField("aov", "Average order value", "money")
     margin = NumberField(
@@ -372,12 +404,20 @@ class CalculatorForm(forms.Form):
         "Manager, if CAPI already runs. It replaces the estimate.",
         required=False,
     )
+    lift_slope = NumberField(
+        "lift_slope",
+        "Lift per extra signal",
+        "%",
+        "How far true CPA falls for each extra matched purchase event: 20 means "
+        "10% more events lower it by 2%. Used when the CPA improvement is empty.",
+    )
     cpa_gain = NumberField(
         "cpa_gain",
         "Expected true CPA improvement",
         "%",
-        "How much cheaper each real purchase becomes. Meta's 13% is an "
-        "upper bound; confirm it with a holdout test.",
+        "How much cheaper each real purchase becomes. Leave empty to estimate it "
+        "from the extra signal CAPI sends; enter your own from a holdout test.",
+        required=False,
     )
     mode = _choice("Take the gain as", MODE_CHOICES)
     ramp = NumberField("ramp", "Ramp-up", "months", "Months until the lift is at full strength.")
@@ -424,7 +464,28 @@ class CalculatorForm(forms.Form):
                 "Match rate with CAPI must be at least the match rate with the Pixel only "
                 f"({_amount(before)}%), and at most 100%.",
             )
+        model = roi.VERSIONS.get(data.get("v") or version_of(self.data))
+        if model is not None and "lift_slope" not in model.keys and data.get("cpa_gain") is None:
+            # Version 1 has no estimate: its lift must be given.
+            self.add_error("cpa_gain", self.fields["cpa_gain"].error_messages["required"])
+        if not self.errors and data.get("orders") is not None:
+            self._check_orders(data)
         return data
+
+    def _check_orders(self, data: dict[str, Any]) -> None:
+        """The loss rates may not imply more Meta-driven purchases than the store sells."""
+        implied = roi.true_purchases(self.inputs())
+        if implied <= data["orders"]:
+            return
+        self.add_error(
+            "orders",
+            f"The loss rates and the {_amount(data['conversions'])} purchases reported imply "
+            f"about {round(implied)} Meta-driven purchases a month, more than your "
+            f"{_amount(data['orders'])} {'order' if data['orders'] == 1 else 'orders'} from "
+            "every channel. Check the consent, ATT, "
+            "ad blocker and Safari rates, the Pixel-only match rate and the purchases "
+            "reported, or the orders.",
+        )
 
     def inputs(self) -> roi.Inputs:
         """The validated inputs; call only when ``is_valid()``."""
@@ -433,8 +494,13 @@ class CalculatorForm(forms.Form):
 
     def canonical_query(self) -> str:
         """The normalised query string of a valid form: the identity of its result."""
-        pairs = [*roi.canonical_pairs(self.inputs()), ("v", str(self.version))]
+        pairs = [*roi.canonical_pairs(self.inputs(), self.version), ("v", str(self.version))]
         return urlencode(pairs)
+
+    @property
+    def model_keys(self) -> tuple[str, ...]:
+        """The inputs of the version the data names (the current one when it names none)."""
+        return roi.VERSIONS[version_of(self.data)].keys
 
     @property
     def version(self) -> int:

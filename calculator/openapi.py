@@ -39,11 +39,52 @@ RESULT_TYPES: dict[str, dict[str, Any]] = {
     # exceeds what a double (and so JSON) can hold, e.g. spend=1e-320.
     "reported_roas_before": {**NULLABLE_NUMBER, "description": TOO_LARGE},
     "reported_roas_after": {**NULLABLE_NUMBER, "description": TOO_LARGE},
+    # Version 2: where the lift comes from, and what makes a result doubtful.
+    "signal_gain": {
+        "type": "number",
+        "description": "G: matched purchase events Meta receives with CAPI against "
+        "without, less 1 (recovered_share, or the measured acr when given).",
+    },
+    "estimated_cpa_gain": {
+        "type": "number",
+        "description": "The lift the signal supports: min(0.25, lift_slope/100 * G).",
+    },
+    "cpa_gain": {
+        "type": "number",
+        "description": "The fall in true CPA every figure assumes: the entered cpa_gain, "
+        "else estimated_cpa_gain.",
+    },
+    "cpa_gain_source": {"type": "string", "enum": ["signal", "entered"]},
+    "share_of_orders": {
+        **NULLABLE_NUMBER,
+        "description": "True Meta-driven purchases over the store's orders; null without orders.",
+    },
+    "warnings": {
+        "type": "array",
+        "items": {"type": "string", "enum": list(roi.WARNINGS)},
+        "description": "Codes of what makes the result doubtful, empty when nothing is: "
+        "`pixel_sees_under_a_fifth` (reported purchases are under a fifth of the true "
+        "ones: every figure scales with the loss rates), `lift_above_meta_average` (the "
+        "lift used is above the 13% Meta reports for advertisers who chose CAPI).",
+    },
 }
+# Keys only version 2 answers; version 1 answers the others, unchanged.
+V2_ONLY = [
+    name
+    for name in roi.ResultsV2.__dataclass_fields__
+    if name not in roi.Results.__dataclass_fields__
+]
 
 
 # Rules across parameters, which a parameter's schema cannot state.
-RULES = {"match_after": "It must be at least match_before; a smaller value answers 400."}
+RULES = {
+    "match_after": "It must be at least match_before; a smaller value answers 400.",
+    "orders": "When the loss rates and reported purchases imply more Meta-driven purchases "
+    "than this, the answer is 400 keyed `orders`. Model version 2 only.",
+    "lift_slope": "Model version 2 only.",
+    "cpa_gain": "Version 2: empty estimates it from the signal gain. Version 1: required "
+    "(default 5).",
+}
 
 
 def _parameter(name: str, field: Any) -> dict[str, Any]:
@@ -52,6 +93,8 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         limit = field.limit
         schema = {"type": "integer" if limit.integer else "number", "maximum": limit.high}
         schema["minimum"] = limit.low
+        if not field.required:  # optional: an empty value is the same as none
+            schema = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
     elif name == "v":
         schema = {"type": "integer", "enum": sorted(roi.VERSIONS)}
     else:
@@ -98,10 +141,11 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
 
 
 def _results_schema() -> dict[str, Any]:
-    names = list(roi.Results.__dataclass_fields__)
+    names = list(roi.ResultsV2.__dataclass_fields__)
     return {
         "type": "object",
-        "required": names,
+        "description": f"Version 2 adds {', '.join(V2_ONLY)}.",
+        "required": list(roi.Results.__dataclass_fields__),
         "properties": {name: RESULT_TYPES.get(name, NUMBER) for name in names},
     }
 
@@ -111,7 +155,7 @@ def _report_schema() -> dict[str, Any]:
         "type": "object",
         "required": list(roi.Swing.__dataclass_fields__),
         "properties": {
-            "input": {"type": "string", "enum": list(roi.SPREADS)},
+            "input": {"type": "string", "enum": [*roi.SPREADS, "lift_slope"]},
             "label": {"type": "string"},
             "low_value": NUMBER,
             "high_value": NUMBER,
@@ -130,6 +174,7 @@ def _report_schema() -> dict[str, Any]:
             "net": BAND,
             "roi": BAND,
             "probability_positive": {"type": "number", "minimum": 0, "maximum": 1},
+            "cpa_gain": {**BAND, "description": "The lift used, as a fraction. Version 2 only."},
         },
     }
     return {

@@ -1,7 +1,7 @@
 """The ROI model of adding Meta's Conversions API to a Pixel-only setup.
 
 A pure module: numpy and the standard library, no Django. It implements
-MODEL.md version 1, the contract for every number the site shows.
+docs/model.md (versions 1 and 2), the contract for every number the site shows.
 
 Two effects are kept apart on purpose. *Measurement recovery* makes Ads
 Manager report purchases it missed; it creates no revenue and never enters
@@ -56,12 +56,13 @@ class Limit:
         return self.in_range(value) and not (self.cents and value != round(value, 2))
 
 
-# MODEL.md's "allowed" column. `match_after` is also held to >= match_before.
+# docs/model.md's "allowed" column. `match_after` is also held to >= match_before.
 LIMITS: dict[str, Limit] = {
     # Money counts in cents: a sub-cent spend or cost would only divide figures
     # into overflow (ROAS over a spend of 1e-300, ROI over a cost of 1e-308).
     "spend": Limit(0.01, 1e9, cents=True),
     "conversions": Limit(1, 1e8),
+    "orders": Limit(1, 1e8),
     "aov": Limit(0.01, 1e6, cents=True),
     "margin": Limit(0, 100),
     "consent": Limit(0, 95),
@@ -73,6 +74,7 @@ LIMITS: dict[str, Limit] = {
     "match_before": Limit(1, 100),
     "match_after": Limit(1, 100),
     "acr": Limit(0, 500),
+    "lift_slope": Limit(0, 100),
     "cpa_gain": Limit(0, 50),
     "ramp": Limit(0, 12, integer=True),
     "setup_cost": Limit(0, 1e7, cents=True),
@@ -87,11 +89,12 @@ class Inputs:
     """What the visitor enters, in the visitor's units (rates in percent).
 
     The field names are the query-string keys of share URLs and of the API;
-    the defaults are MODEL.md's.
+    the defaults are docs/model.md's.
     """
 
     spend: float = 20000
     conversions: float = 400
+    orders: float | None = None
     aov: float = 80
     margin: float = 40
     currency: str = "USD"
@@ -106,7 +109,8 @@ class Inputs:
     integration: str | None = None
     setup: str = "backend"
     acr: float | None = None
-    cpa_gain: float = 5
+    lift_slope: float = 20
+    cpa_gain: float | None = None
     mode: str = "more"
     ramp: int = 1
     setup_cost: float = 1500
@@ -135,8 +139,12 @@ class Inputs:
         return found
 
 
-DEFAULTS = Inputs()
+DEFAULTS = Inputs()  # the current version's: the lift is estimated from the signal
+DEFAULTS_V1 = Inputs(cpa_gain=5)  # version 1 has no estimate: its lift is a 5% guess
 INPUT_KEYS = tuple(f.name for f in fields(Inputs))
+# Version 1 reads neither the store's orders, the lift slope nor the integration
+# (asked later): its links keep exactly the form they were made with.
+V1_KEYS = tuple(name for name in INPUT_KEYS if name not in ("orders", "lift_slope", "integration"))
 
 
 def format_number(value: float | int) -> str:
@@ -146,10 +154,19 @@ def format_number(value: float | int) -> str:
     return repr(value)
 
 
-def canonical_pairs(inputs: Inputs) -> list[tuple[str, str]]:
-    """The inputs as (key, text) pairs in a fixed order: the identity of a result."""
+def keys_of(version: int | None = None) -> tuple[str, ...]:
+    """The input keys a model version reads, in canonical order."""
+    return VERSIONS[CURRENT_VERSION if version is None else version].keys
+
+
+def canonical_pairs(inputs: Inputs, version: int | None = None) -> list[tuple[str, str]]:
+    """The inputs as (key, text) pairs in a fixed order: the identity of a result.
+
+    Only the keys ``version`` reads, and an empty optional input is left out,
+    so a version 1 link keeps exactly the form it was made with.
+    """
     pairs = []
-    for name in INPUT_KEYS:
+    for name in keys_of(version):
         value = getattr(inputs, name)
         if value is None:
             continue
@@ -225,7 +242,7 @@ def ramp_weights(ramp: int, months: int) -> list[float]:
 
 @dataclass(frozen=True)
 class Results:
-    """Every figure of MODEL.md for one set of inputs; ratios are fractions."""
+    """Every figure of docs/model.md for one set of inputs; ratios are fractions."""
 
     true_conversions: float
     pixel_observed: float
@@ -242,7 +259,6 @@ class Results:
     reported_roas_after: float
     true_cpa_before: float
     true_cpa_after: float
-    cpa_gain: float  # the fall in true CPA the lift figures use, as a fraction
     incremental_conversions: float
     monthly_benefit: float
     net_monthly: float
@@ -304,7 +320,7 @@ class _Params:
             match_after=inputs.match_after * pct,
             recovery=tuple(getattr(table, cause) for cause in CAUSES),
             acr=None if inputs.acr is None else inputs.acr * pct,
-            gain=inputs.cpa_gain * pct,
+            gain=0.0 if inputs.cpa_gain is None else inputs.cpa_gain * pct,
             mode=inputs.mode,
             ramp=int(inputs.ramp),
             setup_cost=float(inputs.setup_cost),
@@ -341,22 +357,31 @@ def _breakeven_gain(p: _Params, n: float, weight_sum: float, total_cost: float) 
     return g / (1 + g)
 
 
-def compute_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> Results:
-    """MODEL.md version 1 for one set of inputs.
+@dataclass(frozen=True)
+class _Measurement:
+    """What the Pixel and CAPI report, for one set of inputs."""
 
-    >>> round(compute_v1(DEFAULTS).true_conversions, 2)
-    584.49
-    """
-    p = _Params.of(inputs, recovery)
+    shares: list[float]  # the share of true purchases lost to each cause
+    seen: float  # f0
+    n: float  # true Meta-driven purchases a month
+    after: float  # R1
+
+
+def _measure(p: _Params) -> _Measurement:
     shares, seen = _loss_shares(*p.rates)
     n = _true_purchases(p.reported, seen, p.match_before)
     if p.acr is None:
         after = _reported_after(n, seen, shares, list(p.recovery), p.match_after)
     else:
         after = p.reported * (1 + p.acr)
-    recovered = after - p.reported
+    return _Measurement(shares, seen, n, after)
 
-    incremental, benefit = _monthly_benefit(n, p.spend, p.aov, p.margin, p.gain, p.mode)
+
+def _figures(p: _Params, m: _Measurement, gain: float) -> dict[str, Any]:
+    """Every version 1 figure, with the lift ``gain`` (a fraction)."""
+    n, after = m.n, m.after
+    recovered = after - p.reported
+    incremental, benefit = _monthly_benefit(n, p.spend, p.aov, p.margin, gain, p.mode)
     weights = ramp_weights(p.ramp, p.months)
     weight_sum = math.fsum(weights)
     flows = [-p.setup_cost] + [benefit * w - p.monthly_cost for w in weights]
@@ -364,37 +389,110 @@ def compute_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -
     total_benefit = benefit * weight_sum
     total_cost = p.setup_cost + p.monthly_cost * p.months
     net = total_benefit - total_cost
+    return {
+        "true_conversions": n,
+        "pixel_observed": n * m.seen,
+        "losses": {cause: n * share for cause, share in zip(CAUSES, m.shares, strict=True)},
+        "reported_before": p.reported,
+        "reported_after": after,
+        "recovered": recovered,
+        "recovered_share": recovered / p.reported,
+        "discrepancy_before": 1 - p.reported / n,
+        "discrepancy_after": 1 - after / n,
+        "reported_cpa_before": p.spend / p.reported,
+        "reported_cpa_after": p.spend / after,
+        "reported_roas_before": p.reported * p.aov / p.spend,
+        "reported_roas_after": after * p.aov / p.spend,
+        "true_cpa_before": p.spend / n,
+        "true_cpa_after": p.spend / n * (1 - gain),
+        "incremental_conversions": incremental,
+        "monthly_benefit": benefit,
+        "net_monthly": benefit - p.monthly_cost,
+        "cash_flows": flows,
+        "cumulative": cumulative,
+        "total_benefit": total_benefit,
+        "total_cost": total_cost,
+        "net": net,
+        "roi": None if total_cost == 0 else net / total_cost,
+        "payback_month": _payback_month(cumulative),
+        "npv": _npv(flows, p.discount),
+        "breakeven_cpa_gain": _breakeven_gain(p, n, weight_sum, total_cost),
+        "breakeven_spend": None if total_benefit == 0 else total_cost * p.spend / total_benefit,
+    }
 
-    return Results(
-        true_conversions=n,
-        pixel_observed=n * seen,
-        losses={cause: n * share for cause, share in zip(CAUSES, shares, strict=True)},
-        reported_before=p.reported,
-        reported_after=after,
-        recovered=recovered,
-        recovered_share=recovered / p.reported,
-        discrepancy_before=1 - p.reported / n,
-        discrepancy_after=1 - after / n,
-        reported_cpa_before=p.spend / p.reported,
-        reported_cpa_after=p.spend / after,
-        reported_roas_before=p.reported * p.aov / p.spend,
-        reported_roas_after=after * p.aov / p.spend,
-        true_cpa_before=p.spend / n,
-        true_cpa_after=p.spend / n * (1 - p.gain),
-        cpa_gain=p.gain,
-        incremental_conversions=incremental,
-        monthly_benefit=benefit,
-        net_monthly=benefit - p.monthly_cost,
-        cash_flows=flows,
-        cumulative=cumulative,
-        total_benefit=total_benefit,
-        total_cost=total_cost,
-        net=net,
-        roi=None if total_cost == 0 else net / total_cost,
-        payback_month=_payback_month(cumulative),
-        npv=_npv(flows, p.discount),
-        breakeven_cpa_gain=_breakeven_gain(p, n, weight_sum, total_cost),
-        breakeven_spend=None if total_benefit == 0 else total_cost * p.spend / total_benefit,
+
+def compute_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> Results:
+    """docs/model.md version 1 for one set of inputs.
+
+    >>> round(compute_v1(DEFAULTS_V1).true_conversions, 2)
+    584.49
+    """
+    p = _Params.of(inputs, recovery)
+    return Results(**_figures(p, _measure(p), p.gain))
+
+
+# --- version 2: the lift follows the signal --------------------------------
+
+LIFT_CAP = 0.25  # about twice the 13% Meta reports for advertisers who chose CAPI
+META_AVERAGE_LIFT = 0.13
+DRAWN_LIFT = Limit(-0.5, 0.5)  # a drawn lift, as a fraction; below 0 a broken setup
+SEES_TOO_LITTLE = 0.2
+
+
+@dataclass(frozen=True)
+class ResultsV2(Results):
+    """Version 1's figures and where the lift comes from, with warnings."""
+
+    signal_gain: float
+    estimated_cpa_gain: float
+    cpa_gain: float
+    cpa_gain_source: str  # "signal" or "entered"
+    share_of_orders: float | None
+    warnings: list[str]
+
+
+def estimated_lift(slope: Any, signal_gain: Any) -> Any:
+    """p-hat = min(0.25, k * G): the fall in true CPA that the extra signal buys."""
+    return np.minimum(LIFT_CAP, slope * signal_gain)
+
+
+def true_purchases(inputs: Inputs) -> float:
+    """N, the purchases Meta's ads truly drive a month: R0 / (f0 * q0)."""
+    p = _Params.of(inputs, RECOVERY_V1)
+    _shares, seen = _loss_shares(*p.rates)
+    return _true_purchases(p.reported, seen, p.match_before)
+
+
+def warnings_for(reported: float, n: float, gain: float) -> list[str]:
+    """The codes of what makes a result doubtful; the page words them."""
+    codes = []
+    if reported / n < SEES_TOO_LITTLE:
+        codes.append("pixel_sees_under_a_fifth")
+    if gain > META_AVERAGE_LIFT:
+        codes.append("lift_above_meta_average")
+    return codes
+
+
+def compute_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> ResultsV2:
+    """docs/model.md version 2: the lift is estimated from the signal gain unless entered.
+
+    >>> round(compute_v2(DEFAULTS).estimated_cpa_gain, 5)
+    0.04893
+    """
+    p = _Params.of(inputs, recovery)
+    m = _measure(p)
+    signal = m.after / p.reported - 1
+    estimated = float(estimated_lift(inputs.lift_slope / 100, signal))
+    entered = inputs.cpa_gain is not None
+    gain = p.gain if entered else estimated
+    return ResultsV2(
+        **_figures(p, m, gain),
+        signal_gain=signal,
+        estimated_cpa_gain=estimated,
+        cpa_gain=gain,
+        cpa_gain_source="entered" if entered else "signal",
+        share_of_orders=None if inputs.orders is None else m.n / inputs.orders,
+        warnings=warnings_for(p.reported, m.n, gain),
     )
 
 
@@ -415,7 +513,7 @@ def _scaled(factor: float) -> Callable[[float, Inputs], float]:
     return lambda value, _inputs: value * factor
 
 
-# MODEL.md's table of uncertain inputs, in the visitor's units.
+# docs/model.md's table of uncertain inputs, in the visitor's units.
 SPREADS: dict[str, Spread] = {
     "adblock": Spread("Ad blockers", _scaled(0.5), _scaled(1.5), LIMITS["adblock"]),
     "itp": Spread("Safari ITP cookie expiry", _scaled(0.5), _scaled(1.5), LIMITS["itp"]),
@@ -434,6 +532,29 @@ SPREADS: dict[str, Spread] = {
 }
 
 
+# Version 2 ranks the lift by where it comes from, and names every bar in a
+# marketer's words.
+LABELS_V2 = {
+    "adblock": "Ad blockers",
+    "itp": "Safari cookie expiry",
+    "connectivity": "Connectivity loss",
+    "att": "iOS ATT opt-outs",
+    "safari": "Safari share",
+    "consent": "Consent refusals",
+    "recovery": "What CAPI recovers",
+    "match_after": "Match rate with CAPI",
+    "lift_slope": "Lift per extra signal",
+    "cpa_gain": "Your CPA improvement",
+}
+SENSITIVITY_V2 = (*(name for name in SPREADS if name != "cpa_gain"), "lift_slope", "cpa_gain")
+LIFT_LOW, LIFT_HIGH = -0.25, 2.0  # the lift's range, as multiples of its central value
+RATE_NAMES = ("consent", "att", "adblock", "safari", "itp", "connectivity")
+
+
+# Inputs that leave the seed of the draws alone: display only, or only a check.
+NOT_DRAWN = ("currency", "orders", "integration")
+
+
 def _clip(value: Any, limit: Limit) -> Any:
     return np.clip(value, limit.low, limit.high)
 
@@ -441,24 +562,22 @@ def _clip(value: Any, limit: Limit) -> Any:
 def seed_for(inputs: Inputs, version: int) -> int:
     """A seed from the canonical inputs, so a link always shows the same range.
 
-    The currency and the integration's name are display only, so they do not
-    change the draws.
+    The currency is display only and the store's orders only a check, so
+    neither changes the draws: entering orders leaves the range as it was.
     """
-    shown_only = ("currency", "integration")
-    text = "&".join(f"{k}={v}" for k, v in canonical_pairs(inputs) if k not in shown_only)
+    pairs = canonical_pairs(inputs, version)
+    text = "&".join(f"{k}={v}" for k, v in pairs if k not in NOT_DRAWN)
     digest = hashlib.sha256(f"v{version}|{text}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
 
-def _triangular(rng: np.random.Generator, low: float, mode: float, high: float, size: int):
-    """Triangular draws by the inverse CDF; a zero-width range gives the mode.
-
-    numpy's own triangular refuses low == high, which a 0% input produces.
-    """
-    u = rng.random(size)
+def _triangular(u: Any, low: float, mode: float, high: float) -> Any:
+    """Triangular draws from uniforms ``u`` by the inverse CDF; a zero-width range
+    gives the mode. numpy's own triangular refuses low == high, which a 0% input
+    produces."""
     width = high - low
     if width <= 0:
-        return np.full(size, mode)
+        return np.full(u.shape, float(mode))
     split = (mode - low) / width
     rising = low + np.sqrt(u * width * (mode - low))
     falling = high - np.sqrt((1 - u) * width * (high - mode))
@@ -467,18 +586,23 @@ def _triangular(rng: np.random.Generator, low: float, mode: float, high: float, 
 
 @dataclass(frozen=True)
 class Scenarios:
-    """Many variants of the same inputs, one array entry each, in fractions."""
+    """Many variants of the same inputs, one array entry each, in fractions.
+
+    ``slope`` is set when the lift follows the signal (version 2, estimated):
+    each scenario's lift is then min(0.25, slope * G) of its own signal gain G.
+    """
 
     rates: dict[str, Any]  # consent, att, adblock, safari, itp, connectivity
     recovery: list[Any]
     match_after: Any
     gain: Any
+    slope: Any = None
 
 
 def _scenario_outcomes(
     inputs: Inputs, sc: Scenarios, recovery: Mapping[str, Recovery]
 ) -> dict[str, Any]:
-    """recovered, monthly benefit, net and ROI for every scenario at once."""
+    """recovered, lift, monthly benefit, net and ROI for every scenario at once."""
     p = _Params.of(inputs, recovery)
     r = sc.rates
     shares, seen = _loss_shares(
@@ -489,21 +613,27 @@ def _scenario_outcomes(
         recovered = _reported_after(n, seen, shares, sc.recovery, sc.match_after) - p.reported
     else:
         recovered = n * 0.0 + p.reported * p.acr
-    _incremental, benefit = _monthly_benefit(n, p.spend, p.aov, p.margin, sc.gain, p.mode)
+    gain = sc.gain
+    if sc.slope is not None:
+        gain = _clip(estimated_lift(sc.slope, recovered / p.reported), DRAWN_LIFT)
+    _incremental, benefit = _monthly_benefit(n, p.spend, p.aov, p.margin, gain, p.mode)
     total_cost = p.setup_cost + p.monthly_cost * p.months
     net = benefit * math.fsum(ramp_weights(p.ramp, p.months)) - total_cost
     roi = None if total_cost == 0 else net / total_cost
-    return {"recovered": recovered, "monthly_benefit": benefit, "net": net, "roi": roi}
+    return {
+        "recovered": recovered,
+        "cpa_gain": gain,
+        "monthly_benefit": benefit,
+        "net": net,
+        "roi": roi,
+    }
 
 
 def _base_scenarios(inputs: Inputs, size: int, recovery: Mapping[str, Recovery]) -> Scenarios:
     """``size`` copies of the user's own values."""
     p = _Params.of(inputs, recovery)
     ones = np.ones(size)
-    rates = {
-        name: ones * getattr(inputs, name) * 0.01
-        for name in ("consent", "att", "adblock", "safari", "itp", "connectivity")
-    }
+    rates = {name: ones * getattr(inputs, name) * 0.01 for name in RATE_NAMES}
     return Scenarios(
         rates=rates,
         recovery=[ones * rate for rate in p.recovery],
@@ -536,11 +666,47 @@ class Uncertainty:
     probability_positive: float
 
 
-def _band(values: Any) -> Band:
-    if values is None:
-        return Band(None, None, None)
-    p10, p50, p90 = np.percentile(values, PERCENTILES)
-    return Band(float(p10), float(p50), float(p90))
+@dataclass(frozen=True)
+class UncertaintyV2(Uncertainty):
+    cpa_gain: Band  # the lift used, as a fraction
+
+
+def _bands(outcomes: dict[str, Any], names: tuple[str, ...]) -> dict[str, Band]:
+    """P10/P50/P90 of each named outcome, in one pass over the draws."""
+    present = [name for name in names if outcomes[name] is not None]
+    bands = dict.fromkeys(names, Band(None, None, None))
+    if present:
+        table = np.percentile(np.stack([outcomes[n] for n in present]), PERCENTILES, axis=1)
+        for k, name in enumerate(present):
+            bands[name] = Band(*(float(v) for v in table[:, k]))
+    return bands
+
+
+# One row of uniforms per drawn input, in this order: the loss rates, the five
+# recovery rates, the CAPI match rate, then the lift. A single call to the
+# generator gives the same numbers as one call per row, only faster.
+DRAW_ROWS = len(RATE_NAMES) + len(CAUSES) + 2
+
+
+def _draw_measurement(
+    inputs: Inputs, u: Any, recovery: Mapping[str, Recovery]
+) -> tuple[dict[str, Any], list[Any], Any]:
+    """The drawn loss rates, recovery rates and CAPI match rate, as fractions."""
+    rates = {}
+    for row, name in enumerate(RATE_NAMES):
+        value = getattr(inputs, name)
+        low, high = _spread_range(name, value, inputs)
+        rates[name] = _clip(_triangular(u[row], low, value, high), SPREADS[name].limit) / 100
+    table = recovery[inputs.setup]
+    rows = []
+    for k, cause in enumerate(CAUSES):
+        rate = getattr(table, cause)
+        low, high = _spread_range("recovery", rate, inputs)
+        drawn = _triangular(u[len(RATE_NAMES) + k], low, rate, high)
+        rows.append(_clip(drawn, Limit(0, 1)))
+    low, high = _spread_range("match_after", inputs.match_after, inputs)
+    match_after = _triangular(u[DRAW_ROWS - 2], low, inputs.match_after, high)
+    return rates, rows, np.clip(match_after, inputs.match_before, 100) / 100
 
 
 def uncertainty_v1(
@@ -550,35 +716,37 @@ def uncertainty_v1(
     draws: int = DRAWS,
 ) -> Uncertainty:
     """P10/P50/P90 over ``draws`` triangular scenarios, seeded from the inputs."""
-    rng = np.random.default_rng(seed_for(inputs, version))
-    sc = _base_scenarios(inputs, draws, recovery)
-    for name in ("consent", "att", "adblock", "safari", "itp", "connectivity"):
-        value = getattr(inputs, name)
-        low, high = _spread_range(name, value, inputs)
-        sc.rates[name] = _clip(_triangular(rng, low, value, high, draws), SPREADS[name].limit) / 100
-    table = recovery[inputs.setup]
-    for k, cause in enumerate(CAUSES):
-        rate = getattr(table, cause)
-        low, high = _spread_range("recovery", rate, inputs)
-        sc.recovery[k] = _clip(_triangular(rng, low, rate, high, draws), Limit(0, 1))
-    low, high = _spread_range("match_after", inputs.match_after, inputs)
-    match_after = _triangular(rng, low, inputs.match_after, high, draws)
+    u = np.random.default_rng(seed_for(inputs, version)).random((DRAW_ROWS, draws))
+    rates, rows, match_after = _draw_measurement(inputs, u, recovery)
     low, high = _spread_range("cpa_gain", inputs.cpa_gain, inputs)
-    gain = _triangular(rng, low, inputs.cpa_gain, high, draws)
-    sc = replace(
-        sc,
-        match_after=np.clip(match_after, inputs.match_before, 100) / 100,
-        gain=_clip(gain, LIMITS["cpa_gain"]) / 100,
-    )
+    gain = _clip(_triangular(u[-1], low, inputs.cpa_gain, high), LIMITS["cpa_gain"]) / 100
+    sc = Scenarios(rates, rows, match_after, gain)
     out = _scenario_outcomes(inputs, sc, recovery)
-    return Uncertainty(
-        draws=draws,
-        recovered=_band(out["recovered"]),
-        monthly_benefit=_band(out["monthly_benefit"]),
-        net=_band(out["net"]),
-        roi=_band(out["roi"]),
-        probability_positive=float(np.mean(out["net"] > 0)),
-    )
+    bands = _bands(out, ("recovered", "monthly_benefit", "net", "roi"))
+    return Uncertainty(draws=draws, **bands, probability_positive=float(np.mean(out["net"] > 0)))
+
+
+def uncertainty_v2(
+    inputs: Inputs,
+    version: int = 2,
+    recovery: Mapping[str, Recovery] = RECOVERY_V1,
+    draws: int = DRAWS,
+) -> UncertaintyV2:
+    """Version 2's range: as version 1's, but the lift follows each draw's signal
+    gain (or is drawn around the entered figure), and can be negative."""
+    u = np.random.default_rng(seed_for(inputs, version)).random((DRAW_ROWS, draws))
+    rates, rows, match_after = _draw_measurement(inputs, u, recovery)
+    if inputs.cpa_gain is None:
+        k = inputs.lift_slope / 100
+        slope = _triangular(u[-1], LIFT_LOW * k, k, LIFT_HIGH * k)
+        sc = Scenarios(rates, rows, match_after, gain=None, slope=slope)
+    else:
+        p = inputs.cpa_gain / 100
+        gain = _clip(_triangular(u[-1], LIFT_LOW * p, p, LIFT_HIGH * p), DRAWN_LIFT)
+        sc = Scenarios(rates, rows, match_after, gain)
+    out = _scenario_outcomes(inputs, sc, recovery)
+    bands = _bands(out, ("recovered", "monthly_benefit", "net", "roi", "cpa_gain"))
+    return UncertaintyV2(draws=draws, **bands, probability_positive=float(np.mean(out["net"] > 0)))
 
 
 @dataclass(frozen=True)
@@ -594,39 +762,37 @@ class Swing:
     swing: float
 
 
-def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> list[Swing]:
-    """Each uncertain input at its low and its high end, the rest at the user's value.
+def _set_ends(sc: Scenarios, name: str, k: int, inputs: Inputs) -> tuple[float, float]:
+    """Put ``name`` at its low end in scenario 2k and its high end in 2k+1.
 
-    Sorted by swing, largest first: the bars of a tornado chart. Recovery
-    rates and the match rate only move measurement, so their swing is 0: an
-    honest result, shown as such.
+    Answers the two ends in the input's own unit (percent; multipliers for
+    the recovery rates).
     """
-    names = list(SPREADS)
-    sc = _base_scenarios(inputs, 2 * len(names), recovery)
-    ends: dict[str, tuple[float, float]] = {}
-    for k, name in enumerate(names):
-        lo_i, hi_i = 2 * k, 2 * k + 1
-        if name == "recovery":
-            ends[name] = (0.8, 1.2)  # multipliers of every rate
-            for j in range(len(CAUSES)):
-                base = sc.recovery[j][lo_i]
-                sc.recovery[j][lo_i] = min(1.0, base * 0.8)
-                sc.recovery[j][hi_i] = min(1.0, base * 1.2)
-            continue
-        value = getattr(inputs, name)
-        low, high = _spread_range(name, value, inputs)
-        ends[name] = (low, high)
-        if name in sc.rates:
-            sc.rates[name][lo_i], sc.rates[name][hi_i] = low / 100, high / 100
-        elif name == "match_after":
-            sc.match_after[lo_i], sc.match_after[hi_i] = low / 100, high / 100
-        else:
-            sc.gain[lo_i], sc.gain[hi_i] = low / 100, high / 100
-    net = _scenario_outcomes(inputs, sc, recovery)["net"]
+    lo_i, hi_i = 2 * k, 2 * k + 1
+    if name == "recovery":
+        for j in range(len(CAUSES)):
+            base = sc.recovery[j][lo_i]
+            sc.recovery[j][lo_i] = min(1.0, base * 0.8)
+            sc.recovery[j][hi_i] = min(1.0, base * 1.2)
+        return 0.8, 1.2  # multipliers of every rate
+    value = getattr(inputs, name)
+    low, high = _spread_range(name, value, inputs)
+    if name in sc.rates:
+        sc.rates[name][lo_i], sc.rates[name][hi_i] = low / 100, high / 100
+    elif name == "match_after":
+        sc.match_after[lo_i], sc.match_after[hi_i] = low / 100, high / 100
+    else:
+        sc.gain[lo_i], sc.gain[hi_i] = low / 100, high / 100
+    return low, high
+
+
+def _swings(
+    names: list[str], ends: dict[str, tuple[float, float]], net: Any, labels: Mapping[str, str]
+) -> list[Swing]:
     swings = [
         Swing(
             input=name,
-            label=SPREADS[name].label,
+            label=labels[name],
             low_value=ends[name][0],
             high_value=ends[name][1],
             net_low=float(net[2 * k]),
@@ -636,6 +802,46 @@ def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V
         for k, name in enumerate(names)
     ]
     return sorted(swings, key=lambda s: s.swing, reverse=True)
+
+
+def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> list[Swing]:
+    """Each uncertain input at its low and its high end, the rest at the user's value.
+
+    Sorted by swing, largest first: the bars of a tornado chart. Recovery
+    rates and the match rate only move measurement, so their swing is 0: an
+    honest result, shown as such.
+    """
+    names = list(SPREADS)
+    sc = _base_scenarios(inputs, 2 * len(names), recovery)
+    ends = {name: _set_ends(sc, name, k, inputs) for k, name in enumerate(names)}
+    net = _scenario_outcomes(inputs, sc, recovery)["net"]
+    return _swings(names, ends, net, {name: SPREADS[name].label for name in names})
+
+
+def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> list[Swing]:
+    """Version 2's tornado: the lift is ranked by its own source (the slope when
+    estimated, the entered figure otherwise), and because it follows the signal
+    the loss rates, recovery rates and match rate move profit too."""
+    estimated = inputs.cpa_gain is None
+    lift = "lift_slope" if estimated else "cpa_gain"
+    names = [name for name in SENSITIVITY_V2 if name in SPREADS and name != "cpa_gain"]
+    names.append(lift)
+    sc = _base_scenarios(inputs, 2 * len(names), recovery)
+    ends = {name: _set_ends(sc, name, k, inputs) for k, name in enumerate(names[:-1])}
+    last = 2 * (len(names) - 1)
+    if estimated:
+        k = inputs.lift_slope / 100
+        slope = np.full(2 * len(names), k)
+        slope[last], slope[last + 1] = LIFT_LOW * k, LIFT_HIGH * k
+        sc = replace(sc, slope=slope)
+        ends[lift] = (LIFT_LOW * inputs.lift_slope, LIFT_HIGH * inputs.lift_slope)
+    else:
+        p = inputs.cpa_gain / 100
+        low, high = (float(_clip(f * p, DRAWN_LIFT)) for f in (LIFT_LOW, LIFT_HIGH))
+        sc.gain[last], sc.gain[last + 1] = low, high
+        ends[lift] = (low * 100, high * 100)
+    net = _scenario_outcomes(inputs, sc, recovery)["net"]
+    return _swings(names, ends, net, LABELS_V2)
 
 
 # --- versions ----------------------------------------------------------------
@@ -693,14 +899,38 @@ class Report:
     recovery: dict[str, float] = field(default_factory=dict)
     months: list[Month] = field(default_factory=list)
 
+    @property
+    def cpa_gain(self) -> float:
+        """The fall in true CPA the figures assume, as a fraction: entered or
+        estimated in version 2, always entered in version 1."""
+        used = getattr(self.results, "cpa_gain", None)
+        return float(self.inputs.cpa_gain) / 100 if used is None else used
+
+    @property
+    def cpa_gain_source(self) -> str:
+        """'signal' when the lift was estimated, 'entered' when the visitor gave it."""
+        return getattr(self.results, "cpa_gain_source", "entered")
+
 
 @dataclass(frozen=True)
 class ModelVersion:
     """One frozen version of the model. A share link names its version, so a
-    later version never changes what an older link shows."""
+    later version never changes what an older link shows.
+
+    ``keys`` are the inputs the version reads (others are ignored, as unknown
+    keys are), ``defaults`` what a missing key means.
+    """
 
     number: int
     recovery: Mapping[str, Recovery] = field(default_factory=lambda: RECOVERY_V1)
+    keys: tuple[str, ...] = V1_KEYS
+    defaults: Inputs = DEFAULTS_V1
+
+    def problems(self, inputs: Inputs) -> dict[str, str]:
+        found = inputs.problems()
+        if inputs.cpa_gain is None:
+            found["cpa_gain"] = "required"
+        return found
 
     def compute(self, inputs: Inputs) -> Results:
         return compute_v1(inputs, self.recovery)
@@ -719,8 +949,39 @@ class ModelVersion:
         )
 
 
-VERSIONS: dict[int, ModelVersion] = {1: ModelVersion(1)}
-CURRENT_VERSION = 1
+@dataclass(frozen=True)
+class ModelVersion2(ModelVersion):
+    """Version 2: the lift follows the signal CAPI adds; the store's orders bound N."""
+
+    keys: tuple[str, ...] = INPUT_KEYS
+    defaults: Inputs = DEFAULTS
+
+    def problems(self, inputs: Inputs) -> dict[str, str]:
+        found = inputs.problems()
+        if not found and inputs.orders is not None and true_purchases(inputs) > inputs.orders:
+            found["orders"] = "fewer than the implied Meta-driven purchases"
+        return found
+
+    def compute(self, inputs: Inputs) -> ResultsV2:
+        return compute_v2(inputs, self.recovery)
+
+    def report(self, inputs: Inputs) -> Report:
+        results = self.compute(inputs)
+        table = self.recovery[inputs.setup]
+        return Report(
+            model_version=self.number,
+            inputs=inputs,
+            results=results,
+            uncertainty=uncertainty_v2(inputs, self.number, self.recovery),
+            sensitivity=sensitivity_v2(inputs, self.recovery),
+            recovery={cause: getattr(table, cause) for cause in CAUSES},
+            months=schedule(inputs, results),
+        )
+
+
+VERSIONS: dict[int, ModelVersion] = {1: ModelVersion(1), 2: ModelVersion2(2)}
+CURRENT_VERSION = 2
+WARNINGS = ("pixel_sees_under_a_fifth", "lift_above_meta_average")
 
 
 def register(model: ModelVersion) -> None:
@@ -732,10 +993,11 @@ def register(model: ModelVersion) -> None:
 
 def report(inputs: Inputs, version: int = CURRENT_VERSION) -> Report:
     """The full report of ``inputs`` under model ``version``."""
-    problems = inputs.problems()
+    model = VERSIONS[version]
+    problems = model.problems(inputs)
     if problems:
         raise ValueError(f"invalid inputs: {problems}")
-    return VERSIONS[version].report(inputs)
+    return model.report(inputs)
 
 
 def _plain(value: Any) -> Any:
@@ -751,16 +1013,16 @@ def _plain(value: Any) -> Any:
 
 
 def report_to_dict(rep: Report) -> dict[str, Any]:
-    """MODEL.md's JSON shape: model_version, inputs, results, uncertainty, sensitivity."""
+    """docs/model.md's JSON shape: model_version, inputs, results, uncertainty, sensitivity."""
     return {
         "model_version": rep.model_version,
-        "inputs": _plain(dict(canonical_typed(rep.inputs))),
+        "inputs": _plain(dict(canonical_typed(rep.inputs, rep.model_version))),
         "results": _plain(asdict(rep.results)),
         "uncertainty": _plain(asdict(rep.uncertainty)),
         "sensitivity": _plain([asdict(s) for s in rep.sensitivity]),
     }
 
 
-def canonical_typed(inputs: Inputs) -> list[tuple[str, Any]]:
-    """The inputs in key order with their types kept (None for an empty acr)."""
-    return [(name, getattr(inputs, name)) for name in INPUT_KEYS]
+def canonical_typed(inputs: Inputs, version: int | None = None) -> list[tuple[str, Any]]:
+    """The inputs ``version`` reads, in key order, types kept (None when empty)."""
+    return [(name, getattr(inputs, name)) for name in keys_of(version)]

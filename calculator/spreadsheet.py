@@ -65,7 +65,14 @@ def rows(
         [],
         ["Figure", "Value", "P10", "P90"],
         ["Break-even fall in true cost per purchase (%)", _pct(r.breakeven_cpa_gain)],
-        ["Expected fall in true cost per purchase (%)", _pct(r.cpa_gain)],
+        [
+            "Fall in true cost per purchase used (%)",
+            _pct(report.cpa_gain),
+        ],
+        [
+            "Where that fall comes from",
+            "estimated from the signal" if report.cpa_gain_source == "signal" else "entered",
+        ],
         ["Probability that it pays (%)", _pct(u.probability_positive)],
         [
             f"Monthly profit gain at full strength ({c})",
@@ -87,6 +94,15 @@ def rows(
         ["Payback month", "" if r.payback_month is None else str(r.payback_month)],
         [f"Break-even monthly ad spend ({c})", _money(r.breakeven_spend)],
         ["Extra purchases a month at full strength", f"{r.incremental_conversions:.2f}"],
+    ]
+    if isinstance(r, roi.ResultsV2):
+        out += [
+            ["More matched purchase events Meta receives (%)", _pct(r.signal_gain)],
+            ["Estimated fall in true cost per purchase (%)", _pct(r.estimated_cpa_gain)],
+            ["Meta-driven share of all orders (%)", _pct(r.share_of_orders)],
+        ]
+        out += [["Warning", text] for text in summary.warnings]
+    out += [
         [],
         ["What Ads Manager reports (measurement, not revenue)", "Pixel only", "Pixel + CAPI"],
         ["Reported purchases a month", f"{r.reported_before:.2f}", f"{r.reported_after:.2f}"],
@@ -109,7 +125,7 @@ def rows(
         [],
         ["Input", "Value"],
     ]
-    for name in roi.INPUT_KEYS:
+    for name in roi.keys_of(report.model_version):
         value = getattr(inputs, name)
         if value is None:
             continue

@@ -44,11 +44,14 @@ class Summary:
     chance: str  # how often it pays across the uncertainty draws
     lift_source: str  # where the expected lift comes from
     expected: str  # the expected fall in true CPA ("5%")
+    expecting: str  # "You expect" (an entered lift) or "We estimate" (from the signal)
     figures: tuple[Figure, ...]
     inputs_line: str  # every input that shapes the result, in one line
     spend: str  # the monthly ad spend, as the card's footer names it
     currency: str
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    orders_sentence: str = ""  # how much of the store Meta drives, when orders are given
+    sensitivity_note: str = ""  # why the inputs move profit as they do, from version 2
 
     @property
     def headline(self) -> str:
@@ -81,7 +84,8 @@ class Summary:
         outcome = "it pays" if self.verdict == "clears" else "it falls short"
         return (
             f"CAPI pays for itself if it cuts true CPA by {self.figure}; "
-            f"{self.expected} expected, so {outcome}"
+            f"{self.expected} {'estimated' if self.expecting == 'We estimate' else 'expected'}, "
+            f"so {outcome}"
         )
 
     @property
@@ -105,7 +109,7 @@ def _verdict(report: roi.Report) -> str:
         return "free"
     if results.breakeven_cpa_gain is None:
         return "none"
-    return "clears" if results.cpa_gain >= results.breakeven_cpa_gain else "short"
+    return "clears" if report.cpa_gain >= results.breakeven_cpa_gain else "short"
 
 
 def _headline(report: roi.Report, verdict: str) -> tuple[str, str]:
@@ -129,17 +133,22 @@ def _headline(report: roi.Report, verdict: str) -> tuple[str, str]:
     return lead, percent(results.breakeven_cpa_gain)
 
 
+def _expecting(report: roi.Report) -> str:
+    """How the verdict names the lift: the visitor's own figure, or our estimate."""
+    return "We estimate" if report.cpa_gain_source == "signal" else "You expect"
+
+
 def _judgement(report: roi.Report, verdict: str) -> str:
     results = report.results
-    expected = percent(results.cpa_gain)
+    expected = f"{_expecting(report)} {percent(report.cpa_gain)}"
     if verdict == "clears":
-        return f"You expect {expected}, which clears that bar."
+        return f"{expected}, which clears that bar."
     if verdict == "short":
         beyond = ""
         if results.breakeven_cpa_gain > REALISTIC_GAIN:
             beyond = f"; more than a {percent(REALISTIC_GAIN)} improvement is not realistic"
-        return f"You expect {expected}, which falls short of it{beyond}."
-    return f"You expect {expected}."
+        return f"{expected}, which falls short of it{beyond}."
+    return f"{expected}."
 
 
 def _chance(report: roi.Report) -> str:
@@ -153,44 +162,80 @@ def _chance(report: roi.Report) -> str:
     return f"It pays within {months} in {chance(p)} of {scenarios}."
 
 
-def _lift_source(report: roi.Report) -> str:
-    """Where the expected lift comes from: the visitor's estimate, or (from model
-    version 2) the signal CAPI adds, and the share of orders Meta's ads drive."""
+def _v2(report: roi.Report) -> roi.ResultsV2 | None:
     results = report.results
-    gain = percent(results.cpa_gain)
-    signal = getattr(results, "signal_gain", None)
-    if getattr(results, "cpa_gain_source", "entered") == "signal" and signal is not None:
-        text = (
-            f"The {gain} lower true cost per purchase is estimated from the "
-            f"{percent(signal)} more purchase events Meta will match. "
-            "Enter your own figure once a holdout test has measured it."
-        )
-    else:
-        text = (
-            f"The lift is your estimate: a {gain} lower true cost per purchase. "
-            "Confirm it with a holdout test."
-        )
-    share = getattr(results, "share_of_orders", None)
-    if share is not None:
-        text += (
-            f" Meta's ads drive about {count(results.true_conversions)} purchases a month, "
-            f"{percent(share)} of your orders."
-        )
-    return text
+    return results if isinstance(results, roi.ResultsV2) else None
 
 
-# Model warnings (codes from version 2 on), in words.
+def _lift_source(report: roi.Report) -> str:
+    """Where the lift every figure assumes comes from."""
+    results = _v2(report)
+    lift = percent(report.cpa_gain)
+    if results is None:  # version 1: the lift was always the visitor's figure
+        return f"{lift}, as you entered it; confirm it with a holdout test."
+    signal = percent(results.signal_gain)
+    if results.cpa_gain_source == "signal":
+        measured = ", as Events Manager measured" if report.inputs.acr is not None else ""
+        return (
+            f"{lift}, estimated from the {signal} more purchase events Meta will match"
+            f"{measured}; enter your own from a holdout test."
+        )
+    return (
+        f"{lift}, as you entered it; the {signal} more purchase events Meta will match "
+        f"suggest {percent(results.estimated_cpa_gain)}."
+    )
+
+
+def _orders_sentence(report: roi.Report) -> str:
+    """'Meta drives about 584 of your 1,000 orders a month (58.4%).'"""
+    results = _v2(report)
+    if results is None or results.share_of_orders is None or report.inputs.orders is None:
+        return ""
+    return (
+        f"Meta drives about {number(results.true_conversions)} of your "
+        f"{number(report.inputs.orders)} orders a month ({percent(results.share_of_orders)})."
+    )
+
+
+# What each warning code means to a marketer; the API answers the codes.
 WARNINGS = {
-    "pixel_sees_under_a_fifth": "The loss rates say Meta sees under a fifth of the purchases "
-    "its ads drive; every figure scales with that guess, so check the loss rates.",
-    "lift_above_meta_average": "The lift used is above the 13% Meta reports for advertisers "
-    "who chose CAPI themselves, measured on reported results.",
+    "pixel_sees_under_a_fifth": (
+        "Meta sees under a fifth of the purchases it drives, by your loss rates: Ads "
+        "Manager reports {reported} of about {true} a month. Every figure here scales with "
+        "that guess, so check the consent and ad blocker rates{orders_hint}."
+    ),
+    "lift_above_meta_average": (
+        "A {lift} fall in true cost per purchase is above the 13% Meta reports for "
+        "advertisers who chose CAPI themselves, itself an upper bound. Confirm it with a "
+        "holdout test before you count on it."
+    ),
 }
 
 
 def _warnings(report: roi.Report) -> tuple[str, ...]:
-    codes = getattr(report.results, "warnings", None) or ()
-    return tuple(WARNINGS.get(code, code.replace("_", " ").capitalize() + ".") for code in codes)
+    results = _v2(report)
+    if results is None:
+        return ()
+    values = {
+        "reported": number(results.reported_before),
+        "true": number(results.true_conversions),
+        "lift": percent(results.cpa_gain),
+        "orders_hint": ", or enter your store's orders to test them"
+        if report.inputs.orders is None
+        else "",
+    }
+    return tuple(WARNINGS[code].format(**values) for code in results.warnings)
+
+
+def _sensitivity_note(report: roi.Report) -> str:
+    if _v2(report) is None:
+        return ""
+    return (
+        "Consent refusals move profit because they make Meta's true business bigger (each "
+        "reported purchase stands for more real ones), and CAPI recovers none of them. The "
+        "other rates, recovery and the match rate move it through the extra signal CAPI "
+        "sends, which the lift follows."
+    )
 
 
 def _band(band: roi.Band, fmt) -> str:
@@ -265,7 +310,12 @@ def inputs_line(inputs: roi.Inputs) -> str:
         parts.append(INTEGRATIONS[inputs.integration].short)
     else:
         parts.append("backend events" if inputs.setup == "backend" else "relayed events")
-    parts.append(f"{rate(inputs.cpa_gain)} lower true CPA")
+    if inputs.cpa_gain is not None:
+        parts.append(f"{rate(inputs.cpa_gain)} lower true CPA")
+    else:
+        parts.append("lift estimated from the signal")
+    if inputs.orders is not None:
+        parts.append(f"{number(inputs.orders)} orders in all")
     parts.append(
         f"{money(inputs.setup_cost, c, cents=False)} setup + "
         f"{money(inputs.monthly_cost, c, cents=False)} a month"
@@ -286,12 +336,15 @@ def summarise(report: roi.Report) -> Summary:
         judgement=_judgement(report, verdict),
         chance=_chance(report),
         lift_source=_lift_source(report),
-        expected=percent(report.results.cpa_gain),
+        expected=percent(report.cpa_gain),
+        expecting=_expecting(report),
         figures=_figures(report, verdict),
         inputs_line=inputs_line(report.inputs),
         spend=money_short(report.inputs.spend, report.inputs.currency),
         currency=report.inputs.currency,
         warnings=_warnings(report),
+        orders_sentence=_orders_sentence(report),
+        sensitivity_note=_sensitivity_note(report),
     )
 
 

@@ -1,4 +1,4 @@
-"""The JSON API: MODEL.md's shape, strict JSON, CORS and hostile queries."""
+"""The JSON API: the model's shape, strict JSON, CORS and hostile queries."""
 
 from __future__ import annotations
 
@@ -20,12 +20,14 @@ def strict_json(content: bytes):
 
 
 class TestCalculate:
-    def test_defaults_reproduce_model_md(self, client):
-        response = client.get("/api/v1/calculate")
+    def test_version_1_defaults_reproduce_the_model_document(self, client):
+        response = client.get("/api/v1/calculate?v=1")
         assert response.status_code == 200
         body = strict_json(response.content)
         r = body["results"]
         assert body["model_version"] == 1
+        assert body["inputs"]["cpa_gain"] == 5
+        assert "signal_gain" not in r and "cpa_gain" not in body["uncertainty"]
         assert round(r["true_conversions"], 2) == 584.49
         assert round(r["recovered"], 2) == 97.85
         assert round(r["discrepancy_before"], 3) == 0.316
@@ -39,6 +41,38 @@ class TestCalculate:
         assert set(r["losses"]) == {"consent", "att", "adblock", "itp", "connectivity"}
         assert len(r["cash_flows"]) == len(r["cumulative"]) == 13
 
+    def test_version_2_is_the_default(self, client):
+        body = strict_json(client.get("/api/v1/calculate").content)
+        r = body["results"]
+        assert body["model_version"] == 2
+        assert body["inputs"]["cpa_gain"] is None and body["inputs"]["lift_slope"] == 20
+        assert round(r["signal_gain"], 4) == 0.2446
+        assert round(r["cpa_gain"], 5) == round(r["estimated_cpa_gain"], 5) == 0.04893
+        assert r["cpa_gain_source"] == "signal"
+        assert round(r["monthly_benefit"], 2) == 962.19
+        assert round(r["net"]) == 8365
+        assert r["share_of_orders"] is None and r["warnings"] == []
+        assert set(body["uncertainty"]["cpa_gain"]) == {"p10", "p50", "p90"}
+
+    def test_orders_below_the_implied_purchases_answer_400_keyed_orders(self, client):
+        response = client.get("/api/v1/calculate?orders=500")
+        assert response.status_code == 400
+        (message,) = response.json()["errors"]["orders"]
+        assert "584" in message and "500 orders" in message
+        ok = strict_json(client.get("/api/v1/calculate?orders=1000").content)
+        assert ok["results"]["share_of_orders"] == pytest.approx(0.58449, abs=1e-5)
+
+    def test_version_1_ignores_the_version_2_inputs(self, client):
+        plain = client.get("/api/v1/calculate?v=1").content
+        assert client.get("/api/v1/calculate?v=1&orders=2&lift_slope=x").content == plain
+
+    def test_warnings_are_codes(self, client):
+        body = strict_json(client.get("/api/v1/calculate?consent=95&cpa_gain=20").content)
+        assert body["results"]["warnings"] == [
+            "pixel_sees_under_a_fifth",
+            "lift_above_meta_average",
+        ]
+
     def test_it_echoes_normalised_inputs(self, client):
         body = strict_json(client.get("/api/v1/calculate?spend=5e4&acr=&junk=1").content)
         assert body["inputs"]["spend"] == 50000
@@ -50,7 +84,11 @@ class TestCalculate:
         u = body["uncertainty"]
         assert u["draws"] == 10000
         assert u["net"]["p10"] <= u["net"]["p50"] <= u["net"]["p90"]
-        assert body["sensitivity"][0]["input"] == "cpa_gain"
+        assert body["sensitivity"][0]["input"] == "lift_slope"
+        entered = strict_json(client.get("/api/v1/calculate?cpa_gain=5").content)
+        assert entered["sensitivity"][0]["input"] == "cpa_gain"
+        old = strict_json(client.get("/api/v1/calculate?v=1").content)
+        assert old["sensitivity"][0]["input"] == "cpa_gain"
 
     def test_the_same_link_gives_the_same_range(self, client):
         first = client.get("/api/v1/calculate?adblock=12").content
@@ -74,7 +112,14 @@ class TestCalculate:
     def test_the_response_matches_its_schema(self, client):
         doc = openapi.document()
         schema = {**doc["components"]["schemas"]["Report"], "components": doc["components"]}
-        for query in ("", "mode=save&setup=relay&acr=30", "setup_cost=0&monthly_cost=0&cpa_gain=0"):
+        for query in (
+            "",
+            "v=1",
+            "mode=save&setup=relay&acr=30",
+            "mode=save&setup=relay&acr=30&v=1",
+            "setup_cost=0&monthly_cost=0&cpa_gain=0",
+            "consent=95&cpa_gain=30&orders=1e8",
+        ):
             jsonschema.validate(
                 strict_json(client.get(f"/api/v1/calculate?{query}").content), schema
             )
@@ -142,6 +187,7 @@ class TestOpenApi:
             "integration",
             "spend",
             "conversions",
+            "orders",
             "aov",
             "margin",
             "currency",
@@ -155,6 +201,7 @@ class TestOpenApi:
             "match_after",
             "setup",
             "acr",
+            "lift_slope",
             "cpa_gain",
             "mode",
             "ramp",

@@ -111,7 +111,7 @@ class TestEmbedPage:
             a["name"]: a["value"] for t, a in tags if t == "input" and a.get("type") == "hidden"
         }
         assert hidden == {
-            "v": "1",
+            "v": "2",
             "accent": "ff8800",
             "theme": "dark",
             "compact": "1",
@@ -164,8 +164,8 @@ class TestEmbedPage:
         tags = parse(get(client).content.decode()).tags
         data = next(a for t, a in tags if "data-figures" in a)
         assert float(data["data-breakeven-cpa-gain"]) == pytest.approx(0.0124, abs=5e-5)
-        assert float(data["data-monthly-benefit"]) == pytest.approx(984, abs=1)
-        assert float(data["data-roi"]) == pytest.approx(3.19, abs=0.01)
+        assert float(data["data-monthly-benefit"]) == pytest.approx(962.19, abs=0.01)
+        assert float(data["data-roi"]) == pytest.approx(3.10, abs=0.01)
         assert data["data-payback-month"] == "3"
         assert 0 <= float(data["data-probability-positive"]) <= 1
         assert data["data-currency"] == "USD"
@@ -330,7 +330,7 @@ class TestOembed:
         assert frame[0] == "iframe"
         src = urlsplit(frame[1]["src"])
         assert src.netloc == "testserver" and src.path == "/embed/"
-        assert "spend=20000" in src.query and "margin=30" in src.query and "v=1" in src.query
+        assert "spend=20000" in src.query and "margin=30" in src.query and "v=2" in src.query
 
     def test_a_short_link_answers_its_result(self, client):
         link, _ = ShortLink.create_for("spend=30000&v=1", 1)

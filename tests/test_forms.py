@@ -45,6 +45,8 @@ OUTSIDE = [
     ("match_after", "101", "between 1% and 100%"),
     ("acr", "501", "between 0% and 500%"),
     ("cpa_gain", "50.5", "between 0% and 50%"),
+    ("orders", "0.5", "between 1 and 100 million"),
+    ("lift_slope", "101", "between 0% and 100%"),
     ("ramp", "13", "whole number between 0 and 12"),
     ("ramp", "1.5", "whole number between 0 and 12"),
     ("setup_cost", "10000001", "between 0 and 10 million"),
@@ -73,6 +75,9 @@ EDGES = [
     ("acr", "0"),
     ("acr", "500"),
     ("cpa_gain", "50"),
+    ("orders", "1e8"),
+    ("lift_slope", "0"),
+    ("lift_slope", "100"),
     ("ramp", "12"),
     ("setup_cost", "1e7"),
     ("monthly_cost", "1e6"),
@@ -180,7 +185,9 @@ class TestCalculatorForm:
     def test_version(self):
         form = CalculatorForm(QueryDict("v=1"))
         assert form.is_valid() and form.version == 1
-        assert errors("v=2")["v"] == ["Model version must be one of: 1."]
+        blank = CalculatorForm(QueryDict(""))
+        assert blank.is_valid() and blank.version == 2
+        assert errors("v=3")["v"] == ["Model version must be one of: 1, 2."]
         assert "v" in errors("v=1.0")
         assert "v" in errors("v=99999999999999999999")
 
@@ -320,3 +327,35 @@ class TestIntegration:
 
     def test_an_unknown_integration_is_refused(self):
         assert "How will you send server events?" in errors("integration=zapier")["integration"][0]
+
+
+class TestVersion2Inputs:
+    def test_an_empty_cpa_gain_means_estimate_it(self):
+        assert inputs("").cpa_gain is None
+        assert inputs("cpa_gain=").cpa_gain is None
+        assert inputs("cpa_gain=7.5").cpa_gain == 7.5
+
+    def test_version_1_still_needs_its_cpa_gain(self):
+        assert inputs("v=1").cpa_gain == 5
+        assert errors("v=1&cpa_gain=")["cpa_gain"] == [
+            "Expected true CPA improvement is empty: enter a number between 0% and 50%."
+        ]
+
+    def test_version_1_ignores_the_new_keys(self):
+        assert inputs("v=1&orders=1&lift_slope=nonsense") == inputs("v=1")
+
+    def test_too_few_orders_is_a_field_message_that_names_the_figures(self):
+        (message,) = errors("orders=500")["orders"]
+        assert message.startswith(
+            "The loss rates and the 400 purchases reported imply about 584 Meta-driven "
+            "purchases a month, more than your 500 orders from every channel."
+        )
+        assert "consent" in message and "match rate" in message
+        assert "1 order from" in errors("orders=1")["orders"][0]
+
+    def test_enough_orders_are_accepted(self):
+        assert inputs("orders=585").orders == 585
+
+    def test_the_orders_rule_waits_for_the_other_fields(self):
+        # A bad rate is the message to show; no guess at N from it.
+        assert set(errors("orders=1&consent=99")) == {"consent"}

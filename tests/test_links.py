@@ -36,15 +36,18 @@ def post(client, body, **extra):
     return client.post("/api/v1/links", data, content_type="application/json", **extra)
 
 
-@pytest.fixture
-def version_two():
-    """A model version 2 that recovers less from ad blockers, removed afterwards."""
-    recovery = {
+def half_adblock_recovery():
+    return {
         setup: replace(table, adblock=table.adblock / 2) for setup, table in roi.RECOVERY_V1.items()
     }
-    roi.register(roi.ModelVersion(2, recovery=recovery))
-    yield 2
-    roi.VERSIONS.pop(2)
+
+
+@pytest.fixture
+def version_three():
+    """A later model version 3 that recovers less from ad blockers, removed afterwards."""
+    roi.register(roi.ModelVersion2(3, recovery=half_adblock_recovery()))
+    yield 3
+    roi.VERSIONS.pop(3)
 
 
 class TestCreate:
@@ -54,7 +57,7 @@ class TestCreate:
         body = first.json()
         assert re.fullmatch(r"[0-9a-z]{7}", body["code"])
         assert body["url"] == f"http://testserver/s/{body['code']}/"
-        again = post(client, {"query": "?consent=40.0&spend=5e4&v=1"})
+        again = post(client, {"query": "?consent=40.0&spend=5e4&v=2"})
         assert again.status_code == 200
         assert again.json() == body
         assert ShortLink.objects.count() == 1
@@ -75,7 +78,7 @@ class TestCreate:
         code = post(client, {"query": "spend=50000"}).json()["code"]
         link = ShortLink.objects.get(code=code)
         assert code == code_digits(link.query)[:7]
-        assert link.version == 1
+        assert link.version == 2
         assert link.query.startswith("spend=50000&conversions=400&")
 
     def test_a_taken_prefix_is_extended(self, client):
@@ -180,11 +183,11 @@ class TestShortLinkPage:
 class TestVersionedLinks:
     QUERY = "spend=50000&adblock=30"
 
-    def test_a_version_1_link_keeps_its_numbers(self, client, version_two):
+    def test_a_version_1_link_keeps_its_numbers(self, client):
         v1 = client.get(f"/api/v1/calculate?{self.QUERY}&v=1").json()
         v2 = client.get(f"/api/v1/calculate?{self.QUERY}&v=2").json()
         assert (v1["model_version"], v2["model_version"]) == (1, 2)
-        assert v2["results"]["recovered"] < v1["results"]["recovered"]
+        assert v2["results"]["net"] != v1["results"]["net"]
 
         page_v1 = client.get(f"/?{self.QUERY}&v=1").context["report"]
         page_v2 = client.get(f"/?{self.QUERY}&v=2").context["report"]
@@ -197,23 +200,15 @@ class TestVersionedLinks:
         stored_v1 = client.get(f"/s/{code_v1}/").context["report"]
         stored_v2 = client.get(f"/s/{code_v2}/").context["report"]
         assert stored_v1.model_version == 1
-        assert stored_v1.results.recovered == pytest.approx(v1["results"]["recovered"])
-        assert stored_v2.results.recovered == pytest.approx(v2["results"]["recovered"])
+        assert stored_v1.results.net == v1["results"]["net"]
+        assert stored_v2.results.net == v2["results"]["net"]
 
-    def test_a_link_made_before_version_2_still_shows_version_1(self, client):
-        code = post(client, {"query": self.QUERY}).json()["code"]
-        before = client.get(f"/s/{code}/").context["report"].results.recovered
-        recovery = {
-            setup: replace(table, adblock=table.adblock / 2)
-            for setup, table in roi.RECOVERY_V1.items()
-        }
-        roi.register(roi.ModelVersion(2, recovery=recovery))
-        try:
-            after = client.get(f"/s/{code}/").context["report"]
-        finally:
-            roi.VERSIONS.pop(2)
-        assert after.model_version == 1
-        assert after.results.recovered == before
+    def test_a_later_version_changes_no_link(self, client, version_three):
+        code = post(client, {"query": f"{self.QUERY}&v=2"}).json()["code"]
+        latest = client.get(f"/api/v1/calculate?{self.QUERY}&v=3").json()
+        after = client.get(f"/s/{code}/").context["report"]
+        assert after.model_version == 2
+        assert latest["results"]["recovered"] < after.results.recovered
 
 
 class TestOpenApi:

@@ -22,15 +22,20 @@ def form_of(query: str) -> CalculatorForm:
 class TestCanonicalQuery:
     def test_equivalent_spellings_give_one_string(self):
         first = form_of("spend=5e4&consent=40").canonical_query()
-        second = form_of("v=1&consent=40.0&junk=1&spend=50000").canonical_query()
+        second = form_of("v=2&consent=40.0&junk=1&spend=50000").canonical_query()
         assert first == second
 
     def test_it_names_every_input_in_order_then_the_version(self):
         pairs = [pair.split("=") for pair in form_of("").canonical_query().split("&")]
         keys = [key for key, _ in pairs]
-        assert keys == [k for k in roi.INPUT_KEYS if k != "acr"] + ["v"]
+        assert keys == [k for k in roi.INPUT_KEYS if k not in ("orders", "acr", "cpa_gain")] + ["v"]
         assert dict(pairs)["spend"] == "20000"
-        assert dict(pairs)["v"] == "1"
+        assert dict(pairs)["v"] == "2"
+
+    def test_a_version_1_query_keeps_its_form(self):
+        pairs = [pair.split("=") for pair in form_of("v=1&orders=9").canonical_query().split("&")]
+        assert [key for key, _ in pairs] == [k for k in roi.V1_KEYS if k != "acr"] + ["v"]
+        assert dict(pairs)["cpa_gain"] == "5"
 
     def test_different_inputs_differ(self):
         assert form_of("spend=1").canonical_query() != form_of("spend=2").canonical_query()
@@ -99,13 +104,13 @@ class TestSocialCard:
         head = head_of(response)
         canonical = form_of("").canonical_query()
         assert head.title.startswith("CAPI pays for itself if it cuts true CPA by 1.24%; ")
-        assert "5% expected, so it pays" in head.title
+        assert "4.89% estimated, so it pays" in head.title
         assert head.meta["og:title"] == head.title
         description = head.meta["og:description"]
         assert head.meta["description"] == description
-        assert "lowers your true cost per purchase by 1.24%. You expect 5%" in description
-        assert "Monthly profit gain: $984 ($884 after running costs)" in description
-        assert "ROI over 12 months: 319% (P10–P90: 81% to 573%)" in description
+        assert "lowers your true cost per purchase by 1.24%. We estimate 4.89%" in description
+        assert "Monthly profit gain: $962 ($862 after running costs)" in description
+        assert "ROI over 12 months: 310% (P10–P90: " in description
         assert "Payback: Month 3" in description
         assert head.meta["og:type"] == "website"
         assert head.meta["og:url"] == f"http://testserver/?{canonical}"

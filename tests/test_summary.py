@@ -29,13 +29,13 @@ def report_of(query: str = "") -> roi.Report:
 
 
 class TestWords:
-    def test_the_defaults_as_model_md_gives_them(self):
-        # MODEL.md: break-even CPA gain ≈ 1.24%, benefit ≈ 984.40, ROI ≈ 319%,
-        # payback month 3, NPV ≈ 8,094, break-even spend ≈ 4,770.
-        s = summarise(report_of())
+    def test_version_1_defaults_as_the_model_gives_them(self):
+        # docs/model.md version 1: break-even CPA gain ≈ 1.24%, benefit ≈ 984.40,
+        # ROI ≈ 319%, payback month 3, NPV ≈ 8,094, break-even spend ≈ 4,770.
+        s = summarise(report_of("v=1"))
         assert s.verdict == "clears" and s.pays
-        assert (
-            s.headline == "CAPI pays for itself if it lowers your true cost per purchase by 1.24%."
+        assert s.headline == (
+            "CAPI pays for itself if it lowers your true cost per purchase by 1.24%."
         )
         assert s.judgement == "You expect 5%, which clears that bar."
         assert [(f.label, f.value) for f in s.figures] == [
@@ -48,6 +48,25 @@ class TestWords:
         assert s.get("net").note == "break-even spend $4,770 a month"
         # 584.49 × 0.05 / 0.95 = 30.76 extra purchases: whole from 10 up.
         assert "from 31 extra purchases a month" in s.get("monthly_benefit").note
+        assert s.lift_source == "5%, as you entered it; confirm it with a holdout test."
+
+    def test_version_2_defaults_as_the_model_gives_them(self):
+        # docs/model.md version 2: p-hat ≈ 4.893%, benefit ≈ 962.19, net ≈ 8,365,
+        # ROI ≈ 310%, payback month 3, NPV ≈ 7,852, break-even spend ≈ 4,880.
+        s = summarise(report_of())
+        assert s.judgement == "We estimate 4.89%, which clears that bar."
+        assert [(f.label, f.value) for f in s.figures] == [
+            ("Monthly profit gain", "$962"),
+            ("ROI over 12 months", "310%"),
+            ("Payback", "Month 3"),
+            ("Net over 12 months", "$8,365"),
+        ]
+        assert s.get("payback").range == "NPV $7,852"
+        assert s.get("net").note == "break-even spend $4,880 a month"
+        assert s.lift_source.startswith(
+            "4.89%, estimated from the 24.5% more purchase events Meta will match"
+        )
+        assert s.title.endswith("4.89% estimated, so it pays")
 
     def test_the_chance_reads_as_english(self):
         s = summarise(report_of())
@@ -80,13 +99,13 @@ class TestWords:
 
     def test_amounts_of_millions_are_shortened_the_same_way(self):
         s = summarise(report_of("spend=200000000&conversions=3000000"))
-        assert s.get("monthly_benefit").value == "$7.4M"
+        assert s.get("monthly_benefit").value == "$7.2M"
 
     def test_the_inputs_fit_one_line(self):
         s = summarise(report_of("spend=30000&integration=shopify&consent=40"))
         assert s.inputs_line == (
             "$30,000 a month on Meta ads · 400 purchases reported · $80 orders · "
-            "40% margin · 40% refuse consent · Shopify native · 5% lower true CPA · "
+            "40% margin · 40% refuse consent · Shopify native · lift estimated from the signal · "
             "$0 setup + $0 a month · over 12 months"
         )
 
@@ -208,28 +227,22 @@ class TestLivePage:
         assert 'value="75" placeholder="50"' in html  # typed, kept
 
 
-class TestLaterModelVersions:
-    """Model version 2 adds a signal-based lift, orders and warning codes: the
-    summary words them where they belong, without another place to build them."""
+class TestVersion2Words:
+    """Where the lift comes from, the store's orders and warnings: worded here,
+    once, for the page and every other surface."""
 
-    def test_an_estimated_lift_says_where_it_comes_from(self):
-        from types import SimpleNamespace
+    def test_an_entered_lift_names_the_estimate_beside_it(self):
+        s = summarise(report_of("cpa_gain=8"))
+        assert s.judgement.startswith("You expect 8%")
+        assert s.lift_source == (
+            "8%, as you entered it; the 24.5% more purchase events Meta will match suggest 4.89%."
+        )
 
-        base = report_of()
-        results = SimpleNamespace(
-            **{**base.results.__dict__},
-            signal_gain=0.2446,
-            cpa_gain_source="signal",
-            share_of_orders=0.25,
-            warnings=["lift_above_meta_average", "something_new"],
-        )
-        s = summarise(SimpleNamespace(**{**base.__dict__, "results": results}))
-        assert s.lift_source.startswith(
-            "The 5% lower true cost per purchase is estimated from the 24.5% more purchase "
-            "events Meta will match."
-        )
-        assert "Meta's ads drive about 584 purchases a month, 25% of your orders." in (
-            s.lift_source
-        )
-        assert s.warnings[0].startswith("The lift used is above the 13% Meta reports")
-        assert s.warnings[1] == "Something new."
+    def test_orders_and_warnings(self):
+        s = summarise(report_of("orders=1000"))
+        assert s.orders_sentence == "Meta drives about 584 of your 1,000 orders a month (58.4%)."
+        doubtful = summarise(report_of("consent=95&cpa_gain=20"))
+        assert len(doubtful.warnings) == 2
+        assert "Ads Manager reports 400 of about 11,690 a month" in doubtful.warnings[0]
+        assert doubtful.sensitivity_note.startswith("Consent refusals move profit")
+        assert summarise(report_of("v=1")).sensitivity_note == ""

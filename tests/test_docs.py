@@ -1,0 +1,66 @@
+"""docs/model.md quotes figures at the defaults; they must be what the model computes.
+
+Each quoted value is compared at the digits it is written with, so the test
+fails when the model or the document drifts.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.http import QueryDict
+
+from calculator import roi
+from calculator.forms import CalculatorForm
+
+DOC = (Path(__file__).resolve().parent.parent / "docs" / "model.md").read_text()
+
+
+def table(name: str) -> list[list[str]]:
+    block = re.search(rf"<!-- {name}:start -->(.*?)<!-- {name}:end -->", DOC, re.S)
+    assert block, f"docs/model.md has no {name} table"
+    rows = [line.strip().strip("|").split("|") for line in block.group(1).strip().splitlines()]
+    return [[cell.strip() for cell in row] for row in rows[2:]]  # after header and rule
+
+
+def results_for(query: str, version: int) -> roi.Results:
+    form = CalculatorForm(QueryDict(f"{query}&v={version}" if query else f"v={version}"))
+    assert form.is_valid(), form.errors
+    return roi.report(form.inputs(), version).results
+
+
+def as_quoted(value: float, quoted: str) -> Decimal:
+    """The model's value rounded to the decimals the document writes."""
+    places = Decimal(quoted).as_tuple().exponent
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(places))
+
+
+DEFAULTS = table("figures")
+QUOTED = table("quoted")
+
+
+def test_the_tables_are_there():
+    assert len(DEFAULTS) >= 20 and len(QUOTED) >= 3
+
+
+@pytest.mark.parametrize(("version", "name", "quoted"), DEFAULTS)
+def test_each_default_figure_is_what_the_model_computes(version, name, quoted):
+    value = getattr(results_for("", int(version)), name)
+    assert as_quoted(value, quoted) == Decimal(quoted)
+
+
+@pytest.mark.parametrize(("query", "name", "quoted"), QUOTED)
+def test_each_quoted_figure_is_what_the_model_computes(query, name, quoted):
+    value = getattr(results_for(query, 2), name)
+    if Decimal(quoted).as_tuple().exponent == 0 and abs(value) > 1000:
+        value = round(value, -1)  # "about 11,690": tens
+    assert as_quoted(value, quoted) == Decimal(quoted)
+
+
+def test_the_code_points_at_this_document_not_elsewhere():
+    root = Path(__file__).resolve().parent.parent
+    for path in [*root.glob("calculator/*.py"), *root.glob("tests/*.py")]:
+        assert "MODEL" + ".md" not in path.read_text(), path
