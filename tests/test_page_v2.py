@@ -59,9 +59,9 @@ class TestWarnings:
 
     def test_they_are_worded_beside_the_headline(self, client):
         html = page(client, "consent=95&cpa_gain=20")
-        # In the verdict, after its headline and before the way to share it.
+        # In the verdict, after its headline and its actions, before the figures.
         warning = html.index("Check before you rely on this")
-        assert html.index('id="verdict-title"') < warning < html.index("Share this result")
+        assert html.index('id="verdict-title"') < warning < html.index("</section>")
         assert warning < html.index("Profit from the performance lift")
         assert "Ads Manager reports 400 of about 11,690 a month" in html
         assert "A 20% fall in true cost per purchase is above the 13% Meta reports" in html

@@ -167,6 +167,18 @@ def test_the_verdict_is_on_a_phones_first_screen(browser, live_server):
     context.close()
 
 
+def test_a_doubtful_result_keeps_its_answer_and_actions_on_the_first_screen(browser, live_server):
+    """Warnings follow the answer; the answer and the way to act on it stay in view."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/?consent=95&cpa_gain=20")
+    expect(page.locator("#verdict .warnings")).to_be_visible()
+    for part in ("#verdict-title", "#verdict .verdict__text", "#verdict .share", ".verdict__more"):
+        box = page.locator(part).bounding_box()
+        assert box and box["y"] + box["height"] <= 844, part
+    context.close()
+
+
 def test_the_verdict_test_would_catch_a_verdict_below_the_first_screen(browser, live_server):
     context = browser.new_context(**PHONE)
     page = context.new_page()
