@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 THEMES = ("auto", "light", "dark")
 # Result sections a host may leave out, in the order the results show them.
-SECTIONS = ("measurement", "losses", "cashflow", "sensitivity", "share", "export")
+SECTIONS = ("holdout", "measurement", "losses", "cashflow", "sensitivity", "share", "export")
 HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 FRAME_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DISPLAY_KEYS = ("accent", "theme", "compact", "hide", "frame")

@@ -172,6 +172,7 @@ BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
 HEIGHTS = (300, 4000)
 DEFAULT_HEIGHT = 1400
 SECTION_LABELS = {
+    "holdout": "Holdout test planner",
     "measurement": "What Ads Manager will report",
     "losses": "Purchases lost, by cause",
     "cashflow": "Cash flow",

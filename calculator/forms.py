@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -322,6 +323,20 @@ def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+# The inputs the true Meta-driven purchases N follow from: the orders rule
+# needs these valid, and nothing else.
+BEHIND_N = (
+    "conversions",
+    "consent",
+    "att",
+    "adblock",
+    "safari",
+    "itp",
+    "connectivity",
+    "match_before",
+)
+
+
 class CalculatorForm(forms.Form):
     """The model's inputs, with its defaults, bounds and rules across fields."""
 
@@ -437,6 +452,15 @@ class CalculatorForm(forms.Form):
     )
     months = NumberField("months", "Horizon", "months")
     discount = NumberField("discount", "Annual discount rate", "%", "Used for the NPV.")
+    holdout_weeks = NumberField(
+        "holdout_weeks", "Holdout test length", "weeks", "How long a test/control test would run."
+    )
+    holdout_share = NumberField(
+        "holdout_share",
+        "Share held out",
+        "%",
+        "Share of Meta-driven purchases in the control arm, without CAPI.",
+    )
     v = VersionField(label="Model version", widget=forms.HiddenInput)
 
     def __init__(self, query: Mapping[str, Any] | None = None, **kwargs: Any):
@@ -468,13 +492,13 @@ class CalculatorForm(forms.Form):
         if model is not None and "lift_slope" not in model.keys and data.get("cpa_gain") is None:
             # Version 1 has no estimate: its lift must be given.
             self.add_error("cpa_gain", self.fields["cpa_gain"].error_messages["required"])
-        if not self.errors and data.get("orders") is not None:
+        if data.get("orders") is not None and all(data.get(k) is not None for k in BEHIND_N):
             self._check_orders(data)
         return data
 
     def _check_orders(self, data: dict[str, Any]) -> None:
         """The loss rates may not imply more Meta-driven purchases than the store sells."""
-        implied = roi.true_purchases(self.inputs())
+        implied = roi.true_purchases(replace(roi.DEFAULTS, **{k: data[k] for k in BEHIND_N}))
         if implied <= data["orders"]:
             return
         self.add_error(

@@ -68,6 +68,34 @@ RESULT_TYPES: dict[str, dict[str, Any]] = {
         "lift used is above the 13% Meta reports for advertisers who chose CAPI).",
     },
 }
+HOLDOUT = {
+    "type": "object",
+    "description": "What a test/control holdout could prove at this volume (any version; "
+    "it changes no other figure). Two-sided 5% test with 80% power on Poisson counts.",
+    "required": list(roi.Holdout.__dataclass_fields__),
+    "properties": {
+        "weeks": {"type": "integer", "description": "holdout_weeks"},
+        "share": {"type": "number", "description": "holdout_share as a fraction"},
+        "purchases_per_week": {
+            "type": "number",
+            "description": "n = true Meta-driven purchases a month × 12 / 52",
+        },
+        "mde_cpa_gain": {
+            "type": "number",
+            "description": "The smallest fall in true CPA this test detects, a fraction.",
+        },
+        "weeks_for_expected": {
+            **NULLABLE_NUMBER,
+            "description": "Weeks to detect the lift the figures assume; null when it is 0.",
+        },
+        "weeks_for_breakeven": {
+            **NULLABLE_NUMBER,
+            "description": "Weeks to detect the break-even CPA fall; null when it is 0 or none.",
+        },
+    },
+}
+RESULT_TYPES["holdout"] = HOLDOUT
+
 # Keys only version 2 answers; version 1 answers the others, unchanged.
 V2_ONLY = [
     name
@@ -141,11 +169,11 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
 
 
 def _results_schema() -> dict[str, Any]:
-    names = list(roi.ResultsV2.__dataclass_fields__)
+    names = [*roi.ResultsV2.__dataclass_fields__, "holdout"]
     return {
         "type": "object",
         "description": f"Version 2 adds {', '.join(V2_ONLY)}.",
-        "required": list(roi.Results.__dataclass_fields__),
+        "required": [*roi.Results.__dataclass_fields__, "holdout"],
         "properties": {name: RESULT_TYPES.get(name, NUMBER) for name in names},
     }
 

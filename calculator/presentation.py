@@ -29,6 +29,7 @@ ADVANCED_GROUPS = [
     ("More tracking loss", ["att", "itp", "connectivity"]),
     ("Matching and measurement", ["match_before", "match_after", "acr", "lift_slope"]),
     ("Timing and money", ["ramp", "discount"]),
+    ("Holdout test", ["holdout_weeks", "holdout_share"]),
 ]
 
 # Why each default is what it is, and where it comes from.
@@ -53,6 +54,9 @@ SOURCES = {
     "23.3% (Search) and 39.1% (Purchase). Leave empty to estimate.",
     "ramp": "Default 1 month: the lift reaches full strength in month 2.",
     "discount": "Default 10% a year, for the NPV.",
+    "holdout_weeks": "Default 8 weeks, about two months: long enough to even out weekly "
+    "swings, short enough to wait for.",
+    "holdout_share": "Default 50%: an even split needs the fewest weeks.",
     "cpa_gain": "Empty by default: estimated from the signal. Meta reports 13% better cost "
     "per result for Pixel + CAPI, self-selected and measured on reported results: an upper "
     "bound.",
@@ -252,7 +256,9 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
         bound = form[name]
         field_ = bound.field
         unit = getattr(field_, "unit", "")
-        unit_text = {"%": "%", "money": currency, "months": "months"}.get(unit, "")
+        unit_text = {"%": "%", "money": currency, "months": "months", "weeks": "weeks"}.get(
+            unit, ""
+        )
         hint = " ".join(
             part
             for part in (

@@ -81,6 +81,8 @@ LIMITS: dict[str, Limit] = {
     "monthly_cost": Limit(0, 1e6, cents=True),
     "months": Limit(1, 60, integer=True),
     "discount": Limit(0, 100),
+    "holdout_weeks": Limit(1, 104, integer=True),
+    "holdout_share": Limit(10, 90),
 }
 
 
@@ -117,6 +119,8 @@ class Inputs:
     monthly_cost: float = 100
     months: int = 12
     discount: float = 10
+    holdout_weeks: int = 8  # the holdout planner's test: length, and share in control
+    holdout_share: float = 50
 
     def problems(self) -> dict[str, str]:
         """Field name -> what is wrong; empty when the inputs are valid.
@@ -154,6 +158,11 @@ def format_number(value: float | int) -> str:
     return repr(value)
 
 
+# The holdout planner's inputs change no figure of the model: a link names
+# them only when they differ from their defaults, so older links keep their form.
+QUIET_AT_DEFAULT = ("holdout_weeks", "holdout_share")
+
+
 def keys_of(version: int | None = None) -> tuple[str, ...]:
     """The input keys a model version reads, in canonical order."""
     return VERSIONS[CURRENT_VERSION if version is None else version].keys
@@ -168,7 +177,7 @@ def canonical_pairs(inputs: Inputs, version: int | None = None) -> list[tuple[st
     pairs = []
     for name in keys_of(version):
         value = getattr(inputs, name)
-        if value is None:
+        if value is None or (name in QUIET_AT_DEFAULT and value == getattr(DEFAULTS, name)):
             continue
         pairs.append((name, value if isinstance(value, str) else format_number(value)))
     return pairs
@@ -551,8 +560,8 @@ LIFT_LOW, LIFT_HIGH = -0.25, 2.0  # the lift's range, as multiples of its centra
 RATE_NAMES = ("consent", "att", "adblock", "safari", "itp", "connectivity")
 
 
-# Inputs that leave the seed of the draws alone: display only, or only a check.
-NOT_DRAWN = ("currency", "orders", "integration")
+# Inputs that leave the seed of the draws alone: display, a check, a test plan.
+NOT_DRAWN = ("currency", "orders", "integration", *QUIET_AT_DEFAULT)
 
 
 def _clip(value: Any, limit: Limit) -> Any:
@@ -844,6 +853,67 @@ def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V
     return _swings(names, ends, net, LABELS_V2)
 
 
+# --- can a holdout test prove it? --------------------------------------------
+
+Z_ALPHA = 1.959964  # two-sided test at 5%
+Z_POWER = 0.841621  # 80% power
+Z = Z_ALPHA + Z_POWER
+WEEKS_A_MONTH = 52 / 12
+
+
+@dataclass(frozen=True)
+class Holdout:
+    """What a test/control holdout of ``weeks`` weeks, ``share`` of purchases in
+    control, could show at this store's volume. Planning only: it changes no
+    figure of the model."""
+
+    weeks: int
+    share: float  # fraction in the control arm
+    purchases_per_week: float  # n, true Meta-driven purchases a week
+    mde_cpa_gain: float  # the smallest CPA fall the test detects
+    weeks_for_expected: float | None  # weeks to detect the lift the figures assume
+    weeks_for_breakeven: float | None  # weeks to detect the break-even CPA fall
+
+
+def detectable_cpa_gain(per_week: float, weeks: float, share: float) -> float:
+    """1 - exp(-z * SE), SE the standard error of the log ratio of two Poisson rates.
+
+    A CPA fall of p raises purchases per unit of spend by 1/(1-p), so the test
+    compares log rates; SE = sqrt(1/(n W h) + 1/(n W (1-h))).
+    """
+    se = math.sqrt(1 / (per_week * weeks * share) + 1 / (per_week * weeks * (1 - share)))
+    return 1 - math.exp(-Z * se)
+
+
+def weeks_for(gain: float | None, per_week: float, share: float) -> float | None:
+    """Weeks a test needs to detect a CPA fall of ``gain``: z^2 (1/h + 1/(1-h)) / (n ln(1/(1-p))^2).
+
+    None when there is nothing to detect (no fall, or none defined), or when
+    the weeks exceed what a float holds.
+    """
+    if gain is None or gain <= 0 or gain >= 1:
+        return None
+    effect = math.log(1 / (1 - gain))
+    weeks = Z**2 * (1 / share + 1 / (1 - share)) / (per_week * effect**2)
+    return weeks if math.isfinite(weeks) else None
+
+
+def holdout_plan(
+    inputs: Inputs, true_purchases: float, gain: float, breakeven: float | None
+) -> Holdout:
+    """The holdout planner for one result: the test's reach, and the weeks needed."""
+    per_week = true_purchases / WEEKS_A_MONTH
+    share = inputs.holdout_share / 100
+    return Holdout(
+        weeks=int(inputs.holdout_weeks),
+        share=share,
+        purchases_per_week=per_week,
+        mde_cpa_gain=detectable_cpa_gain(per_week, inputs.holdout_weeks, share),
+        weeks_for_expected=weeks_for(gain, per_week, share),
+        weeks_for_breakeven=weeks_for(breakeven, per_week, share),
+    )
+
+
 # --- versions ----------------------------------------------------------------
 
 
@@ -898,6 +968,14 @@ class Report:
     sensitivity: list[Swing]
     recovery: dict[str, float] = field(default_factory=dict)
     months: list[Month] = field(default_factory=list)
+
+    @property
+    def holdout(self) -> Holdout:
+        """The holdout planner, on top of any version's results."""
+        results = self.results
+        return holdout_plan(
+            self.inputs, results.true_conversions, self.cpa_gain, results.breakeven_cpa_gain
+        )
 
     @property
     def cpa_gain(self) -> float:
@@ -1017,7 +1095,7 @@ def report_to_dict(rep: Report) -> dict[str, Any]:
     return {
         "model_version": rep.model_version,
         "inputs": _plain(dict(canonical_typed(rep.inputs, rep.model_version))),
-        "results": _plain(asdict(rep.results)),
+        "results": _plain({**asdict(rep.results), "holdout": asdict(rep.holdout)}),
         "uncertainty": _plain(asdict(rep.uncertainty)),
         "sensitivity": _plain([asdict(s) for s in rep.sensitivity]),
     }

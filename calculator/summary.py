@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import roi
+from .explain import HoldoutText, holdout_text
 from .formatting import chance, count, money, money_short, number, percent, rate
 from .integrations import INTEGRATIONS
 
@@ -52,6 +53,7 @@ class Summary:
     warnings: tuple[str, ...] = field(default_factory=tuple)
     orders_sentence: str = ""  # how much of the store Meta drives, when orders are given
     sensitivity_note: str = ""  # why the inputs move profit as they do, from version 2
+    holdout: HoldoutText | None = None  # can a holdout test prove it?
 
     @property
     def headline(self) -> str:
@@ -345,6 +347,7 @@ def summarise(report: roi.Report) -> Summary:
         warnings=_warnings(report),
         orders_sentence=_orders_sentence(report),
         sensitivity_note=_sensitivity_note(report),
+        holdout=holdout_text(report),
     )
 
 

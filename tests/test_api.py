@@ -209,6 +209,8 @@ class TestOpenApi:
             "monthly_cost",
             "months",
             "discount",
+            "holdout_weeks",
+            "holdout_share",
             "v",
         }
         spend = next(p for p in params if p["name"] == "spend")["schema"]

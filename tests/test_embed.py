@@ -145,6 +145,7 @@ class TestEmbedPage:
         assert "Share this result" in with_result and "Download CSV" in with_result
         html = get(client, "spend=20000&hide=" + ",".join(embed.SECTIONS)).content.decode()
         for words in (
+            "Can a holdout test prove it?",
             "What Ads Manager will report",
             "Purchases lost today",
             "Cumulative cash flow",

@@ -359,3 +359,5 @@ class TestVersion2Inputs:
     def test_the_orders_rule_waits_for_the_other_fields(self):
         # A bad rate is the message to show; no guess at N from it.
         assert set(errors("orders=1&consent=99")) == {"consent"}
+        # An unrelated bad field does not hide it.
+        assert set(errors("orders=500&holdout_weeks=105")) == {"orders", "holdout_weeks"}

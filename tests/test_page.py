@@ -69,7 +69,7 @@ class TestCalculatorPage:
         labels = {a["for"] for t, a in tags.tags if t == "label"}
         inputs = [a for t, a in tags.tags if t in ("input", "select") and a.get("type") != "hidden"]
         # Every input but `setup`, which the integration sets.
-        assert len(inputs) == len(roi.INPUT_KEYS) - 1 == 24
+        assert len(inputs) == len(roi.INPUT_KEYS) - 1 == 26
         for attrs in inputs:
             assert attrs["id"] in labels
             name = attrs["name"]

@@ -28,13 +28,15 @@ class TestCanonicalQuery:
     def test_it_names_every_input_in_order_then_the_version(self):
         pairs = [pair.split("=") for pair in form_of("").canonical_query().split("&")]
         keys = [key for key, _ in pairs]
-        assert keys == [k for k in roi.INPUT_KEYS if k not in ("orders", "acr", "cpa_gain")] + ["v"]
+        optional = ("orders", "acr", "cpa_gain", *roi.QUIET_AT_DEFAULT)
+        assert keys == [k for k in roi.INPUT_KEYS if k not in optional] + ["v"]
         assert dict(pairs)["spend"] == "20000"
         assert dict(pairs)["v"] == "2"
 
     def test_a_version_1_query_keeps_its_form(self):
         pairs = [pair.split("=") for pair in form_of("v=1&orders=9").canonical_query().split("&")]
-        assert [key for key, _ in pairs] == [k for k in roi.V1_KEYS if k != "acr"] + ["v"]
+        optional = ("acr", *roi.QUIET_AT_DEFAULT)
+        assert [key for key, _ in pairs] == [k for k in roi.V1_KEYS if k not in optional] + ["v"]
         assert dict(pairs)["cpa_gain"] == "5"
 
     def test_different_inputs_differ(self):
@@ -147,3 +149,15 @@ class TestSocialCard:
         assert share["short_api"] == "http://testserver/api/v1/links"
         assert share["page_url"].startswith("http://testserver/?spend=30000&")
         assert share["links"]["linkedin"] == f"/share/linkedin/?{share['query']}"
+
+
+class TestHoldoutInputsInLinks:
+    def test_they_are_named_only_when_changed(self):
+        assert "holdout" not in form_of("holdout_weeks=8&holdout_share=50").canonical_query()
+        query = form_of("holdout_weeks=12&holdout_share=30").canonical_query()
+        assert query.endswith("&holdout_weeks=12&holdout_share=30&v=2")
+
+    def test_they_leave_the_range_alone(self):
+        plain = roi.report(form_of("").inputs())
+        planned = roi.report(form_of("holdout_weeks=20").inputs())
+        assert planned.uncertainty == plain.uncertainty
