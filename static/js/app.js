@@ -61,10 +61,24 @@
     });
   }
 
+  // The form's live line is for when the answer is out of sight: while the
+  // verdict is in view, the line (and its bar) would only say it twice.
+  var verdictObserver = null;
+  function watchVerdict() {
+    var verdict = document.getElementById("verdict");
+    var form = document.getElementById("inputs");
+    if (!verdict || !form || !window.IntersectionObserver) return;
+    if (verdictObserver) verdictObserver.disconnect();
+    verdictObserver = new IntersectionObserver(function (entries) {
+      form.classList.toggle("calc--answer-in-view", entries[entries.length - 1].isIntersecting);
+    });
+    verdictObserver.observe(verdict);
+  }
+
   document.addEventListener("change", function (event) {
     if (event.target && event.target.id === "id_integration") showTypicalCosts();
   });
-  document.addEventListener("DOMContentLoaded", function () { syncErrors(); bindPrint(); });
+  document.addEventListener("DOMContentLoaded", function () { syncErrors(); bindPrint(); watchVerdict(); });
   document.addEventListener("htmx:beforeRequest", function () {
     var results = document.getElementById("results");
     if (results) results.setAttribute("aria-busy", "true");
@@ -73,6 +87,6 @@
     var results = document.getElementById("results");
     if (results) results.removeAttribute("aria-busy");
   });
-  document.addEventListener("htmx:afterSettle", function () { syncErrors(); bindPrint(); });
+  document.addEventListener("htmx:afterSettle", function () { syncErrors(); bindPrint(); watchVerdict(); });
   document.addEventListener("htmx:oobAfterSwap", syncErrors);
 })();
