@@ -155,10 +155,12 @@ def short_link_for(request: HttpRequest, form: CalculatorForm) -> tuple[ShortLin
 
 
 @csrf_exempt
+@cacheable()
 @require_http_methods(["GET", "HEAD"])
 def openapi_json(request: HttpRequest) -> HttpResponse:
+    server = request.build_absolute_uri("/").rstrip("/")
     response = HttpResponse(
-        json.dumps(openapi.document(), indent=2), content_type="application/json"
+        json.dumps(openapi.document(server), indent=2), content_type="application/json"
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response

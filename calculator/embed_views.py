@@ -7,17 +7,20 @@ may be framed: by any site, or by the sites its profile lists.
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import resolve, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -26,17 +29,19 @@ from .caching import cacheable
 from .forms import DEFAULT_INTEGRATION, CalculatorForm
 from .integrations import INTEGRATIONS
 from .models import EmbedDailyStat, EmbedProfile, ShortLink
-from .sharing import names_inputs
+from .sharing import CARD_HEIGHT, CARD_WIDTH, names_inputs
 from .summary import summarise
 from .views import render_calculator
+
+logger = logging.getLogger(__name__)
 
 # Bumped when theme_css() changes, so that a year's cache of one accent's
 # stylesheet never outlives its rules.
 THEME_VERSION = "1"
-THEME_CACHE = "public, max-age=31536000, immutable"
+THEME_MAX_AGE = 31_536_000  # a year, immutable
 # The loader's address is pasted into other sites and never changes, so it is
 # cached briefly: a deploy reaches every host within the hour.
-LOADER_CACHE = "public, max-age=3600"
+LOADER_MAX_AGE = 3600
 LOADER = Path(settings.BASE_DIR) / "static" / "js" / "embed.js"
 
 # A sandboxed frame (allow-scripts without allow-same-origin) has an opaque
@@ -99,9 +104,12 @@ def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     logo = urlsplit(profile.logo_url) if profile and profile.logo_url else None
     images = [f"https://{logo.netloc}"] if logo else None
     response._csp_config = frame_policy(profile.origins if profile else [], images)
-    if profile is not None:
-        # Revalidated each time (a cheap 304), so the daily counts see every view.
-        patch_cache_control(response, no_cache=True)
+    if profile is not None and response.status_code in (200, 304):
+        # Browsers revalidate every time (a cheap 304); a shared cache may keep
+        # it briefly, then revalidates with the app (serving its copy while it
+        # does), and the app counts a view at each revalidation.
+        shared = settings.EMBED_PROFILE_SHARED_MAX_AGE
+        patch_cache_control(response, max_age=0, s_maxage=shared, stale_while_revalidate=shared)
     return response
 
 
@@ -132,12 +140,23 @@ def _render_embed(request: HttpRequest, profile: EmbedProfile | None) -> HttpRes
     )
     if profile is not None and request.method == "GET":
         if not getattr(request, "htmx", False):
-            EmbedDailyStat.count(profile, "views")
+            _count(profile, "views")
         elif response.get("HX-Reswap") != "none":  # an invalid input calculates nothing
-            EmbedDailyStat.count(profile, "calculations")
+            _count(profile, "calculations")
     return response
 
 
+def _count(profile: EmbedProfile, what: str) -> None:
+    """Counts best-effort: a database that refuses the write (read-only, locked,
+    failing over) loses one count and logs it, and the visitor still gets the page."""
+    try:
+        with transaction.atomic():
+            EmbedDailyStat.count(profile, what)
+    except DatabaseError:
+        logger.exception("embed %s of %s not counted", what, profile.slug)
+
+
+@cacheable(max_age=THEME_MAX_AGE)
 @cookie_free
 @require_http_methods(["GET", "HEAD"])
 def theme_css(request: HttpRequest) -> HttpResponse:
@@ -150,16 +169,16 @@ def theme_css(request: HttpRequest) -> HttpResponse:
             content_type="text/css; charset=utf-8",
         )
     response = HttpResponse(embed.theme_css(digits), content_type="text/css; charset=utf-8")
-    response["Cache-Control"] = THEME_CACHE
+    patch_cache_control(response, immutable=True)
     return response
 
 
+@cacheable(max_age=LOADER_MAX_AGE)
 @cookie_free
 @require_http_methods(["GET", "HEAD"])
 def embed_js(request: HttpRequest) -> HttpResponse:
     """The loader at its stable address, for snippets pasted into other sites."""
     response = HttpResponse(LOADER.read_bytes(), content_type="text/javascript; charset=utf-8")
-    response["Cache-Control"] = LOADER_CACHE
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -199,13 +218,20 @@ def _default(key: str) -> str:
     return value if isinstance(value, str) else roi.format_number(value)
 
 
-def snippet(src: str, height: int, loader: str) -> str:
-    """The HTML an agency pastes: the iframe works alone; the script sizes it."""
+def snippet(src: str, height: int, loader: str, width: int | None = None) -> str:
+    """The HTML an agency pastes: the iframe works alone; the script sizes it.
+
+    Its own width is the host column's (a style, since HTML's width attribute
+    takes pixels only, so width="100%" is invalid on every page that pastes
+    it), or ``width`` pixels where an oEmbed consumer asked for a size.
+    """
+    size = format_html('width="{}"', width) if width else mark_safe('style="width:100%"')
     return format_html(
-        '<iframe src="{}" title="{}" loading="lazy" width="100%" height="{}" '
+        '<iframe src="{}" title="{}" loading="lazy" {} height="{}" '
         'allow="clipboard-write" data-capi-roi></iframe>\n<script src="{}" async></script>',
         src,
         FRAME_TITLE,
+        size,
         height,
         loader,
     )
@@ -357,17 +383,29 @@ def oembed(request: HttpRequest) -> HttpResponse:
         + "?"
         + "&".join(part for part in (query, "frame=capi-roi") if part)
     )
-    html = snippet(src, height, request.build_absolute_uri(reverse("embed-js")))
+    html = snippet(src, height, request.build_absolute_uri(reverse("embed-js")), width)
     body = {
         "type": "rich",
         "version": "1.0",
         "title": _oembed_title(query),
         "provider_name": FRAME_TITLE,
         "provider_url": request.build_absolute_uri(reverse("calculator")),
-        "html": html.replace('width="100%"', f'width="{width}"'),
+        "html": html,
         "width": width,
         "height": height,
     }
+    # The result's card, unless the consumer asked for something smaller: a
+    # thumbnail must respect maxwidth and maxheight, and the card has one size.
+    card_fits = _bound(request.GET.get("maxwidth"), CARD_WIDTH) == CARD_WIDTH and (
+        _bound(request.GET.get("maxheight"), CARD_HEIGHT) == CARD_HEIGHT
+    )
+    if card_fits:
+        card_url = reverse("card") + (f"?{query}" if query else "")
+        body.update(
+            thumbnail_url=request.build_absolute_uri(card_url),
+            thumbnail_width=CARD_WIDTH,
+            thumbnail_height=CARD_HEIGHT,
+        )
     response = JsonResponse(body)
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "public, max-age=86400"

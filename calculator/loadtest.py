@@ -190,7 +190,6 @@ def prepare(env: dict[str, str]) -> None:
     """What a deploy runs before the server starts."""
     for command in (
         ["migrate", "--no-input", "--verbosity", "0"],
-        ["createcachetable"],
         ["collectstatic", "--no-input", "--verbosity", "0"],
     ):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
@@ -254,7 +253,7 @@ def main(argv: list[str]) -> None:
     env = production_env(workdir)
     port = free_port()
     log = workdir / "gunicorn.log"
-    print(f"preparing: migrate, createcachetable, collectstatic ({ROOT / 'staticfiles'})")
+    print(f"preparing: migrate, collectstatic ({ROOT / 'staticfiles'})")
     prepare(env)
     server = start_gunicorn(env, port, log)
     try:

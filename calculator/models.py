@@ -244,3 +244,18 @@ class EmbedDailyStat(models.Model):
                 cls.objects.create(profile=profile, day=day, **{what: 1})
         except IntegrityError:  # another request created today's row first
             rows.update(**{what: F(what) + 1})
+
+
+class RateCounter(models.Model):
+    """One key's current window of a limit (see calculator/ratelimit.py).
+
+    Written only by a single atomic upsert, so that concurrent requests on
+    any number of servers each count once.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField()
+    ends = models.FloatField(db_index=True, help_text="When the window ends, in Unix time.")
+
+    def __str__(self) -> str:
+        return self.key

@@ -238,6 +238,27 @@ def _error(description: str) -> dict[str, Any]:
     }
 
 
+SERVER_ERROR = _error("The server failed to answer; `errors.server` says so in words.")
+# GET answers are cacheable: a strong ETag, and 304 to a request that sends it back.
+ETAG_HEADER = {
+    "ETag": {
+        "description": "A strong tag of the body: send it as If-None-Match to get a 304.",
+        "schema": {"type": "string"},
+    }
+}
+NOT_MODIFIED = {
+    "description": "Not modified: the If-None-Match tag still names this answer. No body.",
+    "headers": ETAG_HEADER,
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of an answer held already; a 304 says it is still current.",
+    "schema": {"type": "string"},
+}
+
+
 def _links_path() -> dict[str, Any]:
     """POST /api/v1/links; the limit is read when the document is built, not at import."""
     limit = settings.SHORT_LINKS_PER_HOUR
@@ -290,6 +311,7 @@ def _links_path() -> dict[str, Any]:
                         }
                     },
                 },
+                "500": SERVER_ERROR,
             },
         }
     }
@@ -305,12 +327,15 @@ LINK_SCHEMA = {
 }
 
 
-def document() -> dict[str, Any]:
-    """The whole OpenAPI 3.1 document."""
+def document(server: str = "/") -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document; ``server`` is the site's address (no trailing /)."""
     form = CalculatorForm()
     parameters = [_parameter(name, field) for name, field in form.fields.items()]
     return {
         "openapi": "3.1.0",
+        "servers": [{"url": server}],
+        # Nothing to authenticate: every operation is open to any caller.
+        "security": [],
         "info": {
             "title": "CAPI ROI calculator API",
             "version": "1.0.0",
@@ -320,16 +345,22 @@ def document() -> dict[str, Any]:
                 "apart from the performance lift (cheaper real purchases); only the lift "
                 "enters ROI. Ratios in responses are fractions (0.316, not 31.6)."
             ),
+            # No open licence is granted; SPDX's LicenseRef- form names that plainly.
+            "license": {
+                "name": "All rights reserved",
+                "identifier": "LicenseRef-All-rights-reserved",
+            },
         },
         "paths": {
             "/api/v1/calculate": {
                 "get": {
                     "operationId": "calculate",
                     "summary": "Calculate the ROI of adding the Conversions API",
-                    "parameters": parameters,
+                    "parameters": [*parameters, IF_NONE_MATCH],
                     "responses": {
                         "200": {
                             "description": "Every figure of the model, its range and sensitivity.",
+                            "headers": ETAG_HEADER,
                             "content": {
                                 "application/json": {
                                     "schema": {"$ref": "#/components/schemas/Report"}
@@ -344,6 +375,8 @@ def document() -> dict[str, Any]:
                                 }
                             },
                         },
+                        "304": NOT_MODIFIED,
+                        "500": SERVER_ERROR,
                     },
                 }
             },

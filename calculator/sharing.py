@@ -112,3 +112,20 @@ def share_context(
         + urlencode({"url": context["page_url"], "format": "json"})
     )
     return context
+
+
+def page_share(request: HttpRequest, name: str, title: str, description: str) -> dict[str, Any]:
+    """The `share` variable of a page of the site other than a result: its own title,
+    description and address, with the generic card (no oEmbed: it is not a result)."""
+    url = request.build_absolute_uri(reverse(name))
+    return {
+        "product": PRODUCT,
+        "title": title,
+        "description": description,
+        "canonical_url": url,
+        "page_url": url,
+        "image_url": request.build_absolute_uri(reverse("card")),
+        "image_alt": GENERIC_IMAGE_ALT,
+        "image_width": CARD_WIDTH,
+        "image_height": CARD_HEIGHT,
+    }

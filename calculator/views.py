@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import (
     Http404,
     HttpRequest,
@@ -17,8 +20,9 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import api, card, presentation, roi, sharing, spreadsheet
 from .caching import cacheable
@@ -96,20 +100,34 @@ def render_calculator(
     return response
 
 
+METHOD_TITLE = "How the CAPI ROI calculator works | CAPI ROI calculator"
+METHOD_DESCRIPTION = (
+    "The method behind the CAPI ROI calculator: how tracking losses, Conversions API "
+    "recovery, the performance lift, ROI, payback, NPV, break-evens and ranges are "
+    "calculated, with sources."
+)
+
+
 # The htmx request gets the results partial: caches must tell it apart.
 @cacheable(vary=["HX-Request"])
-@require_GET
+@require_safe
 def calculator(request: HttpRequest) -> HttpResponse:
     return render_calculator(request, request.GET)
 
 
-@require_GET
+@cacheable()
+@require_safe
 def method(request: HttpRequest) -> HttpResponse:
-    context = {"recovery": roi.RECOVERY_V1, "integrations": list(INTEGRATIONS.values())}
+    share = sharing.page_share(request, "method", METHOD_TITLE, METHOD_DESCRIPTION)
+    context = {
+        "recovery": roi.RECOVERY_V1,
+        "integrations": list(INTEGRATIONS.values()),
+        "share": share,
+    }
     return render(request, "calculator/method.html", context)
 
 
-@require_GET
+@require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     """A result as a spreadsheet: the verdict and figures, the inputs, the months."""
     form = CalculatorForm(request.GET)
@@ -163,14 +181,74 @@ def share(request: HttpRequest, network: str) -> HttpResponse:
     return response
 
 
-@require_GET
+DAY = 86400
+FAVICON = Path(settings.BASE_DIR) / "static" / "favicon.ico"  # static/favicon.svg at 16, 32, 48 px
+# security.txt must name its own expiry (RFC 9116); it is written afresh, so
+# it always looks half a year ahead.
+SECURITY_TXT_LIFETIME = timedelta(days=182)
+
+
+def _absolute(request: HttpRequest, name: str) -> str:
+    return request.build_absolute_uri(reverse(name))
+
+
+@cacheable(max_age=DAY)
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /api/", "Disallow: /admin/", "Disallow: /share/", ""]
-    return HttpResponse("\n".join(lines), content_type="text/plain")
+    lines = [
+        "User-agent: *",
+        "Disallow: /api/",
+        "Disallow: /admin/",
+        "Disallow: /share/",
+        "",
+        f"Sitemap: {_absolute(request, 'sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@cacheable(max_age=DAY)
+@require_safe
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    """The site's own pages and the presets' results: what a search engine should know."""
+    home = _absolute(request, "calculator")
+    urls = [
+        home,
+        _absolute(request, "method"),
+        _absolute(request, "embed-builder"),
+        *(f"{home}?{query}" for _, query in presentation.preset_links()),
+    ]
+    return render(
+        request, "sitemap.xml", {"urls": urls}, content_type="application/xml; charset=utf-8"
+    )
+
+
+@cacheable(max_age=DAY)
+@require_safe
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability."""
+    expires = (timezone.now() + SECURITY_TXT_LIFETIME).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT or 'mailto:security@' + request.get_host()}",
+        f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: en",
+        f"Canonical: {_absolute(request, 'security-txt')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@cacheable(max_age=DAY)
+@require_safe
+def favicon_ico(request: HttpRequest) -> HttpResponse:
+    """For clients that ask for /favicon.ico whatever the page's <link rel="icon"> says."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
 
 
 @cacheable(vary=["HX-Request"])
-@require_GET
+@require_safe
 def short_link(request: HttpRequest, code: str) -> HttpResponse:
     """The result a short link stands for, with its inputs and its card."""
     link = get_object_or_404(ShortLink, code=code)

@@ -81,7 +81,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so it compresses what every other middleware wrote. Pages carry no
     # secret (no session, no CSRF token), so compression leaks nothing (BREACH).
-    "django.middleware.gzip.GZipMiddleware",
+    "roi_site.compression.GZipMiddleware",
+    # Every /api/ answer, errors included, JSON with CORS (roi_site/errors.py).
+    "roi_site.errors.ApiErrorMiddleware",
     "roi_site.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "roi_site.security.PermissionsPolicyMiddleware",
@@ -175,9 +177,8 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# New short links each client address may create an hour (POST /api/v1/links).
-# The count lives in the default cache, so with several server processes it
-# needs a shared cache to be one limit rather than one per process.
+# New short links each client address may create an hour (POST /api/v1/links),
+# counted atomically in the database (or Redis): one limit across servers.
 SHORT_LINKS_PER_HOUR = 60
 
 LOGGING = {
@@ -217,10 +218,11 @@ PERMISSIONS_POLICY: dict[str, list[str]] = dict.fromkeys(
 )
 
 # "default" is the database (PostgreSQL in production), which every app server
-# shares with no extra service to run: throttles and rate limits counted there
-# hold across servers. The traffic is small (failed sign-ins, new short links).
+# shares with no extra service to run; its table is made by `migrate`. With
+# REDIS_URL set it is Redis instead, through Django's own backend, and the
+# limits' counters move there too (calculator/ratelimit.py: atomic either way).
 # "local" is per process and fast, for values that are the same everywhere.
-# The table is made by `manage.py createcachetable` (the test runner makes it).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -228,13 +230,30 @@ CACHES = {
     },
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must be a redis://, rediss:// or unix:// address, not {REDIS_URL!r}."
+        )
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
 
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
 # throttle trusts that many entries from the right and no more.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", default=0)
 
+# Seconds a shared cache (nginx, a CDN) may serve a profile embed before it
+# revalidates with the app. Views it serves in between are not counted, so
+# this is also how often each cache reports a view of each embed address.
+EMBED_PROFILE_SHARED_MAX_AGE = env_int("DJANGO_EMBED_PROFILE_SHARED_MAX_AGE", default=60)
+
+# Where to report a vulnerability, for /.well-known/security.txt: a mailto: or
+# https: address. Unset, it is security@ the host the request named.
+SECURITY_CONTACT = os.environ.get("DJANGO_SECURITY_CONTACT", "").strip()
+
 LOGIN_THROTTLE = {
-    "cache": "default",
     "window_seconds": 15 * 60,
     "failures_per_username": 5,
     "failures_per_address": 20,

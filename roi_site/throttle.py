@@ -1,21 +1,25 @@
 """Failed admin sign-ins, counted per client address and per username.
 
 After too many failures in a window, the login answers 429 without checking
-the password, so guessing costs the attacker the whole window. The counters
-live in the default cache (the database), so every app server
-behind the load balancer sees the same counts.
+the password, so guessing costs the attacker the whole window. The window
+starts at the first failure and ends when it says, however many follow. The
+counters are calculator.ratelimit's atomic ones (the database, or Redis when
+it is the default cache), so every app server behind the load balancer sees
+the same counts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+
+from calculator import ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +51,6 @@ def _key(kind: str, value: str) -> str:
 class LoginThrottle:
     def __init__(self) -> None:
         config = settings.LOGIN_THROTTLE
-        self.cache = caches[config["cache"]]
         self.window = config["window_seconds"]
         self.limits = {
             "address": config["failures_per_address"],
@@ -61,32 +64,33 @@ class LoginThrottle:
             "username": _key("username", username),
         }
 
-    def blocked(self, keys: dict[str, str]) -> bool:
-        counts = self.cache.get_many(list(keys.values()))
-        return any(counts.get(keys[kind], 0) >= limit for kind, limit in self.limits.items())
+    def blocked(self, keys: dict[str, str]) -> int | None:
+        """Seconds until the sign-in may be tried again, or None when it may now."""
+        waits = []
+        for kind, limit in self.limits.items():
+            window = ratelimit.peek(keys[kind])
+            if window is not None and window.count >= limit:
+                waits.append(window.seconds_left())
+        return max(waits) if waits else None
 
     def fail(self, keys: dict[str, str]) -> None:
         for key in keys.values():
-            # add() starts the window at the first failure; incr() never extends it.
-            self.cache.add(key, 0, self.window)
-            try:
-                self.cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                self.cache.add(key, 1, self.window)
+            ratelimit.hit(key, self.window)
 
     def succeed(self, keys: dict[str, str]) -> None:
         # The address keeps its count: one valid account must not reset it.
-        self.cache.delete(keys["username"])
+        ratelimit.reset(keys["username"])
 
-    def refusal(self) -> HttpResponse:
-        minutes = max(1, round(self.window / 60))
+    def refusal(self, wait: int | None = None) -> HttpResponse:
+        wait = self.window if wait is None else wait
+        minutes = max(1, math.ceil(wait / 60))
         response = HttpResponse(
             "Too many failed sign-in attempts from this address or for this user. "
-            f"Try again in {minutes} minutes.\n",
+            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.\n",
             status=429,
             content_type="text/plain; charset=utf-8",
         )
-        response["Retry-After"] = str(self.window)
+        response["Retry-After"] = str(wait)
         return response
 
 
@@ -99,9 +103,10 @@ def throttle_logins(login_view: Callable[..., HttpResponse]) -> Callable[..., Ht
             return login_view(request, *args, **kwargs)
         throttle = LoginThrottle()
         keys = throttle.keys(request)
-        if throttle.blocked(keys):
+        wait = throttle.blocked(keys)
+        if wait is not None:
             logger.warning("admin login throttled")
-            return throttle.refusal()
+            return throttle.refusal(wait)
         response = login_view(request, *args, **kwargs)
         if response.status_code in (301, 302, 303):
             throttle.succeed(keys)

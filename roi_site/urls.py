@@ -4,13 +4,16 @@ from django.contrib import admin
 from django.urls import path
 
 from calculator import api, embed_views, views
-from roi_site import health, throttle
+from roi_site import errors, health, throttle
 
 urlpatterns = [
     path("", views.calculator, name="calculator"),
     path("method/", views.method, name="method"),
     path("export.csv", views.export_csv, name="export-csv"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", views.sitemap_xml, name="sitemap"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
+    path("favicon.ico", views.favicon_ico, name="favicon"),
     path("api/v1/calculate", api.calculate, name="api-calculate"),
     path("api/v1/openapi.json", api.openapi_json, name="api-openapi"),
     path("api/v1/links", api.links, name="api-links"),
@@ -28,3 +31,8 @@ urlpatterns = [
     path("oembed", embed_views.oembed, name="oembed"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -261,7 +261,7 @@ class TestLoaderAndBuilder:
                 "&hide=losses%2Cshare&frame=capi-roi",
                 "title": "CAPI ROI calculator",
                 "loading": "lazy",
-                "width": "100%",
+                "style": "width:100%",
                 "height": "700",
                 "allow": "clipboard-write",
                 "data-capi-roi": None,

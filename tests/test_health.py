@@ -1,12 +1,44 @@
-"""/healthz: 200 when the database answers, 503 without details when it does not."""
+"""/healthz: 200 when the site can write, 503 without details when it cannot; counters
+that cannot be written never break a page; `migrate` makes every table the site needs."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
 from django.db.utils import OperationalError
+
+from calculator.models import EmbedDailyStat, EmbedProfile
+
+from .servers import manage, site_env
+
+
+@contextmanager
+def read_only():
+    """The database answers reads and refuses every write, like a read-only file."""
+    sqlite = connection.vendor == "sqlite"
+    with connection.cursor() as cursor:
+        if sqlite:
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if sqlite:
+                cursor.execute("PRAGMA query_only = OFF")
+            else:
+                cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE")
+
+
+@pytest.fixture
+def read_only_database(transactional_db):
+    with read_only():
+        yield
 
 
 @pytest.mark.django_db
@@ -49,3 +81,42 @@ class TestHealthz:
 
     def test_post_is_refused(self, client):
         assert client.post("/healthz").status_code == 405
+
+
+class TestReadOnlyDatabase:
+    def test_health_says_unavailable(self, client, read_only_database, caplog):
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert json.loads(response.content) == {"status": "unavailable"}
+        assert "health check failed" in caplog.text
+
+    def test_a_healthy_check_leaves_nothing_written(self, client, transactional_db):
+        from django.core.cache import cache
+
+        from calculator.models import RateCounter
+
+        assert client.get("/healthz").status_code == 200
+        assert RateCounter.objects.count() == 0
+        assert cache.get("healthz:probe") is None
+
+    def test_an_embed_whose_count_cannot_be_written_is_still_served(
+        self, client, transactional_db, caplog
+    ):
+        profile = EmbedProfile.objects.create(slug="acme", agency_name="Acme")
+        with read_only():
+            response = client.get("/embed/acme/?spend=1000")
+            calculated = client.get("/embed/acme/?spend=2000", HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert b"Acme" in response.content
+        assert calculated.status_code == 200
+        assert "embed views of acme not counted" in caplog.text
+        assert "embed calculations of acme not counted" in caplog.text
+        assert not EmbedDailyStat.objects.filter(profile=profile).exists()
+
+
+def test_migrate_alone_makes_the_cache_table(tmp_path):
+    database = tmp_path / "fresh.sqlite3"
+    manage(site_env(f"sqlite:///{database}"), "migrate", "--no-input", "--verbosity", "0")
+    with sqlite3.connect(database) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert {"django_cache", "calculator_ratecounter"} <= tables

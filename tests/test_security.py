@@ -79,7 +79,7 @@ class TestLoginThrottle:
         refused = sign_in(client, "correct horse battery")
         assert refused.status_code == 429
         assert "Too many failed sign-in attempts" in refused.content.decode()
-        assert refused["Retry-After"] == str(settings.LOGIN_THROTTLE["window_seconds"])
+        assert 0 < int(refused["Retry-After"]) <= settings.LOGIN_THROTTLE["window_seconds"]
         # Other users from elsewhere are not locked out with it.
         assert sign_in(client, "x", username="other", REMOTE_ADDR="10.0.0.9").status_code == 200
 

@@ -95,3 +95,27 @@ class TestHttps:
         result = manage("check", DJANGO_PROXY_COUNT="one")
         assert result.returncode != 0
         assert "DJANGO_PROXY_COUNT must be a whole number" in result.stderr
+
+
+class TestRedis:
+    def test_redis_url_makes_redis_the_default_cache(self):
+        result = manage(
+            "shell",
+            "-c",
+            "from django.core.cache import caches; d = caches['default']; "
+            "print(type(d).__name__, d._servers)",
+            REDIS_URL="redis://cache.internal:6379/3",
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split("\n")[-2] == "RedisCache ['redis://cache.internal:6379/3']"
+
+    def test_without_it_the_database_is_the_cache(self):
+        result = manage(
+            "shell", "-c", "from django.core.cache import caches; print(type(caches['default']))"
+        )
+        assert "DatabaseCache" in result.stdout
+
+    def test_a_malformed_redis_url_stops_start_up(self):
+        result = manage("check", REDIS_URL="cache.internal:6379")
+        assert result.returncode != 0
+        assert "REDIS_URL must be a redis://" in result.stderr

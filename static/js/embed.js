@@ -33,6 +33,11 @@
       return; // another site's frame: not ours to size
     }
     iframe.dataset.capiRoiReady = "1";
+    // A host page whose CSP forbids style attributes ignores the snippet's
+    // style="width:100%"; set through the CSSOM, which CSP allows, it holds.
+    if (/width:\s*100%/.test(iframe.getAttribute("style") || "") && !iframe.style.width) {
+      iframe.style.width = "100%";
+    }
     var id = url.searchParams.get("frame");
     if (!id || !valid.test(id) || (frames.has(id) && frames.get(id) !== iframe)) {
       // A frame needs its own id to tell its messages apart; the new address

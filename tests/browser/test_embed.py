@@ -252,4 +252,31 @@ def test_the_verdict_is_on_a_narrow_embeds_first_screen(browser: Browser, live_s
         verdict = frame.locator("#verdict").bounding_box()
         assert frame_box and verdict
         assert verdict["y"] + verdict["height"] - frame_box["y"] <= 900, query
+
+
+def test_the_snippet_fills_the_column_under_a_host_csp_that_blocks_style_attributes(
+    browser: Browser, live_server, host: HostSite
+):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    code = snippet_from_builder(page, live_server)
+    strict = '<meta http-equiv="Content-Security-Policy" content="style-src \'none\'">'
+
+    def host_page(snippet: str) -> str:
+        return (
+            f'<!doctype html><html lang="en"><head>{strict}<title>Agency</title></head>'
+            f"<body><main>{snippet}</main></body></html>"
+        )
+
+    host.pages["/frame-only.html"] = host_page(code.split("<script")[0])
+    host.pages["/with-loader.html"] = host_page(code)
+    width = "document.querySelector('iframe').getBoundingClientRect().width"
+    # The policy does ignore the snippet's style attribute: the frame keeps
+    # the browser's default 300 px without the loader ...
+    page.goto(f"{host.url}/frame-only.html")
+    assert page.evaluate(width) < 400  # 300 px and the default border
+    # ... and the loader gives it the column's width through the CSSOM.
+    page.goto(f"{host.url}/with-loader.html")
+    page.wait_for_function(f"{width} > 1000")
     context.close()

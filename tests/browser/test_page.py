@@ -269,3 +269,15 @@ def test_axe_finds_nothing_at_phone_and_desktop_widths(browser, live_server, sch
     page.click("details.advanced summary")
     assert axe_violations(page) == []
     context.close()
+
+
+def test_the_error_pages_pass_axe_without_console_errors(page: Page, live_server, console):
+    for path in ("/no-such-page/", "/embed/no-such-agency/"):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 404
+        assert axe_violations(page) == [], path
+    # Chromium reports each page's own 404, and nothing else failed to load.
+    assert (
+        console
+        == ["Failed to load resource: the server responded with a status of 404 (Not Found)"] * 2
+    )

@@ -1,0 +1,242 @@
+"""deploy/nginx.conf in front of gunicorn: a shared cache that stores what the app marks
+public, keeps Vary's variants apart, revalidates profile embeds (so the app counts their
+views) and never stores anything private.
+
+The reference config runs as written, except for the addresses, paths and certificate
+that only exist on a real server (each replaced exactly once, so a drift fails here).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import sqlite3
+import ssl
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .servers import HOST, ROOT, free_port, get, gunicorn, manage, site_env, wait_until_up
+
+CONFIG = ROOT / "deploy" / "nginx.conf"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SITE = "roi.example.com"
+SHARED_MAX_AGE = 2  # seconds a profile embed may be served from the cache
+
+
+@dataclass
+class Proxied:
+    https_port: int
+    http_port: int
+    database: Path
+    app_log: Path
+
+    def app_answers(self, path: str) -> list[int]:
+        """The statuses the app answered for ``path`` (its log has no query strings)."""
+        answers = []
+        for line in self.app_log.read_text().splitlines():
+            if line.startswith("{"):
+                entry = json.loads(line)
+                if entry.get("path") == path and "status" in entry:
+                    answers.append(entry["status"])
+        return answers
+
+    def request(self, path: str, method: str = "GET", body: str | None = None, **headers: str):
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        connection = http.client.HTTPSConnection(HOST, self.https_port, context=context, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers={"Host": SITE, **headers})
+            response = connection.getresponse()
+            headers = {k.lower(): v for k, v in response.getheaders()}
+            return response.status, headers, response.read()
+        finally:
+            connection.close()
+
+    def views(self, slug: str) -> int:
+        with sqlite3.connect(self.database) as db:
+            row = db.execute(
+                "SELECT SUM(s.views) FROM calculator_embeddailystat s "
+                "JOIN calculator_embedprofile p ON p.id = s.profile_id WHERE p.slug = ?",
+                (slug,),
+            ).fetchone()
+        return row[0] or 0
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, f"deploy/nginx.conf no longer has exactly one {old!r}"
+    return text.replace(old, new)
+
+
+def local_config(tmp: Path, https_port: int, http_port: int, app_port: int) -> str:
+    import getpass
+
+    text = CONFIG.read_text()
+    for old, new in [
+        ("user www-data;", f"user {getpass.getuser()};"),
+        ("pid /run/nginx.pid;", f"pid {tmp}/nginx.pid;"),
+        ("error_log /var/log/nginx/error.log warn;", f"error_log {tmp}/error.log warn;"),
+        ("access_log /var/log/nginx/access.log;", f"access_log {tmp}/access.log;"),
+        ("/var/cache/nginx/roi ", f"{tmp}/cache "),
+        ("server 10.0.0.5:8000;", f"server {HOST}:{app_port};"),
+        ("listen 80;", f"listen {HOST}:{http_port};"),
+        ("listen [::]:80;", ""),
+        ("listen 443 ssl http2;", f"listen {HOST}:{https_port} ssl http2;"),
+        ("listen [::]:443 ssl http2;", ""),
+        (f"/etc/letsencrypt/live/{SITE}/fullchain.pem", f"{tmp}/cert.pem"),
+        (f"/etc/letsencrypt/live/{SITE}/privkey.pem", f"{tmp}/key.pem"),
+    ]:
+        text = replace_once(text, old, new)
+    return text
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory) -> Iterator[Proxied]:
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is not installed: apt-get install nginx")
+    tmp = tmp_path_factory.mktemp("nginx")
+    database = tmp / "site.sqlite3"
+    env = site_env(
+        f"sqlite:///{database}",
+        DJANGO_ALLOWED_HOSTS=SITE,
+        DJANGO_PROXY_COUNT="1",
+        DJANGO_EMBED_PROFILE_SHARED_MAX_AGE=str(SHARED_MAX_AGE),
+        DJANGO_LOG_LEVEL="INFO",  # the app's request log shows what nginx asked of it
+    )
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from calculator.models import EmbedProfile; "
+        "EmbedProfile.objects.create(slug='acme', agency_name='Acme Growth')",
+    )
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", f"/CN={SITE}", "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    https_port, http_port = free_port(), free_port()
+    with gunicorn({**env, "DJANGO_ALLOWED_HOSTS": f"{SITE},{HOST}"}, tmp / "app.log") as app:
+        (tmp / "nginx.conf").write_text(local_config(tmp, https_port, http_port, app))
+        command = [
+            NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"),
+            "-e", str(tmp / "error.log"), "-g", "daemon off;",
+        ]  # fmt: skip
+        checked = subprocess.run([*command, "-t"], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
+        with (tmp / "nginx.out").open("wb") as out:
+            nginx = subprocess.Popen(command, stdout=out, stderr=out)
+        try:
+            # Plain HTTP answers the redirect to HTTPS once nginx is up.
+            wait_until_up(http_port, nginx, tmp / "error.log", path="/", status=301)
+            yield Proxied(https_port, http_port, database, tmp / "app.log")
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=30)
+
+
+def test_plain_http_redirects_to_https(proxied):
+    status, headers, _ = get(proxied.http_port, "/method/", {"Host": SITE})
+    assert status == 301
+    assert headers["Location"] == f"https://{SITE}/method/"
+
+
+def test_a_profile_embed_is_stored_then_revalidated_and_each_revalidation_counted(proxied):
+    path = "/embed/acme/?spend=31000"
+    first = proxied.request(path)
+    assert first[0] == 200
+    assert first[1]["x-cache-status"] == "MISS"
+    cache_control = {part.strip() for part in first[1]["cache-control"].split(",")}
+    assert {
+        "public",
+        "max-age=0",
+        f"s-maxage={SHARED_MAX_AGE}",
+        f"stale-while-revalidate={SHARED_MAX_AGE}",
+    } <= cache_control
+    assert "set-cookie" not in first[1]
+    assert proxied.views("acme") == 1
+
+    second = proxied.request(path)
+    assert second[1]["x-cache-status"] == "HIT"
+    assert second[2] == first[2]
+    assert second[1]["etag"] == first[1]["etag"]
+    assert proxied.views("acme") == 1  # served by nginx alone
+
+    # A browser revalidates every time (max-age=0); nginx answers it from the cache.
+    browser = proxied.request(path, **{"If-None-Match": first[1]["etag"]})
+    assert browser[0] == 304
+    assert browser[1]["x-cache-status"] == "HIT"
+    assert "frame-ancestors *" in browser[1]["content-security-policy"]
+
+    # Expired: the copy is served while nginx revalidates it with the app,
+    # which counts that view.
+    time.sleep(SHARED_MAX_AGE + 1.5)  # nginx counts expiry in whole seconds, inclusive
+    third = proxied.request(path)
+    assert third[0] == 200
+    assert third[1]["x-cache-status"] == "STALE"
+    assert third[2] == first[2]
+    deadline = time.monotonic() + 10
+    while proxied.views("acme") < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert proxied.views("acme") == 2
+    # nginx asked with If-None-Match, and the app answered 304: no second body.
+    assert proxied.app_answers("/embed/acme/") == [200, 304]
+    fourth = proxied.request(path)
+    assert fourth[1]["x-cache-status"] == "HIT"  # refreshed by the revalidation
+    assert fourth[1]["etag"] == first[1]["etag"]
+
+
+def test_the_page_and_its_htmx_partial_are_kept_apart(proxied):
+    path = "/?spend=42000"
+    page = proxied.request(path)
+    partial = proxied.request(path, **{"HX-Request": "true"})
+    assert (page[1]["x-cache-status"], partial[1]["x-cache-status"]) == ("MISS", "MISS")
+    assert b"<html" in page[2]
+    assert b"<html" not in partial[2]
+    again_page = proxied.request(path)
+    again_partial = proxied.request(path, **{"HX-Request": "true"})
+    assert again_page[1]["x-cache-status"] == "HIT"
+    assert again_partial[1]["x-cache-status"] == "HIT"
+    assert again_page[2] == page[2]
+    assert again_partial[2] == partial[2]
+
+
+def test_compressed_and_plain_variants_are_kept_apart(proxied):
+    path = "/method/"
+    plain = proxied.request(path)
+    zipped = proxied.request(path, **{"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain[1]
+    assert zipped[1]["content-encoding"] == "gzip"
+    assert proxied.request(path)[2] == plain[2]
+    assert proxied.request(path, **{"Accept-Encoding": "gzip"})[1]["x-cache-status"] == "HIT"
+
+
+def test_a_card_passes_through_with_its_strong_etag(proxied):
+    first = proxied.request("/card.png", **{"Accept-Encoding": "gzip"})
+    second = proxied.request("/card.png", **{"Accept-Encoding": "gzip"})
+    assert second[1]["x-cache-status"] == "HIT"
+    assert second[1]["etag"] == first[1]["etag"]
+    assert not second[1]["etag"].startswith("W/")
+    assert "content-encoding" not in second[1]
+
+
+def test_nothing_private_or_live_is_stored(proxied):
+    for path in ("/healthz", "/admin/login/"):
+        proxied.request(path)
+        status, headers, _ = proxied.request(path)
+        assert status == 200
+        assert headers.get("x-cache-status") is None, path  # never through the cache
+    body = '{"query": "spend=777"}'
+    json_type = {"Content-Type": "application/json"}
+    created = proxied.request("/api/v1/links", "POST", body, **json_type)
+    again = proxied.request("/api/v1/links", "POST", body, **json_type)
+    assert (created[0], again[0]) == (201, 200)  # both answered by the app
+    assert again[1].get("x-cache-status") != "HIT"
