@@ -87,6 +87,8 @@ def render_calculator(
     """
     context = calculator_context(request, query)
     context.update(extra or {})
+    if context.get("in_embed"):
+        context["shared"] = False  # an embed's query is the agency's prefill, not a share
     if not getattr(request, "htmx", False):
         return render(request, template, context)
     response = render(request, "calculator/_calculator.html#results", context)

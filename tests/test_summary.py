@@ -215,6 +215,8 @@ class TestLivePage:
         html = client.get("/?spend=30000&integration=shopify").content.decode()
         assert "Shared result." in html and "Shopify native" in html
         assert "Shared result." not in client.get("/").content.decode()
+        # An embed's query is the agency's prefill, not someone's shared result.
+        assert "Shared result." not in client.get("/embed/?spend=30000").content.decode()
 
     def test_every_result_has_the_share_action(self, client):
         html = client.get("/").content.decode()
