@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import EmbedDailyStat, EmbedProfile
+from .models import Delivery, EmbedDailyStat, EmbedProfile, Lead
 
 
 class EmbedDailyStatInline(admin.TabularInline):
     """The counts are written by the embed only; here they are read."""
 
     model = EmbedDailyStat
-    fields = ("day", "views", "calculations")
+    fields = ("day", "views", "calculations", "leads")
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -21,15 +21,17 @@ class EmbedDailyStatInline(admin.TabularInline):
 
 @admin.register(EmbedProfile)
 class EmbedProfileAdmin(admin.ModelAdmin):
-    list_display = ("agency_name", "slug", "powered_by")
-    search_fields = ("agency_name", "slug")
+    list_display = ("agency_name", "slug", "owner", "lead_capture", "powered_by")
+    list_filter = ("lead_capture",)
+    search_fields = ("agency_name", "slug", "owner__email")
+    raw_id_fields = ("owner",)
     prepopulated_fields = {"slug": ("agency_name",)}
     inlines = [EmbedDailyStatInline]
 
 
 @admin.register(EmbedDailyStat)
 class EmbedDailyStatAdmin(admin.ModelAdmin):
-    list_display = ("day", "profile", "views", "calculations")
+    list_display = ("day", "profile", "views", "calculations", "leads")
     list_filter = ("profile",)
     date_hierarchy = "day"
 
@@ -37,4 +39,57 @@ class EmbedDailyStatAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    fields = ("kind", "status", "attempts", "last_error", "next_attempt", "sent_at")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    """Every agency's leads, for the operator."""
+
+    list_display = ("created", "email", "profile", "marketing_consent", "model_version")
+    list_filter = ("marketing_consent", "profile")
+    search_fields = ("email", "name", "profile__slug")
+    date_hierarchy = "created"
+    readonly_fields = (
+        "profile",
+        "email",
+        "name",
+        "result_url",
+        "model_version",
+        "marketing_consent",
+        "consent_text",
+        "consent_at",
+        "created",
+    )
+    inlines = [DeliveryInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ("created", "lead", "kind", "status", "attempts", "last_error")
+    list_filter = ("status", "kind")
+    readonly_fields = (
+        "lead",
+        "kind",
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt",
+        "sent_at",
+        "created",
+    )
+
+    def has_add_permission(self, request) -> bool:
         return False

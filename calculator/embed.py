@@ -90,16 +90,25 @@ class Display:
         return pairs
 
 
-def display_options(query: Mapping[str, Any], default_accent: str | None = None) -> Display:
-    """The valid display options of ``query``; each invalid one is dropped alone."""
+def display_options(
+    query: Mapping[str, Any],
+    default_accent: str | None = None,
+    default_theme: str = "auto",
+    always_hide: frozenset[str] = frozenset(),
+) -> Display:
+    """The valid display options of ``query``; each invalid one is dropped alone.
+
+    A profile's accent and theme are defaults the query may override; the
+    sections it hides stay hidden, and the query may hide more.
+    """
     accent = parse_accent(_single(query, "accent")) or default_accent
     theme = _single(query, "theme")
     hide_text = _single(query, "hide") or ""
-    hide = {word.strip().lower() for word in hide_text.split(",")}
+    hide = {word.strip().lower() for word in hide_text.split(",")} | set(always_hide)
     frame = _single(query, "frame")
     return Display(
         accent=accent,
-        theme=theme if theme in THEMES else "auto",
+        theme=theme if theme in THEMES else default_theme,
         compact=_single(query, "compact") == "1",
         hide=frozenset(hide & set(SECTIONS)),
         frame=frame if frame and FRAME_ID.fullmatch(frame) else None,

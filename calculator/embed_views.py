@@ -28,7 +28,7 @@ from . import embed, roi
 from .caching import cacheable
 from .forms import DEFAULT_INTEGRATION, CalculatorForm
 from .integrations import INTEGRATIONS
-from .models import EmbedDailyStat, EmbedProfile, ShortLink
+from .models import NO_SITE, EmbedDailyStat, EmbedProfile, ShortLink
 from .sharing import CARD_HEIGHT, CARD_WIDTH, names_inputs
 from .summary import summarise
 from .views import render_calculator
@@ -98,12 +98,7 @@ def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """The calculator without the site's chrome, in the look the query asks for."""
     profile = get_object_or_404(EmbedProfile, slug=slug) if slug is not None else None
     response = _preflight() if request.method == "OPTIONS" else _render_embed(request, profile)
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Expose-Headers"] = HTMX_RESPONSE_HEADERS
-    response["Cross-Origin-Resource-Policy"] = "cross-origin"
-    logo = urlsplit(profile.logo_url) if profile and profile.logo_url else None
-    images = [f"https://{logo.netloc}"] if logo else None
-    response._csp_config = frame_policy(profile.origins if profile else [], images)
+    embed_headers(response, profile)
     if profile is not None and response.status_code in (200, 304):
         # Browsers revalidate every time (a cheap 304); a shared cache may keep
         # it briefly, then revalidates with the app (serving its copy while it
@@ -113,8 +108,49 @@ def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     return response
 
 
-def _render_embed(request: HttpRequest, profile: EmbedProfile | None) -> HttpResponse:
-    display = embed.display_options(request.GET, profile.accent_digits if profile else None)
+def embed_headers(response: HttpResponse, profile: EmbedProfile | None) -> HttpResponse:
+    """What lets other sites frame and read an embed response."""
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = HTMX_RESPONSE_HEADERS
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    logo = urlsplit(profile.logo_url) if profile and profile.logo_url else None
+    images = [f"https://{logo.netloc}"] if logo and not profile.logo_digest else None
+    origins = profile.origins if profile else []
+    if origins and origins != [NO_SITE]:
+        # The agency's own dashboard previews the embed from this site.
+        origins = [*origins, "'self'"]
+    response._csp_config = frame_policy(origins, images)
+    return response
+
+
+def _own_preview(request: HttpRequest) -> bool:
+    """A frame in one of this site's own pages (the dashboard's or the builder's
+    preview), which is no visitor's view of an agency's embed."""
+    return (
+        request.headers.get("Sec-Fetch-Dest") == "iframe"
+        and request.headers.get("Sec-Fetch-Site") == "same-origin"
+        and not getattr(request, "htmx", False)
+    )
+
+
+def _render_embed(
+    request: HttpRequest,
+    profile: EmbedProfile | None,
+    query: QueryDict | None = None,
+    lead: Any = None,
+) -> HttpResponse:
+    """The embed for ``query`` (the request's by default). ``lead`` is the state of
+    the lead form after a submission; otherwise a profile that captures leads
+    gets a fresh one."""
+    from .agency.capture import lead_context
+
+    query = request.GET if query is None else query
+    display = embed.display_options(
+        query,
+        profile.accent_digits if profile else None,
+        profile.theme if profile else "auto",
+        profile.hidden if profile else frozenset(),
+    )
     action = reverse("embed-profile", args=[profile.slug]) if profile else reverse("embed")
     theme_url = None
     if display.accent:
@@ -135,10 +171,10 @@ def _render_embed(request: HttpRequest, profile: EmbedProfile | None) -> HttpRes
         "home_url": request.build_absolute_uri(reverse("calculator")),
         "method_url": request.build_absolute_uri(reverse("method")),
     }
-    response = render_calculator(
-        request, prefill(profile, request.GET), "calculator/embed.html", extra
-    )
-    if profile is not None and request.method == "GET":
+    if profile is not None and profile.lead_capture:
+        extra["lead"] = lead or lead_context(profile, display)
+    response = render_calculator(request, prefill(profile, query), "calculator/embed.html", extra)
+    if profile is not None and request.method == "GET" and not _own_preview(request):
         if not getattr(request, "htmx", False):
             _count(profile, "views")
         elif response.get("HX-Reswap") != "none":  # an invalid input calculates nothing

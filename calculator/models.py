@@ -13,13 +13,16 @@ import hashlib
 import re
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
-from .embed import parse_accent
+from .embed import SECTIONS, THEMES, parse_accent
 from .forms import CalculatorForm
 from .roi import INPUT_KEYS
 
@@ -143,9 +146,30 @@ def parse_defaults(text: str) -> str:
     return urlencode([(key, query[key]) for key in INPUT_KEYS if key in query])
 
 
-class EmbedProfile(models.Model):
-    """How one agency's embed looks and where it may appear."""
+def parse_sections(text: str) -> str:
+    """'losses, share' becomes 'losses,share' in the results' order; raises on an unknown one."""
+    words = {word.strip().lower() for word in text.split(",") if word.strip()}
+    unknown = sorted(words - set(SECTIONS))
+    if unknown:
+        raise ValidationError(
+            "Unknown sections: %(names)s. Choose from %(known)s.",
+            params={"names": ", ".join(unknown), "known": ", ".join(SECTIONS)},
+            code="sections",
+        )
+    return ",".join(s for s in SECTIONS if s in words)
 
+
+class EmbedProfile(models.Model):
+    """How one agency's embed looks, where it may appear and what it does with leads."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="embed_profiles",
+        help_text="The agency account that manages it; empty for the operator's own.",
+    )
     slug = models.SlugField(unique=True, help_text="The embed's address: /embed/<slug>/.")
     agency_name = models.CharField(max_length=100)
     accent = models.CharField(
@@ -172,6 +196,42 @@ class EmbedProfile(models.Model):
         "(https://agency.example). Empty: any site.",
     )
     powered_by = models.BooleanField('show "Powered by"', default=True)
+    theme = models.CharField(
+        max_length=5, choices=[(t, t.capitalize()) for t in THEMES], default="auto"
+    )
+    hidden_sections = models.CharField(
+        max_length=100, blank=True, help_text="Result sections to leave out, as a comma list."
+    )
+    # An uploaded logo, re-encoded as PNG and kept in the database, so that
+    # every app server can serve it without shared file storage.
+    logo_png = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_digest = models.CharField(max_length=16, blank=True, editable=False)
+    # Leads.
+    lead_capture = models.BooleanField(
+        "capture leads", default=False, help_text='Show "Email me this report" under the results.'
+    )
+    privacy_url = models.URLField(
+        "privacy policy address",
+        max_length=500,
+        blank=True,
+        validators=[validate_https_url],
+        help_text="Linked from the consent box; required to capture leads.",
+    )
+    lead_retention_days = models.PositiveSmallIntegerField(
+        "keep leads for (days)",
+        default=180,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
+    notify_email = models.EmailField(
+        "send leads to", blank=True, help_text="An address that gets each lead by email."
+    )
+    webhook_url = models.URLField(
+        "webhook address",
+        max_length=500,
+        blank=True,
+        help_text="Each lead is POSTed here as signed JSON.",
+    )
+    webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"{self.agency_name} ({self.slug})"
@@ -194,6 +254,21 @@ class EmbedProfile(models.Model):
             self.allowed_origins = "\n".join(parse_origins(self.allowed_origins))
         except ValidationError as error:
             errors["allowed_origins"] = [error]
+        try:
+            self.hidden_sections = parse_sections(self.hidden_sections)
+        except ValidationError as error:
+            errors["hidden_sections"] = [error]
+        if self.lead_capture and not self.privacy_url.strip():
+            errors["privacy_url"] = [
+                ValidationError("Link your privacy policy before you capture leads.")
+            ]
+        if self.webhook_url:
+            from .agency.webhooks import UnsafeURL, check_url
+
+            try:
+                check_url(self.webhook_url)
+            except UnsafeURL as error:
+                errors["webhook_url"] = [ValidationError(str(error))]
         if errors:
             raise ValidationError(errors)
 
@@ -204,6 +279,17 @@ class EmbedProfile(models.Model):
         except ValidationError:
             # Stored past validation: fail closed, no site may frame it.
             return [NO_SITE]
+
+    @property
+    def logo_src(self) -> str:
+        """The uploaded logo's own address (versioned by its digest), else the logo link."""
+        if self.logo_digest:
+            return f"{reverse('embed-logo', args=[self.slug])}?v={self.logo_digest}"
+        return self.logo_url
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        return frozenset(s for s in self.hidden_sections.split(",") if s in SECTIONS)
 
     @property
     def accent_digits(self) -> str | None:
@@ -224,6 +310,7 @@ class EmbedDailyStat(models.Model):
     day = models.DateField()
     views = models.PositiveIntegerField(default=0)
     calculations = models.PositiveIntegerField(default=0)
+    leads = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["profile", "day"], name="one_stat_a_day")]
@@ -234,7 +321,8 @@ class EmbedDailyStat(models.Model):
 
     @classmethod
     def count(cls, profile: EmbedProfile, what: str) -> None:
-        """Adds one to today's ``views`` or ``calculations``, safely under concurrency."""
+        """Adds one to today's ``views``, ``calculations`` or ``leads``, safely
+        under concurrency."""
         day = timezone.now().date()
         rows = cls.objects.filter(profile=profile, day=day)
         if rows.update(**{what: F(what) + 1}):
@@ -259,3 +347,7 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Leads and their deliveries, kept in their own module with the agency code.
+from .agency.models import Delivery, Lead  # noqa: E402, F401

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "allauth",
+    "allauth.account",
+    "django_tasks_db",
     "calculator",
 ]
 
@@ -97,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -262,3 +266,67 @@ LOGIN_THROTTLE = {
 # One JSON object per line on stdout (roi_site/logs.py), for log collectors.
 LOGGING["formatters"]["json"] = {"()": "roi_site.logs.JsonFormatter"}
 LOGGING["handlers"]["stdout"].update(formatter="json", stream="ext://sys.stdout")
+
+# --- Agencies: accounts, leads and their delivery --------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# An agency signs up with an email address and must confirm it before signing in.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "CAPI ROI calculator: "
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "agency:dashboard"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+
+# The site's own address, for links in emails and in management commands,
+# which have no request to take it from.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000").rstrip("/")
+
+# Mail: the console in development; SMTP from the environment in production.
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_FROM_EMAIL", "CAPI ROI calculator <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if os.environ.get("DJANGO_EMAIL_HOST") or not DEBUG:
+    # Without DJANGO_EMAIL_HOST, production hands mail to a relay on localhost:25.
+    _email_port = env_int(
+        "DJANGO_EMAIL_PORT", default=587 if os.environ.get("DJANGO_EMAIL_HOST") else 25
+    )
+    # STARTTLS on 587 (or when DJANGO_EMAIL_TLS=1), implicit TLS on 465.
+    _email_tls = env_bool("DJANGO_EMAIL_TLS", default=_email_port == 587)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+                "port": _email_port,
+                "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+                "use_tls": _email_tls and _email_port != 465,
+                "use_ssl": _email_port == 465,
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# Background work (lead emails and webhooks) runs on a worker that reads the
+# tasks from the database: `manage.py db_worker`. A task stored with its lead
+# in one transaction is never lost, whatever happens to mail or webhooks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Lead capture in the embed: the form's signed token lives this long (seconds),
+# and each client address may send this many leads an hour.
+LEAD_TOKEN_MAX_AGE = 60 * 60
+LEADS_PER_HOUR = 10
+# Webhooks must use https unless debugging; their hosts must resolve to public
+# addresses (checked when the URL is saved and again before each send).
+WEBHOOK_REQUIRE_HTTPS = not DEBUG
+WEBHOOK_TIMEOUT = 10
+# Logos are stored in the database (every app server sees them) and re-encoded.
+LOGO_MAX_BYTES = 512 * 1024

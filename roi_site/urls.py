@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from calculator import api, embed_views, views
+from calculator.agency import capture, embed_assets
 from roi_site import errors, health, throttle
 
 urlpatterns = [
@@ -27,9 +28,13 @@ urlpatterns = [
     path("embed/builder/", embed_views.builder, name="embed-builder"),
     path("embed/theme.css", embed_views.theme_css, name="embed-theme"),
     path("embed/<slug:slug>/", embed_views.embed_view, name="embed-profile"),
+    path("embed/<slug:slug>/lead/", capture.capture, name="embed-lead"),
+    path("embed/<slug:slug>/logo.png", embed_assets.logo, name="embed-logo"),
     path("embed.js", embed_views.embed_js, name="embed-js"),
     path("oembed", embed_views.oembed, name="oembed"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("agency/", include("calculator.agency.urls")),
 ]
 
 handler400 = errors.bad_request

@@ -169,7 +169,7 @@ class TestDailyCounts:
 
     def test_only_aggregate_numbers_are_stored(self):
         names = {f.name for f in EmbedDailyStat._meta.get_fields()}
-        assert names == {"id", "profile", "day", "views", "calculations"}
+        assert names == {"id", "profile", "day", "views", "calculations", "leads"}
 
 
 class TestAdmin:
@@ -206,6 +206,8 @@ class TestAdmin:
             {
                 "slug": "good",
                 "agency_name": "Good",
+                "theme": "auto",
+                "lead_retention_days": "180",
                 "default_inputs": "margin=30",
                 "allowed_origins": "https://good.example",
                 "powered_by": "on",

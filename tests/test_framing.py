@@ -61,6 +61,8 @@ def site_requests(code: str) -> dict[str, tuple[str, str, dict]]:
         "healthz": ("get", "/healthz", {}),
         "embed-builder": ("get", "/embed/builder/", {}),
         "oembed": ("get", "/oembed?url=http://testserver/&format=json", {}),
+        "agency": ("get", "/agency/", {}),
+        None: ("get", "/accounts/login/", {}),  # the accounts' pages (one include)
     }
 
 
@@ -71,6 +73,8 @@ def embed_requests(slug: str) -> dict[str, list[tuple[str, dict]]]:
         "embed-profile": [(f"/embed/{slug}/", {}), (f"/embed/{slug}/?spend=2", htmx)],
         "embed-theme": [("/embed/theme.css?accent=123456", {}), ("/embed/theme.css", {})],
         "embed-js": [("/embed.js", {})],
+        "embed-lead": [(f"/embed/{slug}/lead/", {})],
+        "embed-logo": [(f"/embed/{slug}/logo.png", {})],
     }
 
 

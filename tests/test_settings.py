@@ -97,6 +97,37 @@ class TestHttps:
         assert "DJANGO_PROXY_COUNT must be a whole number" in result.stderr
 
 
+class TestMail:
+    """Development prints mail; production sends it by SMTP as the environment says."""
+
+    CODE = (
+        "from django.conf import settings as s; m = s.MAILERS['default'];"
+        "print(m['BACKEND'].rsplit('.', 2)[-2]);"
+        "o = m.get('OPTIONS', {}); print(o.get('host'), o.get('port'), o.get('use_tls'),"
+        " o.get('use_ssl'), o.get('username'))"
+    )
+
+    def test_development_prints_mail(self):
+        result = manage("shell", "-v", "0", "-c", self.CODE, DJANGO_DEBUG="1")
+        assert result.stdout.split() == ["console", "None", "None", "None", "None", "None"]
+
+    def test_production_reads_smtp_from_the_environment(self):
+        env = {
+            **PRODUCTION,
+            "DJANGO_EMAIL_HOST": "smtp.example.com",
+            "DJANGO_EMAIL_USER": "roi",
+            "DJANGO_EMAIL_PASSWORD": "pw",
+        }
+        result = manage("shell", "-v", "0", "-c", self.CODE, **env)
+        assert result.stdout.split() == ["smtp", "smtp.example.com", "587", "True", "False", "roi"]
+        result = manage("shell", "-v", "0", "-c", self.CODE, DJANGO_EMAIL_PORT="465", **env)
+        assert result.stdout.split() == ["smtp", "smtp.example.com", "465", "False", "True", "roi"]
+
+    def test_production_without_a_host_uses_a_local_relay(self):
+        result = manage("shell", "-v", "0", "-c", self.CODE, **PRODUCTION)
+        assert result.stdout.split() == ["smtp", "localhost", "25", "False", "False"]  # no user
+
+
 class TestRedis:
     def test_redis_url_makes_redis_the_default_cache(self):
         result = manage(

@@ -1,0 +1,1 @@
+"""Agencies: their accounts' dashboard, their embed profiles' leads and delivery."""

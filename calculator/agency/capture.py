@@ -1,0 +1,148 @@
+"""'Email me this report' in the embed: a form that works in other sites' frames.
+
+Third-party cookies are blocked there, so the form carries no CSRF cookie.
+It is protected instead by a signed, short-lived token (tokens.py), by
+refusing any request whose Origin is not this site or whose Sec-Fetch-Site
+is not same-origin (the frame's document is ours, so a genuine submission is
+same-origin even inside another site's page), by a honeypot field and by a
+per-address rate limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from calculator import embed
+from calculator.embed_views import _render_embed, cookie_free, embed_headers
+from calculator.models import EmbedDailyStat, EmbedProfile
+from calculator.ratelimit import over_limit
+from roi_site.throttle import client_address
+
+from . import delivery, tokens
+from .forms import LeadForm
+from .models import Lead
+
+
+@dataclass
+class LeadState:
+    """What the lead form partial shows: a fresh form, a refused one, or thanks."""
+
+    profile: EmbedProfile
+    token: str
+    display_pairs: list[tuple[str, str]]
+    form: LeadForm | None = None
+    error: str = ""
+    sent_to: str = ""
+    query: str = ""  # the canonical query of the result a report was sent for
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def action(self) -> str:
+        return reverse("embed-lead", args=[self.profile.slug])
+
+    @property
+    def consent_label(self) -> str:
+        return consent_wording(self.profile)
+
+
+def consent_wording(profile: EmbedProfile) -> str:
+    return (
+        f"Yes, {profile.agency_name} may email me news and offers. "
+        f"I can unsubscribe at any time. Privacy policy: {profile.privacy_url}"
+    )
+
+
+def lead_context(profile: EmbedProfile, display: embed.Display, **state: Any) -> LeadState:
+    return LeadState(
+        profile=profile, token=tokens.make(profile.slug), display_pairs=display.pairs(), **state
+    )
+
+
+def origin_problem(request: HttpRequest) -> str:
+    """Why this POST may not come from the embed's own frame, or '' when it may."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site != "same-origin":
+        return "This form can only be sent from the calculator itself."
+    own = f"{request.scheme}://{request.get_host()}"
+    if request.headers.get("Origin") != own:
+        return "This form can only be sent from the calculator itself."
+    return ""
+
+
+def store(profile: EmbedProfile, form: LeadForm, result_url: str) -> Lead:
+    """The lead and its deliveries, queued in the same transaction: a stored
+    lead always has its deliveries waiting, whatever the mail server does."""
+    data = form.cleaned_data
+    consent = data["consent"]
+    with transaction.atomic():
+        lead = Lead.objects.create(
+            profile=profile,
+            email=data["email"],
+            name=data["name"],
+            result_url=result_url,
+            model_version=form.calculation.version,
+            marketing_consent=consent,
+            consent_text=consent_wording(profile) if consent else "",
+            consent_at=timezone.now() if consent else None,
+        )
+        delivery.queue_for(lead)
+        EmbedDailyStat.count(profile, "leads")
+    return lead
+
+
+@csrf_exempt
+@xframe_options_exempt
+@cookie_free
+@require_POST
+def capture(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = get_object_or_404(EmbedProfile, slug=slug, lead_capture=True)
+    display = embed.display_options(
+        request.POST, profile.accent_digits, profile.theme, profile.hidden
+    )
+    form = LeadForm(request.POST, profile=profile)
+    query = QueryDict(str(request.POST.get("q", ""))[:2000])
+
+    def answer(status: int, **state: Any) -> HttpResponse:
+        lead = lead_context(profile, display, **state)
+        if getattr(request, "htmx", False):
+            response = render(request, "agency/_lead_form.html", {"lead": lead}, status=status)
+        else:
+            # Without JavaScript: the whole embed again, the result and the form's state.
+            page_query = query.copy()
+            for key, value in display.pairs():
+                page_query[key] = value
+            response = _render_embed(request, profile, page_query, lead)
+            response.status_code = status
+        response["Cache-Control"] = "no-store"
+        return embed_headers(response, profile)
+
+    problem = origin_problem(request)
+    if problem:
+        return answer(403, error=problem)
+    wait = over_limit(f"lead:{client_address(request)}", settings.LEADS_PER_HOUR, 3600)
+    if wait is not None:
+        minutes = max(1, -(-wait // 60))
+        response = answer(
+            429, error=f"Too many reports were requested from here. Try again in {minutes} min."
+        )
+        response["Retry-After"] = str(wait)
+        return response
+    if not form.is_valid():
+        return answer(400, form=form)
+    if form.cleaned_data["website"]:
+        # A robot: thank it as if it had worked, and keep nothing.
+        return answer(200, sent_to=form.cleaned_data["email"], query=form.cleaned_data["q"])
+    result_url = request.build_absolute_uri(reverse("calculator")) + "?" + form.cleaned_data["q"]
+    store(profile, form, result_url)
+    return answer(200, sent_to=form.cleaned_data["email"], query=form.cleaned_data["q"])

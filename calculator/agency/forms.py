@@ -1,0 +1,168 @@
+"""Forms of the agency features: the embed's lead form and the dashboard's profile form."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from PIL import Image, UnidentifiedImageError
+
+from calculator.embed import SECTIONS
+from calculator.embed_views import SECTION_LABELS
+from calculator.forms import CalculatorForm
+from calculator.models import EmbedProfile
+
+from . import tokens
+
+
+class LeadForm(forms.Form):
+    """'Email me this report': checked here, at the one boundary, field by field."""
+
+    email = forms.EmailField(label="Your email", max_length=254)
+    name = forms.CharField(label="Name (optional)", max_length=100, required=False)
+    consent = forms.BooleanField(required=False)
+    # A honeypot: hidden from people, filled in by form-filling robots.
+    website = forms.CharField(required=False, max_length=200)
+    token = forms.CharField(max_length=200)
+    q = forms.CharField(max_length=2000)
+
+    def __init__(self, *args, profile: EmbedProfile, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.profile = profile
+        self.calculation: CalculatorForm | None = None
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"]
+        if not tokens.valid(token, self.profile.slug):
+            raise ValidationError(
+                "This form has expired. Change any input, or reload, and send it again.",
+                code="expired",
+            )
+        return token
+
+    def clean_q(self) -> str:
+        calculation = CalculatorForm(QueryDict(self.cleaned_data["q"]))
+        if not calculation.is_valid():
+            raise ValidationError(
+                "This result has invalid inputs; fix them and send the form again.",
+                code="result",
+            )
+        self.calculation = calculation
+        return calculation.canonical_query()
+
+
+LOGO_BOX = (600, 240)  # the largest logo kept, in pixels; the embed shows it far smaller
+
+
+def encode_logo(upload) -> tuple[bytes, str]:
+    """The upload re-encoded as a PNG no bigger than LOGO_BOX, and its digest.
+
+    Re-encoding keeps only pixels: no SVG (which could carry script), no
+    metadata, nothing Pillow cannot read.
+    """
+    if upload.size > settings.LOGO_MAX_BYTES:
+        raise ValidationError(
+            "Upload a logo of at most %(kb)s KB.", params={"kb": settings.LOGO_MAX_BYTES // 1024}
+        )
+    try:
+        with Image.open(upload) as image:
+            if image.format not in ("PNG", "JPEG", "WEBP", "GIF"):
+                raise ValidationError("Upload a PNG, JPEG, WebP or GIF image.")
+            if image.width * image.height > 25_000_000:
+                raise ValidationError("This image is too large; use one under 5000 × 5000.")
+            image.thumbnail(LOGO_BOX)
+            out = io.BytesIO()
+            image.convert("RGBA").save(out, "PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError("This file is not an image that can be read.") from None
+    data = out.getvalue()
+    return data, hashlib.sha256(data).hexdigest()[:16]
+
+
+class ProfileForm(forms.ModelForm):
+    """An agency's own embed profile. The model's clean() checks every value."""
+
+    logo = forms.FileField(
+        label="Logo upload",
+        required=False,
+        help_text="PNG, JPEG, WebP or GIF, at most 512 KB; shown at most 40 px high.",
+    )
+    remove_logo = forms.BooleanField(label="Remove the uploaded logo", required=False)
+    hide = forms.MultipleChoiceField(
+        label="Hidden sections",
+        required=False,
+        choices=[(key, SECTION_LABELS[key]) for key in SECTIONS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = EmbedProfile
+        fields = [
+            "agency_name",
+            "slug",
+            "accent",
+            "theme",
+            "logo_url",
+            "cta_label",
+            "cta_url",
+            "allowed_origins",
+            "default_inputs",
+            "powered_by",
+            "lead_capture",
+            "privacy_url",
+            "lead_retention_days",
+            "notify_email",
+            "webhook_url",
+        ]
+        labels = {"agency_name": "Name", "logo_url": "Logo address"}
+        help_texts = {
+            "agency_name": "Shown to visitors: the logo's text and the consent wording.",
+            "logo_url": "Or link an https:// image instead of uploading one.",
+            # Django renders help texts as HTML: the ampersand is written as one.
+            "default_inputs": "Prefilled inputs as a query string, e.g. "
+            "spend=20000&amp;currency=EUR. A visitor's link overrides them.",
+            "slug": "The embed's address, /embed/your-slug/: lower-case letters, digits, hyphens.",
+        }
+        widgets = {
+            "allowed_origins": forms.Textarea(attrs={"rows": 3}),
+            "default_inputs": forms.TextInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hide"].initial = sorted(self.instance.hidden)
+        self.logo: tuple[bytes, str] | None = None
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].lower()
+        taken = EmbedProfile.objects.filter(slug=slug).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError("This address is taken; choose another.")
+        return slug
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if upload:
+            self.logo = encode_logo(upload)
+        return upload
+
+    def _post_clean(self) -> None:
+        self.instance.hidden_sections = ",".join(self.cleaned_data.get("hide", []))
+        super()._post_clean()
+
+    def save(self, commit: bool = True) -> EmbedProfile:
+        profile = super().save(commit=False)
+        if self.logo:
+            profile.logo_png, profile.logo_digest = self.logo
+        elif self.cleaned_data.get("remove_logo"):
+            profile.logo_png, profile.logo_digest = b"", ""
+        if commit:
+            profile.save()
+        return profile

@@ -1,0 +1,218 @@
+"""The agency dashboard under /agency/: only the signed-in agency's own things.
+
+Every object is looked up together with its owner, so another agency's
+profile, lead or delivery answers 404 exactly as a missing one does.
+"""
+
+from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from calculator.embed_views import DEFAULT_HEIGHT, snippet
+from calculator.models import EmbedProfile
+
+from . import charts, delivery
+from .forms import ProfileForm
+from .models import Delivery, Lead
+
+
+def own_profile(request: HttpRequest, slug: str) -> EmbedProfile:
+    return get_object_or_404(EmbedProfile, slug=slug, owner=request.user)
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def embed_snippet(request: HttpRequest, profile: EmbedProfile) -> str:
+    src = request.build_absolute_uri(reverse("embed-profile", args=[profile.slug]))
+    src += "?" + urlencode({"frame": "capi-roi"})
+    return snippet(src, DEFAULT_HEIGHT, request.build_absolute_uri(reverse("embed-js")))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.now().date()
+    since = today - timezone.timedelta(days=29)
+    profiles = (
+        EmbedProfile.objects.filter(owner=request.user)
+        .order_by("agency_name", "slug")
+        .prefetch_related("stats")
+        .annotate(
+            views_30=Sum("stats__views", filter=Q(stats__day__gte=since)),
+            calculations_30=Sum("stats__calculations", filter=Q(stats__day__gte=since)),
+            leads_30=Sum("stats__leads", filter=Q(stats__day__gte=since)),
+        )
+    )
+    cards = []
+    for profile in profiles:
+        rows = charts.days(profile.stats.all(), today)
+        cards.append(
+            {
+                "profile": profile,
+                "rows": rows,
+                "chart": charts.sparkline(
+                    rows, f"Daily views, calculations and leads of {profile.agency_name}"
+                ),
+                "snippet": embed_snippet(request, profile),
+            }
+        )
+    return no_store(render(request, "agency/dashboard.html", {"cards": cards}))
+
+
+def _secret_page(request: HttpRequest, profile: EmbedProfile) -> HttpResponse:
+    """The webhook secret, shown once: this answer is never stored or shown again."""
+    return no_store(render(request, "agency/secret.html", {"profile": profile}))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_create(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=EmbedProfile())
+    if request.method == "POST" and form.is_valid():
+        profile = form.save(commit=False)
+        profile.owner = request.user
+        new_secret = bool(profile.webhook_url)
+        if new_secret:
+            profile.webhook_secret = delivery.new_secret()
+        profile.save()
+        if new_secret:
+            return _secret_page(request, profile)
+        return redirect("agency:profile", slug=profile.slug)
+    return no_store(render(request, "agency/profile_form.html", {"form": form, "profile": None}))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = own_profile(request, slug)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        profile = form.save(commit=False)
+        new_secret = bool(profile.webhook_url) and not profile.webhook_secret
+        if new_secret:
+            profile.webhook_secret = delivery.new_secret()
+        profile.save()
+        if new_secret:
+            return _secret_page(request, profile)
+        return redirect("agency:profile", slug=profile.slug)
+    context = {
+        "form": form,
+        "profile": profile,
+        "snippet": embed_snippet(request, profile),
+        "preview_src": reverse("embed-profile", args=[profile.slug]) + "?frame=capi-roi-preview",
+    }
+    return no_store(render(request, "agency/profile_form.html", context))
+
+
+@login_required
+@require_POST
+def secret_rotate(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = own_profile(request, slug)
+    profile.webhook_secret = delivery.new_secret()
+    profile.save(update_fields=["webhook_secret"])
+    return _secret_page(request, profile)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = own_profile(request, slug)
+    if request.method == "POST":
+        profile.delete()
+        return redirect("agency:dashboard")
+    leads = profile.leads.count()
+    return no_store(
+        render(request, "agency/profile_delete.html", {"profile": profile, "leads": leads})
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def leads(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = own_profile(request, slug)
+    rows = profile.leads.annotate(
+        failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED))
+    )[:500]
+    log = Delivery.objects.filter(lead__profile=profile).select_related("lead")[:200]
+    context = {"profile": profile, "leads": rows, "total": profile.leads.count(), "log": log}
+    return no_store(render(request, "agency/leads.html", context))
+
+
+CSV_COLUMNS = [
+    "created",
+    "email",
+    "name",
+    "marketing_consent",
+    "consent_at",
+    "consent_text",
+    "result_url",
+    "model_version",
+]
+
+
+def write_leads_csv(out, queryset) -> None:
+    """The leads as CSV. Cells that a spreadsheet would run as a formula are quoted
+    with a leading apostrophe: names and emails are visitors' text."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for lead in queryset.order_by("created", "id"):
+        row = [
+            lead.created.isoformat(),
+            lead.email,
+            lead.name,
+            "yes" if lead.marketing_consent else "no",
+            lead.consent_at.isoformat() if lead.consent_at else "",
+            lead.consent_text,
+            lead.result_url,
+            lead.model_version,
+        ]
+        writer.writerow([_cell(value) for value in row])
+
+
+def _cell(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def leads_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = own_profile(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="leads-{profile.slug}.csv"'
+    write_leads_csv(response, profile.leads.all())
+    return no_store(response)
+
+
+@login_required
+@require_POST
+def lead_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    profile = own_profile(request, slug)
+    lead = get_object_or_404(Lead, pk=pk, profile=profile)
+    lead.delete()
+    return redirect("agency:leads", slug=profile.slug)
+
+
+@login_required
+@require_POST
+def delivery_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A delivery that gave up, tried again from the start (after fixing the webhook, say)."""
+    profile = own_profile(request, slug)
+    item = get_object_or_404(Delivery, pk=pk, lead__profile=profile, status=Delivery.Status.FAILED)
+    item.status, item.attempts, item.next_attempt = Delivery.Status.PENDING, 0, None
+    item.save()
+    delivery.enqueue(item)
+    return redirect("agency:leads", slug=profile.slug)

@@ -1,0 +1,133 @@
+"""Webhook delivery: signed JSON to an agency's own address, never to ours.
+
+An agency types the URL, so it is hostile until shown otherwise: the host
+must resolve only to public addresses (no loopback, private, link-local,
+multicast or reserved range), checked when the URL is saved and again right
+before each send, and the connection goes to the address that was checked,
+so a DNS answer that changes in between (rebinding) cannot redirect it.
+Redirects are not followed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+SIGNATURE_HEADER = "X-CAPI-ROI-Signature"
+TIMESTAMP_HEADER = "X-CAPI-ROI-Timestamp"
+USER_AGENT = "CAPI-ROI-webhook/1"
+
+
+class UnsafeURL(ValueError):
+    """The webhook URL is malformed or points somewhere it must not."""
+
+
+class DeliveryError(Exception):
+    """The receiver could not be reached or did not answer 2xx."""
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (a seam for tests)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({info[4][0] for info in infos})
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_link_local)
+
+
+def check_url(url: str) -> tuple[str, int, str]:
+    """(host, port, public address) of a webhook URL, or UnsafeURL saying why not."""
+    if len(url) > 500 or any(c.isspace() or ord(c) < 32 for c in url):
+        raise UnsafeURL("Enter an address of at most 500 characters, without spaces.")
+    parts = urlsplit(url)
+    schemes = ("https",) if settings.WEBHOOK_REQUIRE_HTTPS else ("https", "http")
+    if parts.scheme not in schemes:
+        raise UnsafeURL("The webhook address must start with https://.")
+    if not parts.hostname or parts.username or parts.password:
+        raise UnsafeURL("Enter a full address such as https://hooks.agency.example/leads.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise UnsafeURL("The port of the webhook address is not a number.") from None
+    try:
+        addresses = resolve(parts.hostname, port)
+    except (OSError, UnicodeError):
+        raise UnsafeURL(f"The host {parts.hostname} does not resolve.") from None
+    if not addresses or not all(is_public(a) for a in addresses):
+        raise UnsafeURL(
+            "The webhook address must be on the public internet, "
+            "not a loopback, private or link-local address."
+        )
+    return parts.hostname, port, addresses[0]
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """HMAC-SHA256 of '<timestamp>.<body>' with the profile's secret, as hex."""
+    message = timestamp.encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signed_headers(secret: str, body: bytes, now: float | None = None) -> dict[str, str]:
+    timestamp = str(int(time.time() if now is None else now))
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: signature(secret, timestamp, body),
+    }
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to a checked address, with the certificate checked against the host name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POSTs ``body`` once; the status on 2xx, else DeliveryError. Checks the URL first."""
+    try:
+        host, port, address = check_url(url)
+    except UnsafeURL as error:
+        raise DeliveryError(str(error)) from None
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(host, port, address, settings.WEBHOOK_TIMEOUT)
+    try:
+        connection.request("POST", path, body=body, headers={**headers, "Host": parts.netloc})
+        response = connection.getresponse()
+        response.read(10_000)
+    except (OSError, http.client.HTTPException) as error:
+        raise DeliveryError(f"Could not reach {host}: {error}") from None
+    finally:
+        connection.close()
+    if not 200 <= response.status < 300:
+        raise DeliveryError(f"{host} answered {response.status}.")
+    return response.status

@@ -1,0 +1,308 @@
+"""Agency accounts and the /agency/ dashboard: each agency sees only its own things."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.urls import resolve
+from PIL import Image
+
+from calculator.agency.urls import urlpatterns
+from calculator.models import Delivery, EmbedProfile, Lead
+from tests.agency_helpers import lead_post, make_agency, make_profile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_agencies(client):
+    alice, bob = make_agency("alice@alpha.example"), make_agency("bob@beta.example")
+    ours, theirs = make_profile(alice, "alpha"), make_profile(bob, "beta")
+    lead_post(client, "beta")  # one lead, with its deliveries, on bob's profile
+    client.force_login(alice)
+    return ours, theirs
+
+
+class TestAccounts:
+    def test_sign_up_verify_and_sign_in(self, client):
+        response = client.post(
+            "/accounts/signup/",
+            {
+                "email": "new@agency.example",
+                "password1": "a-long-pass-phrase-42",
+                "password2": "a-long-pass-phrase-42",
+            },
+        )
+        assert response.status_code == 302
+        # Not signed in before the address is confirmed.
+        assert client.get("/agency/").status_code == 302
+        link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body)
+        assert link, mail.outbox[-1].body
+        path = link.group(0).split("testserver", 1)[1]
+        assert client.post(path).status_code == 302
+        assert client.get("/agency/").status_code == 200
+
+    def test_password_reset_sends_a_working_link(self, client):
+        make_agency("reset@agency.example")
+        client.post("/accounts/password/reset/", {"email": "reset@agency.example"})
+        link = re.search(
+            r"https?://testserver(/accounts/password/reset/key/\S+)", mail.outbox[-1].body
+        )
+        assert link
+        form_page = client.get(link.group(1), follow=True)
+        action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1)
+        response = client.post(
+            action, {"password1": "another-pass-phrase-77", "password2": "another-pass-phrase-77"}
+        )
+        assert response.status_code == 302
+        assert client.login(username="reset@agency.example", password="another-pass-phrase-77")
+
+    def test_the_dashboard_needs_a_sign_in(self, client):
+        response = client.get("/agency/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+class TestDashboard:
+    def test_lists_only_the_agencys_own_profiles_with_snippets(self, client, two_agencies):
+        page = client.get("/agency/").content.decode()
+        assert "Agency alpha" in page and "Agency beta" not in page
+        assert "http://testserver/embed/alpha/?frame=capi-roi" in page
+        assert 'class="spark"' in page
+        assert client.get("/agency/")["Cache-Control"] == "no-store"
+
+    def test_creates_a_profile_owned_by_the_agency(self, client, two_agencies):
+        response = client.post(
+            "/agency/profiles/new/",
+            {
+                "agency_name": "Gamma",
+                "slug": "gamma",
+                "theme": "dark",
+                "accent": "f80",
+                "hide": ["losses", "share"],
+                "lead_retention_days": "90",
+                "powered_by": "on",
+            },
+        )
+        assert response.status_code == 302
+        profile = EmbedProfile.objects.get(slug="gamma")
+        assert profile.owner.email == "alice@alpha.example"
+        assert profile.accent == "#ff8800" and profile.hidden_sections == "losses,share"
+        embed = client.get("/embed/gamma/").content.decode()
+        assert "theme-dark" in embed and "Purchases lost today" not in embed
+
+    def test_lead_capture_needs_a_privacy_policy(self, client, two_agencies):
+        response = client.post(
+            "/agency/profiles/alpha/",
+            {
+                "agency_name": "Alpha",
+                "slug": "alpha",
+                "theme": "auto",
+                "lead_capture": "on",
+                "privacy_url": "",
+                "lead_retention_days": "180",
+            },
+        )
+        assert response.status_code == 200
+        assert "Link your privacy policy" in response.content.decode()
+
+    def test_a_taken_slug_is_refused_in_words(self, client, two_agencies):
+        response = client.post(
+            "/agency/profiles/new/",
+            {"agency_name": "X", "slug": "beta", "theme": "auto", "lead_retention_days": "180"},
+        )
+        assert "This address is taken" in response.content.decode()
+
+    def test_webhooks_must_be_public_and_the_secret_is_shown_once(
+        self, client, two_agencies, monkeypatch
+    ):
+        monkeypatch.setattr("calculator.agency.webhooks.resolve", lambda h, p: ["10.0.0.8"])
+        data = {
+            "agency_name": "Alpha",
+            "slug": "alpha",
+            "theme": "auto",
+            "lead_retention_days": "180",
+            "webhook_url": "https://hooks.alpha.example/in",
+        }
+        refused = client.post("/agency/profiles/alpha/", data)
+        assert "public internet" in refused.content.decode()
+        monkeypatch.setattr("calculator.agency.webhooks.resolve", lambda h, p: ["93.184.216.34"])
+        shown = client.post("/agency/profiles/alpha/", data)
+        secret = EmbedProfile.objects.get(slug="alpha").webhook_secret
+        assert secret.startswith("whsec_") and secret in shown.content.decode()
+        assert shown["Cache-Control"] == "no-store"
+        assert secret not in client.get("/agency/profiles/alpha/").content.decode()
+        rotated = client.post("/agency/profiles/alpha/secret/")
+        new = EmbedProfile.objects.get(slug="alpha").webhook_secret
+        assert new != secret and new in rotated.content.decode()
+
+    def test_a_logo_upload_is_re_encoded_and_served(self, client, two_agencies):
+        image = io.BytesIO()
+        Image.new("RGB", (1200, 300), "#0b57b8").save(image, "JPEG")
+        image.seek(0)
+        image.name = "logo.jpg"
+        client.post(
+            "/agency/profiles/alpha/",
+            {
+                "agency_name": "Alpha",
+                "slug": "alpha",
+                "theme": "auto",
+                "lead_retention_days": "180",
+                "logo": image,
+            },
+        )
+        profile = EmbedProfile.objects.get(slug="alpha")
+        assert bytes(profile.logo_png[:8]) == b"\x89PNG\r\n\x1a\n"
+        served = client.get(profile.logo_src)
+        assert served["Content-Type"] == "image/png"
+        assert Image.open(io.BytesIO(served.content)).size == (600, 150)
+        assert profile.logo_src in client.get("/embed/alpha/").content.decode()
+
+    def test_a_file_that_is_not_an_image_is_refused(self, client, two_agencies):
+        upload = io.BytesIO(b"<svg onload=alert(1)></svg>")
+        upload.name = "logo.svg"
+        response = client.post(
+            "/agency/profiles/alpha/",
+            {
+                "agency_name": "Alpha",
+                "slug": "alpha",
+                "theme": "auto",
+                "lead_retention_days": "180",
+                "logo": upload,
+            },
+        )
+        assert "not an image" in response.content.decode()
+
+    def test_leads_csv_and_delete(self, client, two_agencies):
+        ours, _ = two_agencies
+        client.logout()
+        lead_post(client, "alpha", name="=HYPERLINK(1)")
+        client.force_login(ours.owner)
+        page = client.get("/agency/profiles/alpha/leads/").content.decode()
+        assert "visitor@shop.example" in page and "Report to the visitor" in page
+        csv_text = client.get("/agency/profiles/alpha/leads.csv").content.decode()
+        assert csv_text.splitlines()[0].startswith("created,email,name,marketing_consent")
+        assert "'=HYPERLINK(1)" in csv_text  # not a formula in a spreadsheet
+        lead = Lead.objects.get(profile=ours)
+        assert client.post(f"/agency/profiles/alpha/leads/{lead.pk}/delete/").status_code == 302
+        assert not Lead.objects.filter(pk=lead.pk).exists()
+        assert not Delivery.objects.filter(lead_id=lead.pk).exists()
+
+
+def isolation_requests(theirs: EmbedProfile) -> list[tuple[str, str]]:
+    lead = Lead.objects.get(profile=theirs)
+    item = lead.deliveries.first()
+    item.status = Delivery.Status.FAILED
+    item.save()
+    slug = theirs.slug
+    return [
+        ("get", f"/agency/profiles/{slug}/"),
+        ("post", f"/agency/profiles/{slug}/"),
+        ("get", f"/agency/profiles/{slug}/delete/"),
+        ("post", f"/agency/profiles/{slug}/delete/"),
+        ("post", f"/agency/profiles/{slug}/secret/"),
+        ("get", f"/agency/profiles/{slug}/leads/"),
+        ("get", f"/agency/profiles/{slug}/leads.csv"),
+        ("post", f"/agency/profiles/{slug}/leads/{lead.pk}/delete/"),
+        ("post", f"/agency/profiles/{slug}/deliveries/{item.pk}/retry/"),
+    ]
+
+
+class TestIsolation:
+    def test_every_object_url_of_another_agency_answers_404(self, client, two_agencies):
+        ours, theirs = two_agencies
+        requests = isolation_requests(theirs)
+        # Every object view of the dashboard is in the list: a new one fails here.
+        object_views = {p.name for p in urlpatterns if "<" in str(p.pattern)}
+        assert {resolve(path).url_name for _, path in requests} == object_views
+        for method, path in requests:
+            response = getattr(client, method)(path)
+            assert response.status_code == 404, (method, path)
+        # Nothing of theirs changed.
+        assert EmbedProfile.objects.filter(slug="beta", owner=theirs.owner).exists()
+        assert Lead.objects.filter(profile=theirs).count() == 1
+        assert Delivery.objects.filter(status="failed").count() == 1
+
+    def test_our_own_object_urls_answer(self, client, two_agencies):
+        ours, _ = two_agencies
+        client.logout()
+        lead_post(client, "alpha")
+        client.force_login(ours.owner)
+        for method, path in isolation_requests(ours):
+            if "delete" in path and method == "post":
+                continue
+            assert getattr(client, method)(path).status_code in (200, 302), (method, path)
+
+    def test_the_operators_admin_sees_everything(self, admin_client, two_agencies):
+        page = admin_client.get("/admin/calculator/embedprofile/").content.decode()
+        assert "Agency alpha" in page and "Agency beta" in page
+        assert (
+            "visitor@shop.example" in admin_client.get("/admin/calculator/lead/").content.decode()
+        )
+
+
+class TestCommands:
+    def test_create_agency_with_a_password(self, client, monkeypatch, capsys):
+        monkeypatch.setenv("AGENCY_PASSWORD", "demo-pass-phrase-123")
+        call_command("create_agency", "demo@agency.example", "--profile", "demo", "--leads")
+        out = capsys.readouterr().out
+        assert out.strip().endswith("http://localhost:8000/embed/demo/")
+        profile = EmbedProfile.objects.get(slug="demo")
+        assert profile.owner.email == "demo@agency.example" and profile.lead_capture
+        assert profile.privacy_url == "https://agency.example/privacy"
+        response = client.post(
+            "/accounts/login/", {"login": "demo@agency.example", "password": "demo-pass-phrase-123"}
+        )
+        assert response.status_code == 302
+        assert "/embed/demo/" in client.get("/agency/").content.decode()
+
+    def test_create_agency_without_a_password_emails_a_link(self, client, monkeypatch, capsys):
+        monkeypatch.delenv("AGENCY_PASSWORD", raising=False)
+        call_command("create_agency", "link@agency.example", "--profile", "linked")
+        assert "emailed" in capsys.readouterr().out
+        link = re.search(
+            r"http://localhost:8000(/accounts/password/reset/key/\S+)", mail.outbox[-1].body
+        )
+        assert link
+        final = client.get(link.group(1), follow=True)
+        assert final.status_code == 200 and 'name="password1"' in final.content.decode()
+
+    @pytest.mark.parametrize(
+        "args, message",
+        [
+            (["not-an-email", "--profile", "x"], "not an email address"),
+            (["a@b.example", "--profile", "builder"], "taken by the site"),
+            (["a@b.example", "--profile", "bad slug!"], "slug"),
+        ],
+    )
+    def test_create_agency_refuses_bad_input(self, args, message):
+        with pytest.raises(CommandError, match=message):
+            call_command("create_agency", *args)
+        assert not EmbedProfile.objects.exists()
+
+    def test_export_leads_prints_csv(self, client, two_agencies, capsys):
+        call_command("export_leads", "beta")
+        lines = capsys.readouterr().out.strip().splitlines()
+        assert len(lines) == 2 and "visitor@shop.example" in lines[1]
+        with pytest.raises(CommandError, match="No embed profile"):
+            call_command("export_leads", "nobody")
+
+    def test_purge_leads_keeps_each_profiles_retention(self, client, two_agencies, capsys):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        ours, theirs = two_agencies
+        theirs.lead_retention_days = 30
+        theirs.save()
+        lead_post(client, "alpha")
+        Lead.objects.update(created=timezone.now() - timedelta(days=45))
+        call_command("purge_leads", "--dry-run")
+        assert "Would delete 1 lead " in capsys.readouterr().out
+        call_command("purge_leads")
+        assert "Deleted 1 lead " in capsys.readouterr().out
+        assert list(Lead.objects.values_list("profile__slug", flat=True)) == ["alpha"]

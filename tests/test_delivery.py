@@ -1,0 +1,306 @@
+"""Lead delivery in the background: emails, signed webhooks, retries, and SSRF checks."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from calculator.agency import delivery, webhooks
+from calculator.models import Delivery, EmbedProfile, Lead
+from tests.agency_helpers import lead_post, make_agency, make_profile
+
+# The worker checks its connection between tasks, which only works outside a
+# test-wide transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+PUBLIC = "93.184.216.34"
+SMTP_DOWN = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},  # nothing listens on discard
+    }
+}
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def make_due() -> None:
+    """Moves every retry's time to now, as if its delay had passed."""
+    DBTaskResult.objects.update(run_after=timezone.now() - timedelta(seconds=1))
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Transactions are committed here, so the shared cache (a table) is cleared by hand."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Made-up DNS answers, and no connection beyond this machine."""
+    answers = {"hooks.acme.example": [PUBLIC]}
+    monkeypatch.setattr(webhooks, "resolve", lambda host, port: answers.get(host, [PUBLIC]))
+    connect = socket.create_connection
+
+    def loopback_only(address, *args, **kwargs):
+        if address[0] != "127.0.0.1":
+            raise ConnectionRefusedError(f"tests reach no other host ({address[0]})")
+        return connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(webhooks.socket, "create_connection", loopback_only)
+    return answers
+
+
+@pytest.fixture
+def profile(dns):
+    return make_profile(
+        make_agency("owner@acme.example"),
+        "acme",
+        webhook_url="https://hooks.acme.example/leads",
+        webhook_secret="whsec_test",
+        cta_label="Book a tracking audit",
+        cta_url="https://acme.example/audit",
+    )
+
+
+class Receiver:
+    """A webhook receiver on loopback that records what it gets."""
+
+    def __init__(self, status: int = 200):
+        self.requests: list[tuple[dict, bytes]] = []
+        self.status = status
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (the base class's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.requests.append((dict(self.headers), body))
+                self.send_response(outer.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver(monkeypatch, dns):
+    """The receiver, reachable although it is on loopback (only for this test)."""
+    server = Receiver()
+    dns["hooks.acme.example"] = ["127.0.0.1"]
+    monkeypatch.setattr(webhooks, "is_public", lambda address: True)
+    yield server
+    server.close()
+
+
+def readme_verify():
+    """The verification function exactly as the README documents it."""
+    code = re.search(r"```python\n(.*?def verify.*?)```", README.read_text(), re.S).group(1)
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 (our own documentation)
+    return namespace["verify"]
+
+
+class TestWorker:
+    def test_delivers_after_a_simulated_outage(self, client, profile, receiver):
+        with override_settings(WEBHOOK_REQUIRE_HTTPS=False):
+            profile.webhook_url = f"http://hooks.acme.example:{receiver.port}/leads"
+            profile.save()
+            assert lead_post(client, "acme").status_code == 200
+            lead = Lead.objects.get()
+            receiver.status = 503
+            with override_settings(MAILERS=SMTP_DOWN):
+                run_worker()  # mail server down, receiver failing
+            items = {d.kind: d for d in lead.deliveries.all()}
+            assert {d.status for d in items.values()} == {"pending"}
+            assert all(d.attempts == 1 and d.next_attempt for d in items.values())
+            assert "answered 503" in items["webhook"].last_error
+            assert items["report"].last_error
+            assert mail.outbox == []
+            # Nothing is retried before its delay.
+            run_worker()
+            assert {d.attempts for d in lead.deliveries.all()} == {1}
+            receiver.status = 204
+            make_due()
+            run_worker()
+        items = {d.kind: d for d in lead.deliveries.all()}
+        assert {d.status for d in items.values()} == {"sent"}
+        assert all(d.attempts == 2 and d.sent_at for d in items.values())
+        assert sorted(m.to[0] for m in mail.outbox) == [
+            "sales@acme.example",
+            "visitor@shop.example",
+        ]
+        assert len(receiver.requests) == 2  # the failed attempt and the delivered one
+
+    def test_gives_up_after_the_last_attempt_and_says_why(self, client, profile, dns):
+        lead_post(client, "acme")
+        dns["hooks.acme.example"] = ["10.1.2.3"]  # now points inside the network
+        for _ in range(delivery.MAX_ATTEMPTS):
+            make_due()
+            run_worker()
+        webhook = Lead.objects.get().deliveries.get(kind="webhook")
+        assert webhook.status == "failed" and webhook.attempts == delivery.MAX_ATTEMPTS
+        assert "public internet" in webhook.last_error
+        assert set(Delivery.objects.exclude(kind="webhook").values_list("status", flat=True)) == {
+            "sent"
+        }
+        # The dashboard's "Try again" queues it anew.
+        client.force_login(profile.owner)
+        client.post(f"/agency/profiles/acme/deliveries/{webhook.pk}/retry/")
+        webhook.refresh_from_db()
+        assert webhook.status == "pending" and webhook.attempts == 0
+
+    def test_a_lead_deleted_before_sending_sends_nothing(self, client, profile):
+        lead_post(client, "acme")
+        Lead.objects.all().delete()
+        run_worker()
+        assert mail.outbox == []
+
+
+class TestEmails:
+    def test_the_report_has_the_verdict_figures_and_link_as_text_and_html(self, client, profile):
+        lead_post(client, "acme")
+        lead = Lead.objects.get()
+        message = delivery.report_email(lead)
+        text, (html, kind) = message.body, message.alternatives[0]
+        assert kind == "text/html"
+        report = delivery.report_for(lead)
+        assert "CAPI pays for itself if it lowers your true cost per purchase by" in text
+        assert lead.result_url in text and lead.result_url.replace("&", "&amp;") in html
+        assert "Monthly profit gain" in text and "Monthly profit gain" in html
+        assert f"Payback: month {report.results.payback_month}" in text
+        assert "Book a tracking audit: https://acme.example/audit" in text
+        assert message.to == ["visitor@shop.example"]
+
+    def test_the_agency_email_carries_the_lead_and_consent(self, client, profile):
+        lead_post(client, "acme")
+        message = delivery.agency_email(Lead.objects.get())
+        assert "visitor@shop.example" in message.body and "Vera Visitor" in message.body
+        assert "Agency acme may email me news and offers" in message.body
+        assert message.reply_to == ["visitor@shop.example"]
+
+
+class TestWebhooks:
+    def test_signatures_verify_with_the_documented_code(self, client, profile, receiver):
+        with override_settings(WEBHOOK_REQUIRE_HTTPS=False):
+            EmbedProfile.objects.filter(pk=profile.pk).update(
+                webhook_url=f"http://hooks.acme.example:{receiver.port}/leads"
+            )
+            lead_post(client, "acme")
+            run_worker()
+        ((headers, body),) = receiver.requests
+        verify = readme_verify()
+        timestamp, signature = headers["X-CAPI-ROI-Timestamp"], headers["X-CAPI-ROI-Signature"]
+        assert verify("whsec_test", timestamp, body, signature)
+        assert not verify("whsec_other", timestamp, body, signature)
+        assert not verify("whsec_test", timestamp, body + b" ", signature)
+        assert not verify("whsec_test", str(int(timestamp) - 3600), body, signature)
+        payload = json.loads(body)
+        assert payload["type"] == "lead.created" and payload["profile"] == "acme"
+        assert payload["lead"]["email"] == "visitor@shop.example"
+        assert payload["result"]["url"] == Lead.objects.get().result_url
+        assert headers["Content-Type"] == "application/json"
+
+    @pytest.mark.parametrize(
+        "addresses",
+        [
+            ["127.0.0.1"],
+            ["10.0.0.5"],
+            ["192.168.1.20"],
+            ["172.16.0.1"],
+            ["169.254.169.254"],  # cloud metadata
+            ["100.64.0.1"],
+            ["::1"],
+            ["fe80::1"],
+            ["fd00::1"],
+            ["::ffff:127.0.0.1"],
+            ["0.0.0.0"],
+            [PUBLIC, "127.0.0.1"],  # one bad answer is enough
+        ],
+    )
+    def test_private_destinations_are_refused(self, dns, addresses):
+        dns["hooks.acme.example"] = addresses
+        with pytest.raises(webhooks.UnsafeURL, match="public internet"):
+            webhooks.check_url("https://hooks.acme.example/leads")
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "ftp://hooks.acme.example/",
+            "https://user:pw@hooks.acme.example/",
+            "https:///nohost",
+            "https://hooks.acme.example/ x",
+            "file:///etc/passwd",
+        ],
+    )
+    def test_malformed_urls_are_refused(self, dns, url):
+        with pytest.raises(webhooks.UnsafeURL):
+            webhooks.check_url(url)
+
+    @override_settings(WEBHOOK_REQUIRE_HTTPS=True)
+    def test_production_requires_https(self, dns):
+        with pytest.raises(webhooks.UnsafeURL, match="https"):
+            webhooks.check_url("http://hooks.acme.example/leads")
+        assert webhooks.check_url("https://hooks.acme.example/leads")[2] == PUBLIC
+
+    def test_the_check_runs_again_at_send_time(self, client, profile, dns):
+        lead_post(client, "acme")
+        dns["hooks.acme.example"] = ["127.0.0.1"]  # rebinding after the URL was saved
+        run_worker()
+        webhook = Delivery.objects.get(kind="webhook")
+        assert webhook.status == "pending" and "public internet" in webhook.last_error
+
+
+def test_a_due_time_is_recorded_for_each_retry(client, profile, dns):
+    dns["hooks.acme.example"] = ["10.0.0.1"]
+    lead_post(client, "acme")
+    before = timezone.now()
+    run_worker()
+    webhook = Delivery.objects.get(kind="webhook")
+    assert before + timedelta(seconds=50) < webhook.next_attempt < before + timedelta(minutes=2)
+    retry = DBTaskResult.objects.filter(status="READY").get()
+    assert (
+        retry.run_after == webhook.next_attempt
+        or abs((retry.run_after - webhook.next_attempt).total_seconds()) < 1
+    )
+
+
+def test_a_delivery_whose_task_was_lost_is_queued_again_and_sent_once(client, profile, capsys):
+    EmbedProfile.objects.filter(pk=profile.pk).update(webhook_url="")  # emails only
+    lead_post(client, "acme")
+    DBTaskResult.objects.all().delete()  # the worker died with the tasks claimed
+    Delivery.objects.update(created=timezone.now() - timedelta(hours=2))
+    call_command("requeue_deliveries")
+    assert "Queued 2 overdue deliveries again." in capsys.readouterr().out
+    call_command("requeue_deliveries", "--overdue-minutes", "600")
+    assert "Queued 0 overdue" in capsys.readouterr().out
+    call_command("requeue_deliveries")  # a spare task for each
+    run_worker()
+    assert {d.status for d in Delivery.objects.all()} == {"sent"}
+    assert len(mail.outbox) == 2  # each email once, though queued twice

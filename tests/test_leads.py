@@ -1,0 +1,166 @@
+"""'Email me this report' in the embed: stored with its result, refused when forged."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from calculator.agency import tokens
+from calculator.models import Delivery, EmbedDailyStat, EmbedProfile, Lead
+from tests.agency_helpers import QUERY, lead_post, make_agency, make_profile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def profile():
+    return make_profile(make_agency("owner@acme.example"), "acme")
+
+
+class TestTheForm:
+    def test_shown_under_the_figures_when_the_profile_captures_leads(self, client, profile):
+        page = client.get(f"/embed/acme/?{QUERY}").content.decode()
+        assert '<form id="lead-form"' in page and 'name="email"' in page
+        assert page.index("Monthly profit gain") < page.index('id="lead-form"')
+        assert 'name="consent" value="on">' in page  # never ticked in advance
+        assert 'href="https://acme.example/privacy"' in page
+        assert 'name="q" value="spend=20000&amp;conversions=400&amp;' in page
+
+    def test_absent_when_the_profile_does_not_capture(self, client, profile):
+        profile.lead_capture = False
+        profile.save()
+        assert 'id="lead-form"' not in client.get("/embed/acme/").content.decode()
+        assert 'id="lead-form"' not in client.get("/embed/").content.decode()
+
+    def test_the_recalculated_results_carry_the_form_for_the_new_result(self, client, profile):
+        page = client.get("/embed/acme/?spend=9999", headers={"HX-Request": "true"})
+        text = page.content.decode()
+        assert 'id="lead-form"' in text and "spend=9999" in text
+
+    def test_the_embed_stays_cacheable_and_cookie_free(self, client, profile):
+        first = client.get("/embed/acme/")
+        again = client.get("/embed/acme/", headers={"If-None-Match": first["ETag"]})
+        assert again.status_code == 304
+        assert not first.cookies
+
+
+class TestCapture:
+    def test_stores_the_lead_with_its_result_consent_and_queues_deliveries(self, client, profile):
+        response = lead_post(client, "acme", htmx=True)
+        assert response.status_code == 200
+        assert "Report on its way" in response.content.decode()
+        assert not response.cookies
+        lead = Lead.objects.get()
+        assert lead.profile == profile and lead.email == "visitor@shop.example"
+        assert lead.result_url.startswith("http://testserver/?spend=20000&conversions=400")
+        assert lead.result_url.endswith("&v=1") and lead.model_version == 1
+        assert lead.marketing_consent and lead.consent_at is not None
+        assert "Agency acme may email me news and offers" in lead.consent_text
+        assert "https://acme.example/privacy" in lead.consent_text
+        kinds = sorted(lead.deliveries.values_list("kind", flat=True))
+        assert kinds == ["agency_email", "report"]
+        assert DBTaskResult.objects.count() == 2
+        assert EmbedDailyStat.objects.get(profile=profile).leads == 1
+
+    def test_without_consent_no_consent_is_stored(self, client, profile):
+        lead_post(client, "acme", consent="")
+        lead = Lead.objects.get()
+        assert not lead.marketing_consent and lead.consent_text == "" and lead.consent_at is None
+
+    def test_without_javascript_the_whole_embed_answers_with_the_result(self, client, profile):
+        response = lead_post(client, "acme", theme="dark")
+        text = response.content.decode()
+        assert response.status_code == 200
+        assert "Report on its way" in text and "Monthly profit gain" in text
+        assert "theme-dark" in text
+        assert "X-Frame-Options" not in response
+        assert "frame-ancestors *" in response["Content-Security-Policy"]
+
+    def test_a_bad_email_is_named_in_place_and_the_result_stays(self, client, profile):
+        response = lead_post(client, "acme", email="not an address")
+        text = response.content.decode()
+        assert response.status_code == 400
+        assert "Enter a valid email address." in text and "Monthly profit gain" in text
+        assert not Lead.objects.exists()
+
+    def test_visitor_text_is_escaped(self, client, profile):
+        response = lead_post(client, "acme", htmx=True, email="<script>x</script>@a.example")
+        assert "<script>x" not in response.content.decode()
+
+    def test_an_invalid_result_is_refused(self, client, profile):
+        response = lead_post(client, "acme", q="spend=NaN&v=1", htmx=True)
+        assert response.status_code == 400
+        assert "invalid inputs" in response.content.decode()
+
+    def test_a_profile_without_capture_answers_404(self, client, profile):
+        profile.lead_capture = False
+        profile.save()
+        assert lead_post(client, "acme").status_code == 404
+
+
+class TestRefusals:
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+            {"Origin": "https://evil.example"},
+            {"Origin": "null", "Sec-Fetch-Site": "cross-site"},  # a sandboxed frame elsewhere
+            {"Origin": "http://testserver", "Sec-Fetch-Site": "same-site"},
+            {},  # no Origin at all: not a browser's form post
+        ],
+    )
+    def test_a_foreign_origin_is_refused(self, client, profile, headers):
+        response = lead_post(client, "acme", headers=headers, htmx=True)
+        assert response.status_code == 403
+        assert "only be sent from the calculator" in response.content.decode()
+        assert not Lead.objects.exists()
+
+    def test_a_replayed_token_after_expiry_is_refused(self, client, profile):
+        old = tokens.make("acme", now=time.time() - 2 * 60 * 60)
+        response = lead_post(client, "acme", token=old, htmx=True)
+        assert response.status_code == 400
+        assert "This form has expired" in response.content.decode()
+        assert not Lead.objects.exists()
+
+    def test_a_token_of_another_profile_or_forged_is_refused(self, client, profile):
+        make_profile(profile.owner, "other")
+        for token in (tokens.make("other"), "acme:1700000000:forged", ""):
+            assert lead_post(client, "acme", token=token).status_code == 400
+        assert not Lead.objects.exists()
+
+    def test_tokens_live_an_hour(self):
+        now = 1_800_000_000
+        token = tokens.make("acme", now=now)
+        assert tokens.valid(token, "acme", now=now + 3000)
+        assert not tokens.valid(token, "acme", now=now + 3600 + tokens.STEP)
+
+    def test_the_honeypot_thanks_a_robot_and_keeps_nothing(self, client, profile):
+        response = lead_post(client, "acme", website="https://spam.example", htmx=True)
+        assert response.status_code == 200 and "Report on its way" in response.content.decode()
+        assert not Lead.objects.exists() and not Delivery.objects.exists()
+
+    @override_settings(LEADS_PER_HOUR=3)
+    def test_a_flood_from_one_address_is_refused(self, client, profile):
+        statuses = [lead_post(client, "acme", htmx=True).status_code for _ in range(5)]
+        assert statuses == [200, 200, 200, 429, 429]
+        refused = lead_post(client, "acme", htmx=True)
+        assert "Too many reports" in refused.content.decode()
+        assert int(refused["Retry-After"]) > 0
+        assert Lead.objects.count() == 3
+
+    def test_no_refusal_sets_a_cookie(self, client, profile):
+        client.cookies["csrftoken"] = "x" * 32
+        response = lead_post(client, "acme", headers={"Origin": "https://evil.example"})
+        assert not response.cookies
+        assert EmbedProfile.objects.count() == 1
+
+
+def test_the_sites_own_preview_is_not_counted_as_a_view(client, profile):
+    preview = {"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "same-origin"}
+    client.get("/embed/acme/", headers=preview)
+    assert not EmbedDailyStat.objects.filter(profile=profile).exists()
+    client.get("/embed/acme/", headers={"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "cross-site"})
+    assert EmbedDailyStat.objects.get(profile=profile).views == 1
