@@ -117,23 +117,42 @@ def links(request: HttpRequest) -> HttpResponse:
     form = CalculatorForm(query)
     if not form.is_valid():
         return json_response(errors_body(form), status=400, methods=LINKS_METHODS)
-    canonical = form.canonical_query()
-    link, status = ShortLink.find(canonical), 200
-    if link is None:
-        # Only new links are counted: asking again for an existing one is free.
+    try:
+        link, created = short_link_for(request, form)
+    except RateLimited as limited:
         limit = settings.SHORT_LINKS_PER_HOUR
-        wait = ratelimit.over_limit(f"links:{client_address(request)}", limit, RATE_WINDOW)
-        if wait is not None:
-            message = f"At most {limit} new short links an hour; try again in {wait} seconds."
-            response = json_response(
-                {"errors": {"rate_limit": [message]}}, status=429, methods=LINKS_METHODS
-            )
-            response["Retry-After"] = str(wait)
-            return response
-        link, created = ShortLink.create_for(canonical, form.version)
-        status = 201 if created else 200
+        message = f"At most {limit} new short links an hour; try again in {limited.wait} seconds."
+        response = json_response(
+            {"errors": {"rate_limit": [message]}}, status=429, methods=LINKS_METHODS
+        )
+        response["Retry-After"] = str(limited.wait)
+        return response
     url = request.build_absolute_uri(reverse("short-link", args=[link.code]))
+    status = 201 if created else 200
     return json_response({"url": url, "code": link.code}, status=status, methods=LINKS_METHODS)
+
+
+class RateLimited(Exception):
+    def __init__(self, wait: int):
+        super().__init__(f"try again in {wait} seconds")
+        self.wait = wait
+
+
+def short_link_for(request: HttpRequest, form: CalculatorForm) -> tuple[ShortLink, bool]:
+    """The short link of a valid form's result, and whether it is new.
+
+    Only new links count towards the client's hourly limit: asking again for
+    an existing one is free. Raises RateLimited when the limit is reached.
+    """
+    canonical = form.canonical_query()
+    link = ShortLink.find(canonical)
+    if link is not None:
+        return link, False
+    limit = settings.SHORT_LINKS_PER_HOUR
+    wait = ratelimit.over_limit(f"links:{client_address(request)}", limit, RATE_WINDOW)
+    if wait is not None:
+        raise RateLimited(wait)
+    return ShortLink.create_for(canonical, form.version)
 
 
 @csrf_exempt

@@ -1,65 +1,82 @@
 """The 1200×630 social card of a result, drawn with Pillow.
 
 Social networks show it as a thumbnail, so it carries few figures in large
-type: the break-even improvement first, then the monthly profit gain, the ROI
-with its P10–P90 range, and the payback month. The PNG has no metadata, so
-the same inputs always give the same bytes, which lets caches keep it for a
-year.
+type: the verdict with its break-even figure, then the monthly profit gain,
+the ROI and the payback, each with its range. Every word and figure comes
+from the result's ``Summary``, as on the page. The font (DejaVu Sans, shipped
+with the code) draws every currency symbol and the minus sign the page uses.
+The PNG has no metadata, so the same inputs always give the same bytes,
+which lets caches keep it for a year.
 """
 
 from __future__ import annotations
 
 import io
 from functools import cache
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 from . import roi
-from .sharing import (
-    CARD_HEIGHT,
-    CARD_WIDTH,
-    PRODUCT,
-    format_money,
-    format_percent,
-)
+from .sharing import CARD_HEIGHT, CARD_WIDTH
+from .summary import PRODUCT, summarise
 
 # Bump when the drawing changes: it is part of the card's ETag.
-DESIGN = "2"
+DESIGN = "3"
 
+FONTS = Path(__file__).resolve().parent / "fonts"
 NAVY = (11, 37, 69)
 PANEL = (19, 52, 92)
 WHITE = (255, 255, 255)
 MIST = (173, 196, 222)
-ACCENT = (126, 214, 196)
+GOOD = (126, 214, 196)
+WARN = (255, 196, 112)
 MARGIN = 64
+PAD = 28  # inside a tile
 
 
 @cache
-def font(size: int) -> ImageFont.FreeTypeFont:
-    """Pillow's bundled FreeType font: no file on disk, no network, same on every host."""
-    return ImageFont.load_default(size=size)  # type: ignore[return-value]
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    weight = 700 if bold else 400
+    return ImageFont.truetype(str(FONTS / f"dejavu-sans-latin-{weight}-normal.woff"), size)
 
 
 def _text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int, fill, bold=False):
-    # The bundled font has one weight; a stroke in the text colour thickens it
-    # enough to read as bold at thumbnail size, thinner on small text so that
-    # its counters stay open.
-    stroke = (2 if size >= 48 else 1) if bold else 0
-    draw.text(xy, text, font=font(size), fill=fill, stroke_width=stroke, stroke_fill=fill)
+    draw.text(xy, text, font=font(size, bold), fill=fill)
 
 
-def _fit(text: str, size: int, width: int, smallest: int = 16) -> int:
+def _fit(text: str, size: int, width: int, bold: bool = False, smallest: int = 14) -> int:
     """The largest size up to ``size`` at which ``text`` fits in ``width`` pixels."""
-    while size > smallest and font(size).getlength(text) > width:
+    while size > smallest and font(size, bold).getlength(text) > width:
         size -= 2
     return size
 
 
-def _frame() -> tuple[Image.Image, ImageDraw.ImageDraw]:
+def _wrap(
+    text: str, size: int, width: int, lines: int, bold: bool = False
+) -> tuple[list[str], int]:
+    """``text`` in at most ``lines`` lines of ``width`` pixels, shrinking as needed."""
+    while True:
+        out, line = [], ""
+        for word in text.split():
+            trial = f"{line} {word}".strip()
+            if font(size, bold).getlength(trial) <= width or not line:
+                line = trial
+            else:
+                out.append(line)
+                line = word
+        out.append(line)
+        widest = max(font(size, bold).getlength(part) for part in out)
+        if (len(out) <= lines and widest <= width) or size <= 16:
+            return out, size
+        size -= 2
+
+
+def _frame(colour) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), NAVY)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, CARD_WIDTH, 10), fill=ACCENT)
-    _text(draw, (MARGIN, 48), PRODUCT, 34, MIST, bold=True)
+    draw.rectangle((0, 0, CARD_WIDTH, 10), fill=colour)
+    _text(draw, (MARGIN, 44), PRODUCT, 32, MIST, bold=True)
     return image, draw
 
 
@@ -70,77 +87,67 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def _tile(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], label: str, value: str, note):
+def _tile(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], label, value, note):
     left, top, right, bottom = box
     draw.rounded_rectangle(box, radius=18, fill=PANEL)
-    inner = right - left - 56
-    _text(draw, (left + 28, top + 24), label, 26, MIST)
-    _text(draw, (left + 28, top + 64), value, _fit(value, 60, inner), WHITE, bold=True)
+    inner = right - left - 2 * PAD
+    _text(draw, (left + PAD, top + 22), label, _fit(label, 26, inner), MIST)
+    size = _fit(value, 56, inner, bold=True)
+    if size >= 40:
+        _text(draw, (left + PAD, top + 62), value, size, WHITE, True)
+    else:  # a phrase such as "Not within 12 months": two lines
+        lines, size = _wrap(value, 36, inner, 2, bold=True)
+        for k, line in enumerate(lines):
+            _text(draw, (left + PAD, top + 60 + k * (size + 6)), line, size, WHITE, True)
     if note:
-        _text(draw, (left + 28, bottom - 50), note, _fit(note, 24, inner), MIST)
+        _text(draw, (left + PAD, bottom - 48), note, _fit(note, 22, inner), MIST)
 
 
 def render_result(report: roi.Report) -> bytes:
     """The card of one result, as PNG bytes."""
-    inputs, results, band = report.inputs, report.results, report.uncertainty.roi
-    image, draw = _frame()
+    summary = summarise(report)
+    colour = GOOD if summary.verdict in ("clears", "free") else WARN
+    image, draw = _frame(colour)
     width = CARD_WIDTH - 2 * MARGIN
 
-    gain = results.breakeven_cpa_gain
-    lead = "CAPI pays for itself if it lowers your true cost per purchase by"
-    if gain is None:
-        lead, figure = (
-            "Can CAPI pay for itself by lowering your true cost per purchase?",
-            "Not at these figures",
-        )
-    elif gain == 0:
-        figure = "any amount"  # nothing to pay back
+    if summary.figure:
+        _text(draw, (MARGIN, 112), summary.lead, _fit(summary.lead, 36, width), WHITE)
+        size = _fit(summary.figure, 112, width // 2, bold=True)
+        _text(draw, (MARGIN, 158), summary.figure, size, colour, bold=True)
+        left = MARGIN + int(font(size, True).getlength(summary.figure)) + 40
+        lines, small = _wrap(summary.judgement, 30, CARD_WIDTH - MARGIN - left, 3)
+        top = 200 - (len(lines) - 1) * (small + 8) // 2
+        for k, line in enumerate(lines):
+            _text(draw, (left, top + k * (small + 8)), line, small, MIST)
     else:
-        figure = format_percent(gain)
-    _text(draw, (MARGIN, 122), lead, _fit(lead, 38, width), WHITE)
-    _text(draw, (MARGIN, 170), figure, _fit(figure, 120, width), ACCENT, bold=True)
-
-    # Named as on the page: the gain at full strength, then after running costs.
-    monthly = format_money(
-        results.monthly_benefit, inputs.currency, signed=True, plain=True, compact=True
-    )
-    after_costs = format_money(
-        results.net_monthly, inputs.currency, signed=True, plain=True, compact=True
-    )
-    if results.roi is None:
-        roi_value, roi_note = "n/a", "nothing to pay back"
-    else:
-        roi_value = format_percent(results.roi, compact=True)
-        low, high = format_percent(band.p10, compact=True), format_percent(band.p90, compact=True)
-        roi_note = f"P10-P90: {low} to {high}"
-    payback = "none" if results.payback_month is None else f"month {results.payback_month}"
+        lines, size = _wrap(summary.headline, 40, width, 3)
+        for k, line in enumerate(lines):
+            _text(draw, (MARGIN, 112 + k * (size + 12)), line, size, colour)
 
     top, bottom, gap = 330, 530, 24
     tile = (width - 2 * gap) // 3
-    tiles = [
-        ("Monthly profit gain", monthly, f"{after_costs} after running costs"),
-        (f"ROI over {inputs.months} months", roi_value, roi_note),
-        ("Payback", payback, f"at a {format_percent(report.cpa_gain)} lower CPA"),
-    ]
-    for k, (label, value, note) in enumerate(tiles):
+    for k, key in enumerate(("monthly_benefit", "roi", "payback")):
+        figure = summary.get(key)
         left = MARGIN + k * (tile + gap)
-        _tile(draw, (left, top, left + tile, bottom), label, value, note)
+        _tile(draw, (left, top, left + tile, bottom), figure.label, figure.value, figure.range)
 
-    spend = format_money(inputs.spend, inputs.currency, plain=True, compact=True)
-    footer = f"{spend} a month on Meta ads  ·  model version {report.model_version}"
-    _text(draw, (MARGIN, 562), footer, _fit(footer, 26, width), MIST)
+    footer = (
+        f"{summary.spend} a month on Meta ads  ·  expected lift {summary.expected}  ·  "
+        f"model version {report.model_version}"
+    )
+    _text(draw, (MARGIN, 560), footer, _fit(footer, 24, width), MIST)
     return _png(image)
 
 
 def render_generic() -> bytes:
     """The card of the bare calculator: the question, no figures."""
-    image, draw = _frame()
-    _text(draw, (MARGIN, 170), "Does Meta's Conversions API", 76, WHITE, bold=True)
-    _text(draw, (MARGIN, 262), "pay for you?", 76, ACCENT, bold=True)
+    image, draw = _frame(GOOD)
+    _text(draw, (MARGIN, 170), "Does Meta's Conversions API", 72, WHITE, bold=True)
+    _text(draw, (MARGIN, 262), "pay for you?", 72, GOOD, bold=True)
     lines = (
         "Measurement recovery kept apart from real performance lift.",
         "Break-even, ROI, payback and NPV, each with a range.",
     )
     for k, line in enumerate(lines):
-        _text(draw, (MARGIN, 420 + 48 * k), line, 34, MIST)
+        _text(draw, (MARGIN, 420 + 48 * k), line, 32, MIST)
     return _png(image)

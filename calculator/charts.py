@@ -104,11 +104,10 @@ class LossRow:
 
 def loss_rows(report: roi.Report) -> list[LossRow]:
     """Lost purchases by cause, split by what the chosen setup can bring back."""
-    table = roi.VERSIONS[report.model_version].recovery[report.inputs.setup]
     rows = []
     for cause in roi.CAUSES:
         lost = report.results.losses[cause]
-        rate = getattr(table, cause)
+        rate = report.recovery[cause]
         rows.append(LossRow(cause, CAUSE_LABELS[cause], lost, lost * rate, rate))
     return rows
 

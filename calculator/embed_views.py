@@ -27,9 +27,11 @@ from django.views.decorators.http import require_http_methods
 
 from . import embed, rendered, roi
 from .caching import cacheable
-from .forms import CalculatorForm
+from .forms import DEFAULT_INTEGRATION, CalculatorForm
+from .integrations import INTEGRATIONS
 from .models import NO_SITE, EmbedDailyStat, EmbedProfile, ShortLink
 from .sharing import CARD_HEIGHT, CARD_WIDTH, names_inputs
+from .summary import summarise
 from .views import render_calculator
 
 logger = logging.getLogger(__name__)
@@ -245,7 +247,7 @@ def embed_js(request: HttpRequest) -> HttpResponse:
 
 # The builder: an agency's way to the snippet.
 
-PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "setup", "cpa_gain")
+PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "integration", "cpa_gain")
 BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
 HEIGHTS = (300, 4000)
 DEFAULT_HEIGHT = 1400
@@ -269,6 +271,8 @@ def _height(value: str | None) -> int:
 
 
 def _default(key: str) -> str:
+    if key == "integration":
+        return INTEGRATIONS[DEFAULT_INTEGRATION].short
     value = getattr(roi.DEFAULTS, key)
     if value is None:  # an optional input, such as the CPA improvement: empty
         return ""
@@ -405,6 +409,15 @@ def _oembed_query(request: HttpRequest, url: str) -> str | None:
     return form.canonical_query() if names_inputs(query) else ""
 
 
+def _oembed_title(query: str) -> str:
+    """The result named as on its page and card; the calculator's name without one."""
+    if not query:
+        return FRAME_TITLE
+    form = CalculatorForm(QueryDict(query))
+    form.is_valid()
+    return summarise(roi.report(form.inputs(), form.version)).title
+
+
 def _bound(value: str | None, default: int) -> int:
     text = (value or "").strip()
     if text.isascii() and text.isdigit() and 0 < len(text) < 6 and int(text) > 0:
@@ -435,7 +448,7 @@ def oembed(request: HttpRequest) -> HttpResponse:
     body = {
         "type": "rich",
         "version": "1.0",
-        "title": FRAME_TITLE,
+        "title": _oembed_title(query),
         "provider_name": FRAME_TITLE,
         "provider_url": request.build_absolute_uri(reverse("calculator")),
         "html": html,

@@ -77,3 +77,45 @@ def ratio(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     return f"{value:,.2f}×"
+
+
+SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"))
+
+
+def _grouped(number: float, compact: bool) -> str:
+    """12345.6 becomes '12,346'; with ``compact``, 58448814064 becomes '58.4B'.
+
+    Compact shortens millions and up, for tiles and cards with room for a few
+    characters only. Rounding is checked first, so 999.96M reads '1.0B'.
+    """
+    if compact:
+        for scale, suffix in SCALES:
+            if number >= scale or (scale > SCALES[-1][0] and round(number / scale, 1) >= 1):
+                shortened = number / scale
+                text = f"{shortened:,.0f}" if round(shortened, 1) >= 100 else f"{shortened:.1f}"
+                return f"{text}{suffix}"
+    return f"{round(number):,}"
+
+
+def money_short(value: float | None, currency: str = "USD") -> str:
+    """A headline amount: whole units, millions and up shortened ('$58.4B', '−$1.2M')."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    if abs(value) < 1e6 - 0.5:
+        return money(value, currency, cents=False)
+    before, after = CURRENCY_SYMBOLS.get(currency, ("", f" {currency}"))
+    sign = MINUS if value < 0 else ""
+    return f"{sign}{before}{_grouped(abs(value), True)}{after}"
+
+
+def count(value: float | None) -> str:
+    """Purchases: whole from 10 up ('1,965'), one decimal below ('2.3')."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    return number(value, 0 if abs(value) >= 10 else 1)
+
+
+def rate(value: float) -> str:
+    """An input given in percent, as typed: 40 becomes '40%', 12.5 '12.5%'."""
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return f"{MINUS if value < 0 else ''}{text.lstrip('-')}%"

@@ -9,6 +9,7 @@ visitor's text is never echoed back in a message.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -19,6 +20,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from . import roi
+from .integrations import INTEGRATIONS, typical_cost
 
 # A plain decimal number: no NaN, inf, hex, underscores or non-ASCII digits,
 # all of which Python's float() would otherwise accept.
@@ -26,21 +28,134 @@ NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3
 MAX_NUMBER_TEXT = 40
 PERCENT_DECIMALS = 4
 
+# How people type amounts: "30,000", "30 000", "30'000", "1.234,5", "$30k", "1.5m".
+# English grouping: commas (or spaces, apostrophes) between thousands, a decimal dot.
+ENGLISH = re.compile(r"[0-9]{1,3}(?:([, '])[0-9]{3})(?:\1[0-9]{3})*(?:\.[0-9]+)?")
+# Continental grouping: dots (or spaces, apostrophes) between thousands, a decimal comma.
+CONTINENTAL = re.compile(r"[0-9]{1,3}(?:([. '])[0-9]{3})(?:\1[0-9]{3})*(?:,[0-9]+)?")
+DECIMAL_COMMA = re.compile(r"[0-9]*,[0-9]+")
+SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9}
+SCALE_SUFFIX = re.compile(r"([0-9.,' ]+?)\s*(k|mm|mn|m|bn|b)", re.IGNORECASE)
+# Currency marks a visitor may type around an amount; any supported code too.
+MONEY_MARKS = sorted(
+    {"$", "€", "£", "¥", "us$", "ca$", "a$", "au$", "nz$", "kr", "kr.", "zł", "zl", "chf", "fr."}
+    | {code.lower() for code in roi.CURRENCIES},
+    key=len,
+    reverse=True,
+)
+WORDS = ((1e9, "billion"), (1e6, "million"))
+
 
 def _amount(value: float) -> str:
-    """1e9 becomes '1,000,000,000'; 0.5 stays '0.5'."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,g}"
+    """A bound for a message, with no separator to misread: 1e9 becomes '1 billion',
+    1e6 '1 million', 1500 '1500', 0.5 '0.5'."""
+    for scale, word in WORDS:
+        if abs(value) >= scale and (value / scale) == round(value / scale, 3):
+            return f"{roi.format_number(round(value / scale, 3))} {word}"
+    return roi.format_number(float(value))
+
+
+def _understood(value: float) -> str:
+    """A number as read, for a message: 1500000 becomes '1500000 (1.5 million)'."""
+    plain = roi.format_number(float(value)) if abs(value) < 1e15 else f"{value:g}"
+    words = _amount(value)
+    return plain if words == plain or " " not in words else f"{plain} ({words})"
 
 
 def describe_range(limit: roi.Limit, unit: str) -> str:
-    """'between 0% and 95%', 'between 0.01 and 1,000,000,000'."""
+    """'between 0% and 95%', 'between 0.01 and 1 billion'."""
     suffix = "%" if unit == "%" else ""
     low, high = _amount(limit.low) + suffix, _amount(limit.high) + suffix
     return f"between {low} and {high}"
 
 
+class Ambiguous(ValueError):
+    """Text with two readings that are both allowed: '30.000' is 30 or 30000."""
+
+    def __init__(self, readings: tuple[float, float]):
+        super().__init__("ambiguous")
+        self.readings = readings
+
+
+def _strip_marks(text: str, unit: str) -> str:
+    """The amount without a currency mark (money) or a percent sign (rates)."""
+    if unit == "%":
+        return text.removesuffix("%").strip()
+    if unit != "money":
+        return text
+    sign = ""
+    if text[:1] and text[0] in "+-":
+        sign, text = text[0], text[1:].strip()
+    lowered = text.lower()
+    for mark in MONEY_MARKS:
+        if lowered.startswith(mark):
+            text, lowered = text[len(mark) :].strip(), lowered[len(mark) :].strip()
+            break
+    for mark in MONEY_MARKS:
+        if lowered.endswith(mark):
+            text = text[: len(text) - len(mark)].strip()
+            break
+    if text[:1] and text[0] in "+-" and not sign:
+        sign, text = text[0], text[1:]
+    return sign + text
+
+
+def _readings(text: str, unit: str) -> list[float]:
+    """Every way to read ``text`` as a number, most likely first."""
+    sign = -1.0 if text.startswith("-") else 1.0
+    body = text.lstrip("+-").strip()
+    if NUMBER.fullmatch(body):
+        found = [float(body)]
+        # '30.000' is 30 to an English reader and 30000 to a German one. Money
+        # is counted in whole cents, so three decimals there are a real doubt.
+        if unit == "money" and re.fullmatch(r"[1-9][0-9]{0,2}\.[0-9]{3}", body):
+            found.append(float(body.replace(".", "")))
+        return [sign * value for value in found]
+    found = []
+    if ENGLISH.fullmatch(body):
+        found.append(float(re.sub(r"[, ']", "", body)))
+    if CONTINENTAL.fullmatch(body):
+        found.append(float(re.sub(r"[. ']", "", body).replace(",", ".")))
+    if not found and DECIMAL_COMMA.fullmatch(body):
+        found.append(float(body.replace(",", ".")))
+    # '30,000' reads as thirty thousand on this English page, not as 30.
+    return (
+        [sign * value for value in found[:1]]
+        if "," in body and "." not in body
+        else [sign * value for value in found]
+    )
+
+
+def parse_typed(raw: str, unit: str) -> float:
+    """A number as people type it: '30,000', '30 000', '$30,000', '30k', '1.5m', '40%'.
+
+    Raises ValueError when the text is not a number, and Ambiguous when two
+    readings differ ('30.000': 30 or 30000); the field decides whether both
+    readings are allowed values.
+
+    >>> parse_typed("$30,000", "money"), parse_typed("1.5m", "money")
+    (30000.0, 1500000.0)
+    """
+    text = SPACES.sub(" ", raw.translate(APOSTROPHES)).strip()
+    text = _strip_marks(text, unit)
+    scale = 1.0
+    if unit in ("money", "count"):
+        match = SCALE_SUFFIX.fullmatch(text.lstrip("+-").strip())
+        if match:
+            scale = SCALES[match.group(2).lower()]
+            text = text[: len(text) - len(text.lstrip("+-"))] + match.group(1).strip()
+    readings = list(dict.fromkeys(value * scale for value in _readings(text, unit)))
+    if not readings:
+        raise ValueError("not a number")
+    if len(readings) > 1:
+        raise Ambiguous((readings[0], readings[1]))
+    return readings[0]
+
+
 class NumberField(forms.Field):
-    """A bounded number, parsed strictly; ``integer`` allows whole numbers only."""
+    """A bounded number, read as people type it; ``integer`` allows whole numbers only."""
 
     def __init__(self, key: str, label: str, unit: str, help_text: str = "", **kwargs: Any):
         self.key = key
@@ -49,8 +164,13 @@ class NumberField(forms.Field):
         kind = "a whole number" if self.limit.integer else "a number"
         self.range_text = describe_range(self.limit, unit)
         self.message = f"{label} must be {kind} {self.range_text}."
+        example = {"money": " (for example 30000 or 30k)", "count": " (for example 400 or 1.2k)"}
+        self.not_a_number = f"{label} must be {kind} {self.range_text}{example.get(unit, '')}."
         messages = {"required": f"{label} is empty: enter {kind} {self.range_text}."}
         super().__init__(label=label, help_text=help_text, error_messages=messages, **kwargs)
+
+    def _allowed(self, number: float) -> bool:
+        return self.limit.in_range(number)
 
     def to_python(self, value: Any) -> float | int | None:
         if isinstance(value, list):
@@ -60,11 +180,29 @@ class NumberField(forms.Field):
         text = str(value).strip()
         if text in self.empty_values:
             return None
-        if len(text) > MAX_NUMBER_TEXT or not NUMBER.fullmatch(text):
+        if len(text) > MAX_NUMBER_TEXT:
             raise ValidationError(self.message, code="invalid")
-        number = float(text)
+        try:
+            number = parse_typed(text, self.unit)
+        except Ambiguous as ambiguous:
+            allowed = [n for n in ambiguous.readings if self._allowed(n)]
+            if len(allowed) != 1:
+                first, second = (_understood(n) for n in ambiguous.readings)
+                raise ValidationError(
+                    f"{self.label} could be {first} or {second}: type the number "
+                    "without a thousands separator.",
+                    code="ambiguous",
+                ) from None
+            number = allowed[0]
+        except ValueError:
+            raise ValidationError(self.not_a_number, code="invalid") from None
         if not self.limit.in_range(number):
-            raise ValidationError(self.message, code="range")
+            if not math.isfinite(number) or NUMBER.fullmatch(text):
+                raise ValidationError(self.message, code="range")
+            # Typed as '30k' or '1,5': say what it was read as.
+            raise ValidationError(
+                f"{self.message[:-1]}; this reads as {_understood(number)}.", code="range"
+            )
         if self.limit.cents:
             number = round(number, 2)  # money is counted in whole cents
         elif self.unit == "%":
@@ -96,12 +234,15 @@ class VersionField(forms.Field):
         raise ValidationError(f"Model version must be one of: {names}.", code="invalid")
 
 
-def _choice(label: str, choices: list[tuple[str, str]], help_text: str = "") -> ChoiceKeyField:
+def _choice(
+    label: str, choices: list[tuple[str, str]], help_text: str = "", required: bool = True
+) -> ChoiceKeyField:
     names = ", ".join(f"“{key}”" for key, _ in choices)
     return ChoiceKeyField(
         label=label,
         choices=choices,
         help_text=help_text,
+        required=required,
         error_messages={
             "invalid_choice": f"{label} must be one of {names}.",
             "required": f"{label}: choose one of {names}.",
@@ -114,10 +255,16 @@ SETUP_CHOICES = [
     ("backend", "From the store or CRM backend"),
     ("relay", "Browser tags relayed by a server (sGTM / CAPI Gateway)"),
 ]
+INTEGRATION_CHOICES = [(item.key, item.label) for item in INTEGRATIONS.values()]
+# Costs that an empty field leaves to the chosen integration's typical figure.
+COSTS = ("setup_cost", "monthly_cost")
 MODE_CHOICES = [
     ("more", "More purchases for the same spend"),
     ("save", "Same purchases for less spend"),
 ]
+
+
+DEFAULT_INTEGRATION = "custom"
 
 
 def _default_text(name: str, defaults: roi.Inputs = roi.DEFAULTS) -> str:
@@ -155,6 +302,18 @@ def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
     for name in (*roi.INPUT_KEYS, "v"):
         if name == "v" and name not in query:
             data[name] = str(roi.CURRENT_VERSION)
+            continue
+        if name != "v" and name not in model.keys:
+            data[name] = _default_text(name, model.defaults)
+            continue
+        if name not in query and name in COSTS:
+            data[name] = ""  # the chosen integration's typical cost
+            continue
+        if name not in query and name == "integration":
+            # A link that names a setup but no integration (made before the
+            # question was asked) keeps its setup; otherwise the default
+            # integration matches the model's default setup and costs.
+            data[name] = "" if "setup" in query else DEFAULT_INTEGRATION
             continue
         if name not in query or (name != "v" and name not in model.keys):
             data[name] = _default_text(name, model.defaults)
@@ -245,6 +404,12 @@ class CalculatorForm(forms.Form):
         "%",
         "The same with hashed email, phone, external_id, fbp and fbc.",
     )
+    integration = _choice(
+        "How will you send server events?",
+        INTEGRATION_CHOICES,
+        "It sets what CAPI can recover and fills in typical costs.",
+        required=False,
+    )
     setup = _choice("Setup", SETUP_CHOICES, "How the server events reach Meta.")
     acr = NumberField(
         "acr",
@@ -271,9 +436,19 @@ class CalculatorForm(forms.Form):
     )
     mode = _choice("Take the gain as", MODE_CHOICES)
     ramp = NumberField("ramp", "Ramp-up", "months", "Months until the lift is at full strength.")
-    setup_cost = NumberField("setup_cost", "One-time setup cost", "money")
+    setup_cost = NumberField(
+        "setup_cost",
+        "One-time setup cost",
+        "money",
+        "Leave empty for the typical cost of your integration.",
+        required=False,
+    )
     monthly_cost = NumberField(
-        "monthly_cost", "Monthly running cost", "money", "Hosting, subscriptions and upkeep."
+        "monthly_cost",
+        "Monthly running cost",
+        "money",
+        "Hosting, subscriptions and upkeep. Leave empty for the typical cost.",
+        required=False,
     )
     months = NumberField("months", "Horizon", "months")
     discount = NumberField("discount", "Annual discount rate", "%", "Used for the NPV.")
@@ -297,6 +472,15 @@ class CalculatorForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        integration = data.get("integration") or None
+        if "integration" in data:
+            data["integration"] = integration
+        if integration is not None:
+            # The integration decides what the server events can recover.
+            data["setup"] = INTEGRATIONS[integration].setup
+        for name in COSTS:
+            if name in data and data[name] is None and "integration" in data:
+                data[name] = typical_cost(integration, name)
         before, after = data.get("match_before"), data.get("match_after")
         if before is not None and after is not None and after < before:
             self.add_error(
@@ -320,7 +504,7 @@ class CalculatorForm(forms.Form):
         self.add_error(
             "orders",
             f"The loss rates and the {_amount(data['conversions'])} purchases reported imply "
-            f"about {implied:,.0f} Meta-driven purchases a month, more than your "
+            f"about {round(implied)} Meta-driven purchases a month, more than your "
             f"{_amount(data['orders'])} {'order' if data['orders'] == 1 else 'orders'} from "
             "every channel. Check the consent, ATT, "
             "ad blocker and Safari rates, the Pixel-only match rate and the purchases "

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from . import roi
-from .forms import CalculatorForm, NumberField
+from .forms import COSTS, CalculatorForm, NumberField
 
 NUMBER = {"type": "number"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
@@ -127,7 +127,13 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         schema = {"type": "integer", "enum": sorted(roi.VERSIONS)}
     else:
         schema = {"type": "string", "enum": [key for key, _ in field.choices]}
+        if not field.required:
+            schema["enum"].append("")  # empty: none chosen
     default = getattr(roi.DEFAULTS, name, roi.CURRENT_VERSION if name == "v" else None)
+    if name in COSTS:
+        # Empty (or missing) means the chosen integration's typical cost.
+        schema = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+        default = None
     if default is not None:
         schema["default"] = default
     description = field.label
@@ -135,6 +141,22 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         description += f". {field.help_text}"
     if isinstance(field, NumberField) and field.unit == "%":
         description += " In percent: 8 means 8%."
+    if isinstance(field, NumberField) and field.unit in ("money", "count"):
+        description += (
+            " Also accepted as people type it: 30,000, 30 000, $30,000, 30k, 1.5m; "
+            "money with exactly three decimals after a 1-3 digit whole part (30.000, "
+            "19.999) could be thousands, so it answers 400 naming both readings."
+        )
+    if name in COSTS:
+        description += (
+            " Empty or missing: the typical cost of the chosen integration "
+            "(the model's default without one)."
+        )
+    if name == "integration":
+        description += (
+            " It sets `setup` and the typical costs; a `setup` given with it must be "
+            "valid but is replaced by the integration's. Empty: none, `setup` applies."
+        )
     if name in RULES:
         description += " " + RULES[name]
     return {

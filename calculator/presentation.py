@@ -1,24 +1,28 @@
 """How the page arranges the form and words the results.
 
-The numbers all come from the model; this module only groups fields,
-names presets and chooses the words of the headline.
+The numbers all come from the model and their words from ``summary``; this
+module only groups fields, names presets and hands the templates what they
+place.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from . import charts, explain, roi
+from . import charts, roi
+from .forms import COSTS
+from .integrations import INTEGRATIONS, typical_cost
+from .summary import Summary, figures_data, summarise
 
 # Common fields up front, in the order a marketer thinks of them.
 GROUPS = [
     ("Your business", ["spend", "conversions", "orders", "aov", "margin", "currency"]),
     ("Tracking loss today", ["consent", "adblock", "safari"]),
-    ("What CAPI changes", ["setup", "cpa_gain", "mode"]),
+    ("What CAPI changes", ["integration", "cpa_gain", "mode"]),
     ("Costs and horizon", ["setup_cost", "monthly_cost", "months"]),
 ]
 ADVANCED_GROUPS = [
@@ -79,8 +83,7 @@ PRESETS = [
             "conversions": 350,
             "aov": 75,
             "safari": 35,
-            "setup_cost": 250,
-            "monthly_cost": 0,
+            "integration": "shopify",
             "match_after": 90,
         },
     ),
@@ -97,7 +100,7 @@ PRESETS = [
     ),
     (
         "Server-side GTM relay",
-        {"setup": "relay", "setup_cost": 2500, "monthly_cost": 80, "match_after": 90},
+        {"integration": "sgtm_hosted", "match_after": 90},
     ),
     (
         "High-spend DTC brand",
@@ -127,6 +130,9 @@ class FieldView:
     source: str
     errors: list[str]
     choices: list[tuple[str, str]]
+    placeholder: str = ""
+    # Per choice, data attributes for the page's script: an integration's typical costs.
+    option_data: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def html(self) -> SafeString:
         """The field's markup: label with unit, input, hint with source, message.
@@ -140,9 +146,16 @@ class FieldView:
         if self.choices:
             options = format_html_join(
                 "",
-                '<option value="{}"{}>{}</option>',
+                '<option value="{}"{}{}>{}</option>',
                 (
-                    (key, mark_safe(" selected") if key == self.value else "", text)
+                    (
+                        key,
+                        mark_safe(" selected") if key == self.value else "",
+                        format_html_join(
+                            "", ' data-{}="{}"', self.option_data.get(key, {}).items()
+                        ),
+                        text,
+                    )
                     for key, text in self.choices
                 ),
             )
@@ -155,18 +168,24 @@ class FieldView:
                 options,
             )
         else:
+            placeholder = (
+                format_html(' placeholder="{}"', self.placeholder) if self.placeholder else ""
+            )
             control = format_html(
                 '<input id="{}" name="{}" type="text" inputmode="decimal" autocomplete="off" '
-                'spellcheck="false" value="{}" aria-describedby="{}"{}>',
+                'spellcheck="false" value="{}"{} aria-describedby="{}"{}>',
                 self.id,
                 self.name,
                 self.value,
+                placeholder,
                 described,
                 invalid,
             )
         unit = format_html(' <span class="field__unit">({})</span>', self.unit) if self.unit else ""
         source = (
-            format_html(' <span class="field__source">{}</span>', self.source)
+            format_html(
+                ' <span class="field__source" id="{}-source">{}</span>', self.name, self.source
+            )
             if self.source
             else ""
         )
@@ -187,6 +206,38 @@ class FieldView:
         )
 
 
+def chosen_integration(form) -> str:
+    """The integration the form shows: the chosen one, or for a link made before
+    the question was asked, the one that matches its setup."""
+    data = getattr(form, "cleaned_data", {})
+    if data.get("integration"):
+        return data["integration"]
+    raw = form["integration"].value()
+    if isinstance(raw, str) and raw in INTEGRATIONS:
+        return raw
+    return "sgtm_self" if data.get("setup") == "relay" else "custom"
+
+
+def _cost_source(integration: str, name: str, currency: str) -> str:
+    item = INTEGRATIONS[integration]
+    typical = typical_cost(integration, name)
+    amount = roi.format_number(typical)
+    return f"Typical for {item.short}: {amount} {currency}. {item.source}"
+
+
+def _typed_value(form, name: str, integration: str | None) -> str:
+    """A cost field's text: empty (showing the typical cost as its placeholder)
+    when the cost is the integration's typical one, so that choosing another
+    integration fills in that one's; what the visitor typed otherwise."""
+    value = form[name].value()
+    data = getattr(form, "cleaned_data", {})
+    if name in form.errors or value in (None, ""):
+        return "" if value is None else str(value)
+    if integration and data.get(name) == typical_cost(integration, name):
+        return ""
+    return str(value)
+
+
 def field_views(form, names: list[str], currency: str) -> list[FieldView]:
     """Plain values for the field template: the form page renders 22 of them, and
     resolving bound-field attributes in the template costs more than the rest of it.
@@ -194,43 +245,77 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
     Only the inputs the form's model version reads: an old link's page does not
     offer fields its version would ignore."""
     views = []
+    integration = chosen_integration(form)
+    explicit = bool(getattr(form, "cleaned_data", {}).get("integration"))
     keys = form.model_keys
     for name in names:
+        if name == "integration" and name not in keys:
+            name = "setup"  # a version 1 link: the setup as it was chosen then
         if name not in keys:
             continue
         bound = form[name]
-        field = bound.field
-        unit = getattr(field, "unit", "")
+        field_ = bound.field
+        unit = getattr(field_, "unit", "")
         unit_text = {"%": "%", "money": currency, "months": "months", "weeks": "weeks"}.get(
             unit, ""
         )
         hint = " ".join(
             part
             for part in (
-                field.help_text,
-                f"Allowed: {field.range_text}." if hasattr(field, "range_text") else "",
+                field_.help_text,
+                f"Allowed: {field_.range_text}." if hasattr(field_, "range_text") else "",
             )
             if part
         )
         value = bound.value()
+        text = "" if value is None else str(value)
         source = SOURCES.get(name, "")
+        placeholder = ""
+        option_data: dict[str, dict[str, str]] = {}
+        if name in COSTS:
+            text = _typed_value(form, name, integration if explicit else None)
+            placeholder = roi.format_number(typical_cost(integration, name))
+            source = _cost_source(integration, name, currency)
+        elif name == "integration":
+            text = integration
+            option_data = {
+                key: {
+                    "setup-cost": roi.format_number(item.setup_cost),
+                    "monthly-cost": roi.format_number(item.monthly_cost),
+                    "short": item.short,
+                }
+                for key, item in INTEGRATIONS.items()
+            }
         if name == "cpa_gain" and "lift_slope" not in keys:
             help_text, source = V1_CPA_GAIN
-            hint = f"{help_text} Allowed: {field.range_text}."
+            hint = f"{help_text} Allowed: {field_.range_text}."
         views.append(
             FieldView(
                 name=name,
                 id=bound.id_for_label,
                 label=str(bound.label),
                 unit=unit_text,
-                value="" if value is None else str(value),
+                value=text,
                 hint=hint,
                 source=source,
                 errors=list(bound.errors),
-                choices=list(getattr(field, "choices", [])),
+                choices=list(getattr(field_, "choices", [])),
+                placeholder=placeholder,
+                option_data=option_data,
             )
         )
     return views
+
+
+def changed_from_defaults(form, names: list[str]) -> int:
+    """How many of ``names`` the visitor set away from their defaults (or got wrong)."""
+    data = getattr(form, "cleaned_data", {})
+    changed = 0
+    for name in names:
+        differs = name in data and data[name] != getattr(roi.DEFAULTS, name)
+        if name in form.errors or differs:
+            changed += 1
+    return changed
 
 
 def preset_links() -> list[tuple[str, str]]:
@@ -238,52 +323,29 @@ def preset_links() -> list[tuple[str, str]]:
     return [(label, urlencode(values)) for label, values in PRESETS]
 
 
-@dataclass(frozen=True)
-class Headline:
-    breakeven: float | None  # fraction, the CPA gain at which net = 0
-    expected: float  # fraction, the lift the figures assume (entered or estimated)
-    verdict: str  # "clears", "short", "none"
-
-
-def headline(report: roi.Report) -> Headline:
-    be = report.results.breakeven_cpa_gain
-    expected = report.cpa_gain
-    if be is None:
-        verdict = "none"
-    elif expected >= be:
-        verdict = "clears"
-    else:
-        verdict = "short"
-    return Headline(be, expected, verdict)
-
-
-def _raw(value: float | int | None) -> str:
-    """A number as data for scripts: full precision, '' for none."""
-    return "" if value is None else repr(float(value))
-
-
-def figures(report: roi.Report) -> dict[str, str]:
-    """The headline figures as plain numbers (ratios as fractions), for the results'
-    data attributes: the embed hands them to its host page without computing."""
-    results = report.results
-    return {
-        "breakeven_cpa_gain": _raw(results.breakeven_cpa_gain),
-        "monthly_benefit": _raw(results.monthly_benefit),
-        "roi": _raw(results.roi),
-        "payback_month": "" if results.payback_month is None else str(results.payback_month),
-        "probability_positive": _raw(report.uncertainty.probability_positive),
-        "currency": report.inputs.currency,
-    }
+def live_line(summary: Summary) -> str:
+    """The one-line result kept in view beside the form while it is edited."""
+    roi_ = summary.get("roi")
+    if summary.verdict == "free":
+        return f"Costs nothing: any lower CPA is profit. {summary.get('net').label}: " + (
+            summary.get("net").value
+        )
+    if summary.verdict == "none":
+        return f"Cannot pay for itself. {roi_.label}: {roi_.value}"
+    verb = "Pays" if summary.verdict == "clears" else "Falls short"
+    expecting = summary.expecting.lower()
+    return f"{verb}: break-even {summary.figure}, {expecting} {summary.expected}. ROI {roi_.value}"
 
 
 def results_context(report: roi.Report) -> dict[str, object]:
-    """Everything the results partial shows beyond the report itself."""
+    """Everything the results partials show: the summary, the charts and tables."""
     currency = report.inputs.currency
     rows = charts.loss_rows(report)
+    summary = summarise(report)
     return {
-        **explain.context(report),
-        "headline": headline(report),
-        "figures": figures(report),
+        "summary": summary,
+        "live_line": live_line(summary),
+        "figures": figures_data(report),
         "loss_rows": rows,
         "lost_total": sum(row.lost for row in rows),
         "recoverable_total": sum(row.recoverable for row in rows),
@@ -295,14 +357,6 @@ def results_context(report: roi.Report) -> dict[str, object]:
         "cashflow_chart": mark_safe(
             charts.cashflow_chart(report.results, currency).svg(
                 "cash", "Cumulative cash flow by month"
-            )
-        ),
-        "cash_rows": list(
-            zip(
-                range(len(report.results.cash_flows)),
-                report.results.cash_flows,
-                report.results.cumulative,
-                strict=True,
             )
         ),
         "tornado_chart": mark_safe(

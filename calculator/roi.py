@@ -27,6 +27,9 @@ import numpy as np
 CAUSES = ("consent", "att", "adblock", "itp", "connectivity")
 SETUPS = ("backend", "relay")
 MODES = ("more", "save")
+# How the server events are sent: a display input that the form turns into
+# `setup` and typical costs (calculator/integrations.py); the model ignores it.
+INTEGRATIONS = ("shopify", "woocommerce", "gateway", "sgtm_self", "sgtm_hosted", "custom")
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY")
 
 DRAWS = 10_000
@@ -105,6 +108,7 @@ class Inputs:
     connectivity: float = 2
     match_before: float = 85
     match_after: float = 92
+    integration: str | None = None
     setup: str = "backend"
     acr: float | None = None
     lift_slope: float = 20
@@ -134,14 +138,17 @@ class Inputs:
         for name, allowed in (("setup", SETUPS), ("mode", MODES), ("currency", CURRENCIES)):
             if getattr(self, name) not in allowed:
                 found[name] = "unknown choice"
+        if self.integration is not None and self.integration not in INTEGRATIONS:
+            found["integration"] = "unknown choice"
         return found
 
 
 DEFAULTS = Inputs()  # the current version's: the lift is estimated from the signal
 DEFAULTS_V1 = Inputs(cpa_gain=5)  # version 1 has no estimate: its lift is a 5% guess
 INPUT_KEYS = tuple(f.name for f in fields(Inputs))
-# Version 1 knows neither the store's orders nor the slope of the lift.
-V1_KEYS = tuple(name for name in INPUT_KEYS if name not in ("orders", "lift_slope"))
+# Version 1 reads neither the store's orders, the lift slope nor the integration
+# (asked later): its links keep exactly the form they were made with.
+V1_KEYS = tuple(name for name in INPUT_KEYS if name not in ("orders", "lift_slope", "integration"))
 
 
 def format_number(value: float | int) -> str:
@@ -554,7 +561,7 @@ RATE_NAMES = ("consent", "att", "adblock", "safari", "itp", "connectivity")
 
 
 # Inputs that leave the seed of the draws alone: display, a check, a test plan.
-NOT_DRAWN = ("currency", "orders", *QUIET_AT_DEFAULT)
+NOT_DRAWN = ("currency", "orders", "integration", *QUIET_AT_DEFAULT)
 
 
 def _clip(value: Any, limit: Limit) -> Any:
@@ -1057,14 +1064,56 @@ def holdout_plan(
 
 
 @dataclass(frozen=True)
+class Month:
+    """One month of the cash flows, as a spreadsheet lists it; month 0 is the setup."""
+
+    month: int
+    lift_weight: float  # share of the full lift reached this month (the ramp)
+    profit_gain: float
+    setup_cost: float
+    running_cost: float
+    cash_flow: float
+    cumulative: float
+    discounted: float  # the cash flow's present value, at the NPV's rate
+
+
+def schedule(inputs: Inputs, results: Results) -> list[Month]:
+    """The cash flows month by month with the parts they are made of."""
+    weights = [0.0, *ramp_weights(int(inputs.ramp), int(inputs.months))]
+    monthly_rate = (1 + inputs.discount / 100) ** (1 / 12) - 1
+    rows = []
+    for j, (flow, total) in enumerate(zip(results.cash_flows, results.cumulative, strict=True)):
+        rows.append(
+            Month(
+                month=j,
+                lift_weight=weights[j],
+                profit_gain=results.monthly_benefit * weights[j],
+                setup_cost=float(inputs.setup_cost) if j == 0 else 0.0,
+                running_cost=0.0 if j == 0 else float(inputs.monthly_cost),
+                cash_flow=flow,
+                cumulative=total,
+                discounted=flow / (1 + monthly_rate) ** j,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
 class Report:
-    """Everything one result shows: the JSON API's body, the page's figures."""
+    """Everything one result shows: the JSON API's body, the page's figures.
+
+    ``recovery`` (the chosen setup's recovery rate by cause) and ``months``
+    (the cash flows month by month) are for display; the JSON body leaves
+    them out.
+    """
 
     model_version: int
     inputs: Inputs
     results: Results
     uncertainty: Uncertainty
     sensitivity: list[Swing]
+    recovery: dict[str, float] = field(default_factory=dict)
+    months: list[Month] = field(default_factory=list)
 
     @property
     def holdout(self) -> Holdout:
@@ -1111,12 +1160,16 @@ class ModelVersion:
         return compute_v1(inputs, self.recovery)
 
     def report(self, inputs: Inputs) -> Report:
+        results = self.compute(inputs)
+        table = self.recovery[inputs.setup]
         return Report(
             model_version=self.number,
             inputs=inputs,
-            results=self.compute(inputs),
+            results=results,
             uncertainty=uncertainty_v1(inputs, self.number, self.recovery),
             sensitivity=sensitivity_v1(inputs, self.recovery),
+            recovery={cause: getattr(table, cause) for cause in CAUSES},
+            months=schedule(inputs, results),
         )
 
 
@@ -1137,12 +1190,16 @@ class ModelVersion2(ModelVersion):
         return compute_v2(inputs, self.recovery)
 
     def report(self, inputs: Inputs) -> Report:
+        results = self.compute(inputs)
+        table = self.recovery[inputs.setup]
         return Report(
             model_version=self.number,
             inputs=inputs,
-            results=self.compute(inputs),
+            results=results,
             uncertainty=uncertainty_v2(inputs, self.number, self.recovery),
             sensitivity=sensitivity_v2(inputs, self.recovery),
+            recovery={cause: getattr(table, cause) for cause in CAUSES},
+            months=schedule(inputs, results),
         )
 
 

@@ -10,17 +10,26 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import card, explain, presentation, rendered, roi, sharing
+from . import api, card, presentation, rendered, roi, sharing, spreadsheet
 from .caching import cacheable
 from .forms import CalculatorForm
+from .integrations import INTEGRATIONS
 from .models import ShortLink
+from .summary import summarise
 
 # A result's card never changes: its query names every input and the model
 # version, and the design version is part of its ETag.
@@ -40,17 +49,23 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     """Form, report and everything the page shows for ``query``."""
     form = CalculatorForm(query)
     report = roi.report(form.inputs(), form.version) if form.is_valid() else None
-    advanced = {name for _, names in presentation.ADVANCED_GROUPS for name in names}
+    advanced = [name for _, names in presentation.ADVANCED_GROUPS for name in names]
     currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
+    share = sharing.share_context(request, form, report, query)
     context: dict[str, Any] = {
         "form": form,
         "report": report,
-        "share": sharing.share_context(request, form, report, query),
+        "share": share,
         "groups": _field_groups(form, presentation.GROUPS, currency),
         "advanced_groups": _field_groups(form, presentation.ADVANCED_GROUPS, currency),
-        "advanced_open": bool(advanced & set(form.errors)),
+        "advanced_open": bool(set(advanced) & set(form.errors)),
+        "advanced_changed": presentation.changed_from_defaults(form, advanced),
+        # The fields the form shows, each with a message slot to update.
+        "field_slots": {name for _, names in presentation.GROUPS for name in names} | set(advanced),
         "presets": presentation.preset_links(),
         "hide": frozenset(),  # result sections to leave out; only the embed sets any
+        # A link someone opens shows whose result it is until they change an input.
+        "shared": share["is_result"] and not getattr(request, "htmx", False),
     }
     if report is not None:
         context["query"] = form.canonical_query()
@@ -72,12 +87,18 @@ def render_calculator(
     """
     context = calculator_context(request, query)
     context.update(extra or {})
+    if context.get("in_embed"):
+        context["shared"] = False  # an embed's query is the agency's prefill, not a share
     if not getattr(request, "htmx", False):
         return render(request, template, context)
     response = render(request, "calculator/_calculator.html#results", context)
     if context["report"] is None:
         response["HX-Reswap"] = "none"
         response["HX-Replace-Url"] = "false"
+    elif not context.get("in_embed"):
+        # The address bar shows the result's link as it will be shared:
+        # "30k" becomes 30000, and every input is named.
+        response["HX-Replace-Url"] = f"{reverse('calculator')}?{context['query']}"
     return response
 
 
@@ -101,33 +122,65 @@ def calculator(request: HttpRequest) -> HttpResponse:
 @require_safe
 def method(request: HttpRequest) -> HttpResponse:
     share = sharing.page_share(request, "method", METHOD_TITLE, METHOD_DESCRIPTION)
-    return render(request, "calculator/method.html", {"recovery": roi.RECOVERY_V1, "share": share})
+    context = {
+        "recovery": roi.RECOVERY_V1,
+        "integrations": list(INTEGRATIONS.values()),
+        "share": share,
+    }
+    return render(request, "calculator/method.html", context)
 
 
 @require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
-    """The inputs and the monthly cash flows of a result, as a spreadsheet."""
+    """A result as a spreadsheet: the verdict and figures, the inputs, the months."""
     form = CalculatorForm(request.GET)
     if not form.is_valid():
         message = "\n".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    inputs, version = form.inputs(), form.version
-    report = roi.report(inputs, version)
-    results = report.results
+    report = roi.report(form.inputs(), form.version)
+    labels = {name: str(form.fields[name].label) for name in roi.INPUT_KEYS}
+    choices = {
+        name: {key: str(text) for key, text in getattr(form.fields[name], "choices", [])}
+        for name in roi.INPUT_KEYS
+    }
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="capi-roi.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["input", "value"])
-    writer.writerows([*roi.canonical_pairs(inputs, version), ("v", version)])
-    lift = explain.csv_rows(report)
-    if lift:
-        writer.writerow([])
-        writer.writerows([("figure", "value"), *lift])
-    writer.writerow([])
-    writer.writerow(["month", "ramp_weight", "cash_flow", "cumulative"])
-    weights = [0.0, *roi.ramp_weights(inputs.ramp, inputs.months)]
-    for month, (flow, total) in enumerate(zip(results.cash_flows, results.cumulative, strict=True)):
-        writer.writerow([month, weights[month], f"{flow:.2f}", f"{total:.2f}"])
+    csv.writer(response).writerows(spreadsheet.rows(report, labels, choices))
+    return response
+
+
+class _ShareRedirect(HttpResponseRedirect):
+    allowed_schemes = ["https", "mailto"]
+
+
+@require_http_methods(["GET", "HEAD"])
+def share(request: HttpRequest, network: str) -> HttpResponse:
+    """Opens a network's share dialog (or an email) with the result's short link.
+
+    A plain link, so it works without a script and from inside the embed. The
+    short link's code comes from the canonical query, so sharing one result
+    twice makes one link; past the client's hourly limit the full link is
+    shared instead.
+    """
+    if network not in sharing.NETWORKS:
+        raise Http404("No such network.")
+    form = CalculatorForm(request.GET)
+    if not form.is_valid():
+        problems = " ".join(message for messages in form.errors.values() for message in messages)
+        return HttpResponse(
+            f"This share link has invalid inputs. {problems}\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        link, _created = api.short_link_for(request, form)
+        url = request.build_absolute_uri(reverse("short-link", args=[link.code]))
+    except api.RateLimited:
+        url = request.build_absolute_uri(f"{reverse('calculator')}?{form.canonical_query()}")
+    title = summarise(roi.report(form.inputs(), form.version)).title
+    response = _ShareRedirect(sharing.share_links(url, title)[network])
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 
@@ -149,6 +202,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /api/",
         "Disallow: /admin/",
+        "Disallow: /share/",
         "",
         f"Sitemap: {_absolute(request, 'sitemap')}",
         "",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/links", api.links, name="api-links"),
     path("card.png", views.card_png, name="card"),
     path("s/<str:code>/", views.short_link, name="short-link"),
+    path("share/<str:network>/", views.share, name="share"),
     path("healthz", health.healthz, name="healthz"),
     # Before admin.site.urls, so this wrapped login answers /admin/login/.
     path("admin/login/", throttle.throttle_logins(admin.site.login), name="admin-login"),

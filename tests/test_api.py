@@ -184,6 +184,7 @@ class TestOpenApi:
         params = doc["paths"]["/api/v1/calculate"]["get"]["parameters"]
         names = {p["name"] for p in params if p["in"] == "query"}
         assert names == {
+            "integration",
             "spend",
             "conversions",
             "orders",
@@ -213,7 +214,12 @@ class TestOpenApi:
             "v",
         }
         spend = next(p for p in params if p["name"] == "spend")["schema"]
-        assert spend == {"type": "number", "minimum": 0.01, "maximum": 1e9, "default": 20000}
+        assert spend == {
+            "type": "number",
+            "minimum": 0.01,
+            "maximum": 1e9,
+            "default": 20000,
+        }
 
 
 def test_tiny_costs_and_spend_never_overflow(client):

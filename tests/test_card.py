@@ -87,3 +87,22 @@ class TestGenericCard:
         assert response.content == client.get("/card.png").content
         assert response.content != client.get(f"/card.png?{canonical('')}").content
         assert "immutable" not in response["Cache-Control"]
+
+
+class TestCardWords:
+    def test_the_stripe_follows_the_verdict(self, client):
+        from calculator import card
+
+        pays = image_of(client.get(f"/card.png?{canonical('')}"))
+        short = image_of(client.get(f"/card.png?{canonical('cpa_gain=1')}"))
+        assert pays.getpixel((600, 4)) == card.GOOD
+        assert short.getpixel((600, 4)) == card.WARN
+
+    def test_the_font_draws_the_pages_symbols(self):
+        from calculator import card
+
+        regular = card.font(40)
+        # A missing glyph draws as the same empty box; these must all differ from it.
+        box = regular.getmask("\uffff").getbbox()
+        for symbol in "€£¥−–·":
+            assert regular.getmask(symbol).getbbox() != box, symbol

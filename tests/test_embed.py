@@ -139,7 +139,8 @@ class TestEmbedPage:
 
     def test_hidden_sections_are_left_out(self, client):
         full = get(client).content.decode()
-        assert "What Ads Manager will report" in full and "Share this result" not in full
+        # Every result can be shared, the bare embed's default one too.
+        assert "What Ads Manager will report" in full and "Share this result" in full
         with_result = get(client, "spend=20000").content.decode()
         assert "Share this result" in with_result and "Download CSV" in with_result
         html = get(client, "spend=20000&hide=" + ",".join(embed.SECTIONS)).content.decode()
@@ -364,3 +365,9 @@ class TestOembed:
     def test_only_json(self, client):
         response = client.get("/oembed", {"url": "http://testserver/", "format": "xml"})
         assert response.status_code == 501
+
+
+def test_the_builder_prefills_the_integration(client):
+    html = client.get("/embed/builder/?integration=shopify").content.decode()
+    assert "integration=shopify" in html  # in the snippet's address
+    assert "Default (custom backend)" in html

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
 from django.http import QueryDict
 from hypothesis import given, settings
@@ -25,12 +28,12 @@ def inputs(query: str) -> roi.Inputs:
 
 # (key, a value just outside, the message's range text)
 OUTSIDE = [
-    ("spend", "0", "between 0.01 and 1,000,000,000"),
-    ("spend", "0.004", "between 0.01 and 1,000,000,000"),
-    ("spend", "1000000001", "between 0.01 and 1,000,000,000"),
-    ("conversions", "0.5", "between 1 and 100,000,000"),
-    ("conversions", "100000001", "between 1 and 100,000,000"),
-    ("aov", "0", "between 0.01 and 1,000,000"),
+    ("spend", "0", "between 0.01 and 1 billion"),
+    ("spend", "0.004", "between 0.01 and 1 billion"),
+    ("spend", "1000000001", "between 0.01 and 1 billion"),
+    ("conversions", "0.5", "between 1 and 100 million"),
+    ("conversions", "100000001", "between 1 and 100 million"),
+    ("aov", "0", "between 0.01 and 1 million"),
     ("margin", "100.1", "between 0% and 100%"),
     ("consent", "96", "between 0% and 95%"),
     ("att", "51", "between 0% and 50%"),
@@ -42,12 +45,12 @@ OUTSIDE = [
     ("match_after", "101", "between 1% and 100%"),
     ("acr", "501", "between 0% and 500%"),
     ("cpa_gain", "50.5", "between 0% and 50%"),
-    ("orders", "0.5", "between 1 and 100,000,000"),
+    ("orders", "0.5", "between 1 and 100 million"),
     ("lift_slope", "101", "between 0% and 100%"),
     ("ramp", "13", "whole number between 0 and 12"),
     ("ramp", "1.5", "whole number between 0 and 12"),
-    ("setup_cost", "10000001", "between 0 and 10,000,000"),
-    ("monthly_cost", "-0.01", "between 0 and 1,000,000"),
+    ("setup_cost", "10000001", "between 0 and 10 million"),
+    ("monthly_cost", "-0.01", "between 0 and 1 million"),
     ("months", "0", "whole number between 1 and 60"),
     ("months", "61", "whole number between 1 and 60"),
     ("discount", "101", "between 0% and 100%"),
@@ -85,14 +88,15 @@ EDGES = [
 
 class TestCalculatorForm:
     def test_empty_query_gives_model_defaults(self):
-        assert inputs("") == roi.DEFAULTS
+        # The default integration is the model's default setup at its default costs.
+        assert inputs("") == replace(roi.DEFAULTS, integration="custom")
 
     def test_a_short_url_overrides_one_key(self):
         assert inputs("spend=50000").spend == 50000
         assert inputs("spend=50000").aov == roi.DEFAULTS.aov
 
     def test_unknown_keys_are_ignored(self):
-        assert inputs("utm_source=x&<b>=1&fbclid=abc") == roi.DEFAULTS
+        assert inputs("utm_source=x&<b>=1&fbclid=abc") == inputs("")
 
     @pytest.mark.parametrize(("key", "value", "range_text"), OUTSIDE)
     def test_it_rejects_values_outside_the_range(self, key, value, range_text):
@@ -120,7 +124,7 @@ class TestCalculatorForm:
             "12abc",
             "١٢",
             "<script>alert(1)</script>",
-            "1,000",
+            "1,0,0",
             "",
             " ",
             "9" * 41,
@@ -137,8 +141,11 @@ class TestCalculatorForm:
         ]
 
     def test_money_is_counted_in_cents(self):
-        assert inputs("setup_cost=1e-308&monthly_cost=0.004").setup_cost == 0
-        assert inputs("aov=19.999").aov == 20
+        assert inputs("setup_cost=1e-308").setup_cost == 0  # no cent away from 0
+        assert inputs("aov=19.9999").aov == 20
+        assert inputs("aov=19.99").aov == 19.99
+        # Three decimals could be a thousands group ("19.999" is 19999 in Germany).
+        assert "19999" in errors("aov=19.999")["aov"][0]
         assert "spend" in errors("spend=0.005")  # under a cent, as typed
 
     def test_the_model_refuses_sub_cent_money(self):
@@ -215,6 +222,111 @@ def test_arbitrary_values_in_every_field_never_crash(data):
             # Messages are the form's own words; the visitor's text is never echoed.
             assert "<" not in message
             assert message.endswith(".")
+
+
+class TestTypedNumbers:
+    """Numbers as people type them, in the form and so in the API."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("30,000", 30000),
+            ("30 000", 30000),
+            ("30\u202f000", 30000),  # a narrow no-break space, as French software writes it
+            ("30'000", 30000),
+            ("$30,000", 30000),
+            ("USD 30,000", 30000),
+            ("30 000 €", 30000),
+            ("30k", 30000),
+            ("30K", 30000),
+            ("1.5m", 1500000),
+            ("2bn", 2000000),
+            ("1,234.56", 1234.56),
+            ("1.234,56", 1234.56),
+            ("1.500.000", 1500000),
+            ("12,5", 12.5),
+        ],
+    )
+    def test_money_as_typed(self, text, expected):
+        field = "setup_cost" if expected < 1e6 else "spend"
+        if text == "2bn":
+            field, expected = "spend", None
+            assert (
+                "1 billion" in errors(QueryDict.fromkeys(["spend"], text).urlencode())["spend"][0]
+            )
+            return
+        assert getattr(inputs(QueryDict.fromkeys([field], text).urlencode()), field) == expected
+
+    def test_rates_take_a_percent_sign_and_a_decimal_comma(self):
+        assert inputs("margin=40%25").margin == 40
+        assert inputs("margin=12,5").margin == 12.5
+
+    def test_the_share_link_is_normalised(self):
+        form = CalculatorForm(QueryDict("spend=%2430%2C000&conversions=1.2k"))
+        assert form.is_valid(), form.errors
+        assert "spend=30000&conversions=1200&" in form.canonical_query()
+
+    def test_an_ambiguous_amount_says_both_readings(self):
+        assert errors("spend=30.000")["spend"] == [
+            "Monthly Meta ad spend could be 30 or 30000: type the number without a "
+            "thousands separator."
+        ]
+
+    def test_a_reading_outside_the_range_is_no_ambiguity(self):
+        assert inputs("margin=30.000").margin == 30  # 30000% is no margin
+
+    def test_an_out_of_range_typed_amount_says_what_was_understood(self):
+        message = errors("spend=5bn")["spend"][0]
+        assert message == (
+            "Monthly Meta ad spend must be a number between 0.01 and 1 billion; "
+            "this reads as 5000000000 (5 billion)."
+        )
+
+    def test_messages_carry_no_thousands_separator(self):
+        for key in ("spend", "conversions", "aov", "setup_cost", "monthly_cost"):
+            for message in errors(f"{key}=abc")[key]:
+                assert not re.search(r"[0-9],[0-9]", message), message
+
+    def test_scales_apply_to_money_and_counts_only(self):
+        assert "Horizon" in errors("months=12m")["months"][0]
+        assert inputs("conversions=2k").conversions == 2000
+
+
+class TestIntegration:
+    def test_it_sets_the_setup_and_typical_costs(self):
+        shopify = inputs("integration=shopify")
+        assert (shopify.setup, shopify.setup_cost, shopify.monthly_cost) == ("backend", 0, 0)
+        relay = inputs("integration=sgtm_self")
+        assert relay.setup == "relay" and relay.monthly_cost == 50
+
+    def test_a_typed_cost_is_kept(self):
+        typed = inputs("integration=shopify&setup_cost=400")
+        assert (typed.setup_cost, typed.monthly_cost) == (400, 0)
+
+    def test_the_integration_wins_over_a_setup(self):
+        assert inputs("integration=gateway&setup=backend").setup == "relay"
+
+    def test_a_link_with_a_setup_but_no_integration_keeps_its_setup_and_costs(self):
+        old = inputs("setup=relay&setup_cost=2500&monthly_cost=80")
+        assert (old.integration, old.setup, old.setup_cost, old.monthly_cost) == (
+            None,
+            "relay",
+            2500,
+            80,
+        )
+        assert inputs("setup=relay").setup_cost == roi.DEFAULTS.setup_cost
+
+    def test_the_share_link_names_every_cost(self):
+        form = CalculatorForm(QueryDict("integration=shopify"))
+        assert form.is_valid()
+        query = form.canonical_query()
+        assert "integration=shopify&setup=backend&" in query
+        assert "setup_cost=0&monthly_cost=0&" in query
+        # The link reads back as the same result.
+        assert inputs(query) == form.inputs()
+
+    def test_an_unknown_integration_is_refused(self):
+        assert "How will you send server events?" in errors("integration=zapier")["integration"][0]
 
 
 class TestVersion2Inputs:

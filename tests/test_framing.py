@@ -55,6 +55,7 @@ def site_requests(code: str) -> dict[str, tuple[str, str, dict]]:
         "api-links": ("post", "/api/v1/links", {"data": "{}", "content_type": "application/json"}),
         "card": ("get", "/card.png", {}),
         "short-link": ("get", f"/s/{code}/", {}),
+        "share": ("get", "/share/linkedin/?spend=abc", {}),
         "admin": ("get", "/admin/", {}),
         "admin-login": ("get", "/admin/login/", {}),
         "healthz": ("get", "/healthz", {}),

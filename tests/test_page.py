@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -66,7 +68,8 @@ class TestCalculatorPage:
         tags = parse(page(client))
         labels = {a["for"] for t, a in tags.tags if t == "label"}
         inputs = [a for t, a in tags.tags if t in ("input", "select") and a.get("type") != "hidden"]
-        assert len(inputs) == len(roi.INPUT_KEYS) == 26
+        # Every input but `setup`, which the integration sets.
+        assert len(inputs) == len(roi.INPUT_KEYS) - 1 == 26
         for attrs in inputs:
             assert attrs["id"] in labels
             name = attrs["name"]
@@ -109,7 +112,8 @@ class TestCalculatorPage:
 
     @pytest.mark.parametrize(("label", "query"), presentation.preset_links())
     def test_presets_are_valid_results(self, client, label, query):
-        assert "CAPI pays for itself" in page(client, query) or "cannot pay" in page(client, query)
+        html = page(client, query)
+        assert "CAPI pays for itself" in html or "cannot pay" in html or "costs nothing" in html
 
     def test_charts_are_inline_svg_with_text_alternatives(self, client):
         html = page(client)
@@ -147,13 +151,45 @@ class TestLiveUpdates:
 
 
 class TestExportAndMethod:
-    def test_csv_has_inputs_and_monthly_cash_flows(self, client):
+    def test_csv_reads_as_a_finance_report(self, client):
         response = client.get("/export.csv?months=3&ramp=0")
         assert response["Content-Type"].startswith("text/csv")
-        lines = response.content.decode().splitlines()
-        assert "months,3" in lines
-        assert lines[-4:][0].startswith("0,0.0,-1500.00,-1500.00")
-        assert len([line for line in lines if re.match(r"^\d+,", line)]) == 4
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        by_label = {row[0]: row[1:] for row in rows if row and row[0]}
+        assert by_label["Verdict"][0].startswith("CAPI pays for itself if it lowers")
+        assert by_label["Break-even fall in true cost per purchase (%)"] == [
+            "3.11"
+        ]  # g = 1800 / (584.49 × 80 × 0.4 × 3), g / (1 + g)
+        assert by_label["Fall in true cost per purchase used (%)"] == ["4.89"]
+        assert "Probability that it pays (%)" in by_label
+        net = by_label["Net over 3 months (USD)"]
+        assert len(net) == 3 and float(net[1]) < float(net[0]) < float(net[2])
+        assert (
+            by_label["ROI over 3 months (%)"][0] == "60.37"
+        )  # (3 × 962.19 − 1800) / 1800, at the estimated 4.89%
+        assert "NPV at 10% a year (USD)" in by_label
+        assert by_label["Payback month"] == ["2"]
+        # Inputs are named as the form names them, not by their keys.
+        assert by_label["Horizon (months)"] == ["3"]
+        assert by_label["Match rate with CAPI (%)"] == ["92"]
+        assert "match_after" not in response.content.decode()
+        assert "cpa_gain" not in response.content.decode()
+        header = rows.index(
+            [
+                "Month",
+                "Lift reached (%)",
+                "Profit gain (USD)",
+                "Setup cost (USD)",
+                "Running cost (USD)",
+                "Cash flow (USD)",
+                "Cumulative (USD)",
+                "Present value (USD)",
+            ]
+        )
+        months = rows[header + 1 :]
+        assert [row[0] for row in months] == ["0", "1", "2", "3"]
+        assert months[0][:6] == ["0", "0.00", "0.00", "1500.00", "0.00", "-1500.00"]
+        assert months[1][:6] == ["1", "100.00", "962.19", "0.00", "100.00", "862.19"]
 
     def test_csv_refuses_invalid_inputs(self, client):
         response = client.get("/export.csv?months=0")

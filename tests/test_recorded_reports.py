@@ -33,7 +33,11 @@ def test_the_report_is_the_recorded_one(query, case):
     inputs = roi.Inputs(**case["inputs"])
     rep = roi.report(inputs, case["version"])
     # Through JSON, as recorded: a float survives the round trip bit for bit.
-    assert json.loads(json.dumps(roi.report_to_dict(rep))) == case["report"]
+    answered = json.loads(json.dumps(roi.report_to_dict(rep)))
+    # The integration input came after the recording; the model ignores it, so
+    # its echo (version 2 only) is the one difference allowed, at its default.
+    assert answered["inputs"].pop("integration", None) is None
+    assert answered == case["report"]
 
 
 @pytest.mark.parametrize("count", [1, 2, 7, 10_000])

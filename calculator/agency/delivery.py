@@ -20,8 +20,9 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from calculator import presentation, roi
+from calculator import roi
 from calculator.forms import CalculatorForm
+from calculator.summary import figures_data, summarise
 
 from . import webhooks
 from .models import Delivery, Lead
@@ -73,7 +74,7 @@ def _email_context(lead: Lead) -> dict:
         "lead": lead,
         "profile": lead.profile,
         "report": report,
-        "headline": presentation.headline(report),
+        "summary": summarise(report),
     }
 
 
@@ -120,7 +121,7 @@ def webhook_body(lead: Lead) -> bytes:
         "result": {
             "url": lead.result_url,
             "model_version": lead.model_version,
-            "figures": presentation.figures(report),
+            "figures": figures_data(report),
         },
     }
     return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()

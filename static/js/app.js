@@ -41,7 +41,44 @@
     closedForPrint = [];
   });
 
-  document.addEventListener("DOMContentLoaded", function () { syncErrors(); bindPrint(); });
+  // Choosing how the events are sent shows that integration's typical costs
+  // in the empty cost fields (which use them); typed costs stay as typed.
+  function showTypicalCosts() {
+    var select = document.getElementById("id_integration");
+    if (!select) return;
+    var option = select.options[select.selectedIndex];
+    [["setup_cost", "setupCost"], ["monthly_cost", "monthlyCost"]].forEach(function (pair) {
+      var input = document.getElementById("id_" + pair[0]);
+      var source = document.getElementById(pair[0] + "-source");
+      var typical = option.dataset[pair[1]];
+      if (!input || typical === undefined) return;
+      input.placeholder = typical;
+      if (source) {
+        var currency = document.getElementById("id_currency");
+        source.textContent = "Typical for " + option.dataset.short + ": " + typical +
+          (currency ? " " + currency.value : "") + ".";
+      }
+    });
+  }
+
+  // The form's live line is for when the answer is out of sight: while the
+  // verdict is in view, the line (and its bar) would only say it twice.
+  var verdictObserver = null;
+  function watchVerdict() {
+    var verdict = document.getElementById("verdict");
+    var form = document.getElementById("inputs");
+    if (!verdict || !form || !window.IntersectionObserver) return;
+    if (verdictObserver) verdictObserver.disconnect();
+    verdictObserver = new IntersectionObserver(function (entries) {
+      form.classList.toggle("calc--answer-in-view", entries[entries.length - 1].isIntersecting);
+    });
+    verdictObserver.observe(verdict);
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.id === "id_integration") showTypicalCosts();
+  });
+  document.addEventListener("DOMContentLoaded", function () { syncErrors(); bindPrint(); watchVerdict(); });
   document.addEventListener("htmx:beforeRequest", function () {
     var results = document.getElementById("results");
     if (results) results.setAttribute("aria-busy", "true");
@@ -50,6 +87,6 @@
     var results = document.getElementById("results");
     if (results) results.removeAttribute("aria-busy");
   });
-  document.addEventListener("htmx:afterSettle", function () { syncErrors(); bindPrint(); });
+  document.addEventListener("htmx:afterSettle", function () { syncErrors(); bindPrint(); watchVerdict(); });
   document.addEventListener("htmx:oobAfterSwap", syncErrors);
 })();

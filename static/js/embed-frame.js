@@ -59,6 +59,9 @@
         probability_positive: number(d.probabilityPositive),
         currency: d.currency || null,
       },
+      // The verdict as the page words it, for a host that shows it elsewhere.
+      verdict: d.verdict || null,
+      headline: d.headline || null,
     });
   }
 

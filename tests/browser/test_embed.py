@@ -141,10 +141,13 @@ def test_the_builders_snippet_works_on_another_site(
     assert first["frameId"] == "capi-roi"
     assert first["figures"]["breakeven_cpa_gain"] == pytest.approx(0.0124, abs=5e-5)
     assert first["figures"]["payback_month"] == 3 and first["figures"]["currency"] == "USD"
+    # The verdict in the page's own words, from the same summary as the page.
+    assert first["verdict"] == "clears"
+    assert first["headline"] == frame.locator("#verdict-title").inner_text()
 
     # A recalculation inside the frame: new figures reach the host.
     frame.fill("#id_conversions", "800")
-    expect(frame.locator(".figure__value").first).not_to_have_text("$984")
+    expect(frame.locator(".figure__value").first).not_to_have_text("$962")
     page.wait_for_function("window.received.length >= 2")
     second = page.evaluate("window.received[window.received.length - 1]")
     assert second["figures"]["monthly_benefit"] != first["figures"]["monthly_benefit"]
@@ -203,7 +206,7 @@ def test_a_plain_iframe_without_the_loader_is_usable(
     frame = embed_frame(page)
     expect(frame.locator(".verdict__title strong")).to_have_text("1.24%")
     frame.fill("#id_conversions", "800")
-    expect(frame.locator(".figure__value").first).not_to_have_text("$984")
+    expect(frame.locator(".figure__value").first).not_to_have_text("$962")
     assert page.evaluate("document.querySelector('iframe').clientHeight") == 600
     assert frame.evaluate("document.documentElement.scrollHeight") > 600  # it scrolls inside
     page.wait_for_timeout(300)
@@ -228,6 +231,27 @@ def test_axe_finds_nothing_on_the_builder(page: Page, live_server, console):
     expect(page.frame_locator("iframe").locator(".verdict__title strong")).to_be_visible()
     page.wait_for_load_state("networkidle")
     assert console == []
+
+
+def test_the_verdict_is_on_a_narrow_embeds_first_screen(browser: Browser, live_server, host):
+    """A 700 px column, 900 px of it on screen: the verdict is whole within it."""
+    host.pages["/narrow"] = (
+        f'<iframe src="{live_server.url}/embed/?frame=narrow" title="Calculator" '
+        'width="700" height="900" data-capi-roi></iframe>'
+    )
+    context = browser.new_context(viewport={"width": 760, "height": 900})
+    page = context.new_page()
+    page.goto(host.url + "/narrow")
+    frame = page.frame_locator("iframe")
+    expect(frame.locator("#verdict .verdict__title strong")).to_have_text("1.24%")
+    for query in ("", "?margin=0&frame=narrow", "?spend=abc&frame=narrow"):
+        if query:
+            page.locator("iframe").evaluate("(f, q) => f.src = f.src.split('?')[0] + q", query)
+            expect(frame.locator("#verdict")).to_be_visible()
+        frame_box = page.locator("iframe").bounding_box()
+        verdict = frame.locator("#verdict").bounding_box()
+        assert frame_box and verdict
+        assert verdict["y"] + verdict["height"] - frame_box["y"] <= 900, query
 
 
 def test_the_snippet_fills_the_column_under_a_host_csp_that_blocks_style_attributes(

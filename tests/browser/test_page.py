@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import axe_violations, watch
@@ -24,7 +25,7 @@ def test_changing_a_field_updates_results_and_url(page: Page, live_server, conso
     page.fill("#id_conversions", "800")
     expect(page.locator(".figure__value").first).not_to_have_text(before)
     # Screen readers hear the new headline, not every figure again.
-    expect(page.locator("#results-announce")).to_contain_text("Break-even CPA improvement")
+    expect(page.locator("#results-announce")).to_contain_text("CAPI pays for itself if it lowers")
     assert page.locator("#results").get_attribute("aria-live") is None
     expect(page).to_have_url(re.compile(r"[?&]conversions=800(&|$)"))
     # The address is the result's link: opening it shows the same numbers.
@@ -80,8 +81,10 @@ def test_nothing_scrolls_sideways_on_a_phone(browser, live_server):
 def test_axe_finds_nothing_on_the_page_results_and_advanced_section(page: Page, live_server):
     page.goto(live_server.url + "/")
     assert axe_violations(page) == []
+    before = page.locator(".figure__value").first.inner_text()
     page.fill("#id_conversions", "900")
-    expect(page.locator(".figure__value").first).not_to_have_text("$962")
+    expect(page.locator(".figure__value").first).not_to_have_text(before)
+    expect(page.locator("#results")).not_to_have_attribute("aria-busy", "true")
     assert axe_violations(page, "#results") == []
     page.click("details.advanced summary")
     page.fill("#id_itp", "99")
@@ -119,18 +122,152 @@ def test_the_share_panel_copies_a_short_link_that_shows_the_same_result(
     page = watch(context.new_page(), console)
     page.goto(live_server.url + "/?cpa_gain=8&currency=GBP")
     headline = page.locator(HEADLINE).inner_text()
-    page.click("text=Copy short link")
-    expect(page.locator(".share__status")).to_contain_text("opied")
+    panel = page.locator("section.share")
+    panel.get_by_role("button", name="Copy short link").click()
+    expect(panel.locator(".share__status")).to_contain_text("opied")
     short = page.evaluate("navigator.clipboard.readText()")
     assert re.fullmatch(re.escape(live_server.url) + r"/s/[a-z0-9]+/", short), short
     page.evaluate("navigator.clipboard.writeText('')")
-    page.click("text=Copy link")
+    panel.get_by_role("button", name="Copy link").click()
     page.wait_for_function("() => navigator.clipboard.readText().then(text => text !== '')")
     assert "cpa_gain=8" in page.evaluate("navigator.clipboard.readText()")
     page.goto(short)
     expect(page.locator(HEADLINE)).to_have_text(headline)
     expect(page.locator("#id_cpa_gain")).to_have_value("8")
     assert console == []
+    context.close()
+
+
+# The verdict is the answer: on a phone and in a narrow embed it must be on the
+# first screen, whole, without scrolling.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+FIRST_SCREEN_QUERIES = (
+    "",
+    "?spend=30000&integration=shopify",  # a shared result, with its inputs line
+    "?cpa_gain=1",  # falls short
+    "?margin=0",  # cannot pay: the longest headline
+    "?spend=abc&months=0&margin=300",  # invalid: the messages take its place
+)
+
+
+def verdict_box(page: Page) -> dict:
+    page.wait_for_load_state("networkidle")
+    box = page.locator("#verdict").bounding_box()
+    assert box is not None
+    return box
+
+
+def test_the_verdict_is_on_a_phones_first_screen(browser, live_server):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    for query in FIRST_SCREEN_QUERIES:
+        page.goto(live_server.url + "/" + query)
+        box = verdict_box(page)
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 844, (query, box)
+    context.close()
+
+
+def test_a_doubtful_result_keeps_its_answer_and_actions_on_the_first_screen(browser, live_server):
+    """Warnings follow the answer; the answer and the way to act on it stay in view."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/?consent=95&cpa_gain=20")
+    expect(page.locator("#verdict .warnings")).to_be_visible()
+    for part in ("#verdict-title", "#verdict .verdict__text", "#verdict .share", ".verdict__more"):
+        box = page.locator(part).bounding_box()
+        assert box and box["y"] + box["height"] <= 844, part
+    context.close()
+
+
+def test_the_verdict_test_would_catch_a_verdict_below_the_first_screen(browser, live_server):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.evaluate("document.querySelector('.intro').style.paddingTop = '600px'")
+    box = verdict_box(page)
+    assert box["y"] + box["height"] > 844
+    context.close()
+
+
+def test_live_updates_change_the_verdict_in_view(browser, live_server, console):
+    context = browser.new_context(**PHONE)
+    page = watch(context.new_page(), console)
+    page.goto(live_server.url + "/")
+    # With the answer in view, the form's live line would only repeat it.
+    expect(page.locator(".calc__actions")).to_be_hidden()
+    page.fill("#id_cpa_gain", "1")
+    expect(page.locator("#verdict .verdict__text")).to_contain_text("You expect 1%, which falls")
+    expect(page.locator("#verdict")).to_have_class(re.compile("verdict--short"))
+    # While the form is edited far below, its foot keeps the result in view.
+    page.locator("#id_months").scroll_into_view_if_needed()
+    live = page.locator("#live-line")
+    expect(live).to_contain_text("Falls short: break-even 1.24%, you expect 1%")
+    box = live.bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= 844
+    # The address is the result's link, normalised.
+    page.fill("#id_spend", "30k")
+    expect(page).to_have_url(re.compile(r"[?&]spend=30000&"))
+    assert console == []
+    context.close()
+
+
+def test_an_opened_shared_link_says_it_is_shared_until_changed(page: Page, live_server):
+    page.goto(live_server.url + "/?spend=30000&integration=shopify&v=2")
+    shared = page.locator(".verdict__shared")
+    expect(shared).to_contain_text("Shared result.")
+    expect(shared).to_contain_text("$30,000 a month on Meta ads")
+    expect(shared).to_contain_text("Shopify native")
+    page.fill("#id_cpa_gain", "3")
+    expect(page.locator("#verdict .verdict__text")).to_contain_text("You expect 3%")
+    expect(shared).to_have_count(0)
+
+
+def test_the_integration_fills_typical_costs_and_keeps_typed_ones(page: Page, live_server):
+    page.goto(live_server.url + "/")
+    expect(page.locator("#id_setup_cost")).to_have_attribute("placeholder", "1500")
+    page.select_option("#id_integration", "shopify")
+    expect(page.locator("#id_setup_cost")).to_have_attribute("placeholder", "0")
+    expect(page.locator("#verdict")).to_contain_text("CAPI costs nothing here")
+    expect(page).to_have_url(re.compile(r"integration=shopify&setup=backend&.*setup_cost=0&"))
+    page.fill("#id_monthly_cost", "40")
+    expect(page).to_have_url(re.compile(r"monthly_cost=40&"))
+    page.select_option("#id_integration", "sgtm_hosted")
+    expect(page).to_have_url(re.compile(r"setup=relay&.*setup_cost=1500&monthly_cost=40&"))
+    expect(page.locator("#id_monthly_cost")).to_have_value("40")
+
+
+def test_advanced_assumptions_say_how_many_differ(page: Page, live_server):
+    page.goto(live_server.url + "/?itp=30")
+    summary = page.locator("details.advanced summary")
+    expect(summary).to_contain_text("1 changed from the defaults")
+    summary.click()
+    page.fill("#id_discount", "8")
+    expect(summary).to_contain_text("2 changed from the defaults")
+    page.fill("#id_itp", "20")
+    expect(summary).to_contain_text("1 changed from the defaults")
+
+
+def test_the_share_action_beside_the_verdict_copies_a_short_link(browser, live_server, console):
+    context = browser.new_context(**PHONE)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = watch(context.new_page(), console)
+    page.goto(live_server.url + "/")
+    page.locator("#verdict").get_by_role("button", name="Copy link").click()
+    expect(page.locator("#verdict .share__status")).to_contain_text("opied")
+    short = page.evaluate("navigator.clipboard.readText()")
+    assert re.fullmatch(re.escape(live_server.url) + r"/s/[a-z0-9]+/", short), short
+    assert console == []
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_axe_finds_nothing_at_phone_and_desktop_widths(browser, live_server, scheme, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(live_server.url + "/?spend=30000&integration=shopify&v=2")
+    page.click("details.advanced summary")
+    assert axe_violations(page) == []
     context.close()
 
 

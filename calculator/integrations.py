@@ -1,0 +1,109 @@
+"""How the server events reach Meta, and what that typically costs.
+
+The answer to "How will you send server events?" sets the model's `setup`
+(what CAPI can recover) and fills the setup and running costs with typical
+figures, each with its source. A cost the visitor types always wins: the
+form uses a typical cost only where the cost field is empty.
+
+The typical costs are part of a result's identity only through its link,
+which names every cost, so a later change to this table never changes what
+an existing link shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import roi
+
+
+@dataclass(frozen=True)
+class Integration:
+    key: str
+    label: str
+    short: str  # for a one-line list of inputs
+    setup: str  # the model's `setup`: "backend" or "relay"
+    setup_cost: float
+    monthly_cost: float
+    source: str  # where the typical costs come from, in a sentence
+
+
+INTEGRATIONS: dict[str, Integration] = {
+    item.key: item
+    for item in (
+        Integration(
+            "shopify",
+            "Shopify's native integration (Facebook & Instagram app)",
+            "Shopify native",
+            "backend",
+            0,
+            0,
+            "Shopify's native Conversions API is free; it sends orders from the store.",
+        ),
+        Integration(
+            "woocommerce",
+            "WooCommerce's native integration (Meta's official plugin)",
+            "WooCommerce native",
+            "backend",
+            0,
+            0,
+            "Meta's official WooCommerce plugin is free; it sends orders from the store.",
+        ),
+        Integration(
+            "gateway",
+            "Meta's Conversions API Gateway",
+            "CAPI Gateway",
+            "relay",
+            300,
+            50,
+            "An estimate: the Gateway runs in your own cloud account or at a host that "
+            "charges per pixel, and takes a few hours to set up. Meta says it is not "
+            "meant to improve performance.",
+        ),
+        Integration(
+            "sgtm_self",
+            "Server-side GTM, self-hosted (Google Cloud)",
+            "server-side GTM, self-hosted",
+            "relay",
+            1500,
+            50,
+            "Server-side GTM on Cloud Run costs $20–80 a month for most mid-size sites "
+            "(taggingdocs); setup is an agency's or developer's implementation.",
+        ),
+        Integration(
+            "sgtm_hosted",
+            "Server-side GTM, hosted (e.g. Stape)",
+            "server-side GTM, hosted",
+            "relay",
+            1500,
+            20,
+            "Hosted server-side GTM has free and low-cost tiers priced by requests "
+            "(Stape); setup is an agency's or developer's implementation.",
+        ),
+        Integration(
+            "custom",
+            "Custom backend (orders sent from your store or CRM)",
+            "custom backend",
+            "backend",
+            1500,
+            100,
+            "The calculator's defaults: developer time to send orders with hashed customer "
+            "data, then hosting and upkeep. Elevar's managed service costs $150 a month up "
+            "to 1,000 orders.",
+        ),
+    )
+}
+
+assert tuple(INTEGRATIONS) == roi.INTEGRATIONS
+
+
+def typical_cost(integration: str | None, name: str) -> float:
+    """The cost ``name`` (setup_cost or monthly_cost) for ``integration``;
+    the model's default when none is chosen."""
+    if integration is None:
+        return float(getattr(roi.DEFAULTS, name))
+    return float(getattr(INTEGRATIONS[integration], name))
+
+
+def label(integration: str | None) -> str:
+    return "" if integration is None else INTEGRATIONS[integration].label
