@@ -1159,6 +1159,12 @@ class ModelVersion:
     def compute(self, inputs: Inputs) -> Results:
         return compute_v1(inputs, self.recovery)
 
+    def uncertainty(self, inputs: Inputs) -> Uncertainty:
+        return uncertainty_v1(inputs, self.number, self.recovery)
+
+    def sensitivity(self, inputs: Inputs) -> list[Swing]:
+        return sensitivity_v1(inputs, self.recovery)
+
     def report(self, inputs: Inputs) -> Report:
         results = self.compute(inputs)
         table = self.recovery[inputs.setup]
@@ -1166,8 +1172,8 @@ class ModelVersion:
             model_version=self.number,
             inputs=inputs,
             results=results,
-            uncertainty=uncertainty_v1(inputs, self.number, self.recovery),
-            sensitivity=sensitivity_v1(inputs, self.recovery),
+            uncertainty=self.uncertainty(inputs),
+            sensitivity=self.sensitivity(inputs),
             recovery={cause: getattr(table, cause) for cause in CAUSES},
             months=schedule(inputs, results),
         )
@@ -1189,18 +1195,11 @@ class ModelVersion2(ModelVersion):
     def compute(self, inputs: Inputs) -> ResultsV2:
         return compute_v2(inputs, self.recovery)
 
-    def report(self, inputs: Inputs) -> Report:
-        results = self.compute(inputs)
-        table = self.recovery[inputs.setup]
-        return Report(
-            model_version=self.number,
-            inputs=inputs,
-            results=results,
-            uncertainty=uncertainty_v2(inputs, self.number, self.recovery),
-            sensitivity=sensitivity_v2(inputs, self.recovery),
-            recovery={cause: getattr(table, cause) for cause in CAUSES},
-            months=schedule(inputs, results),
-        )
+    def uncertainty(self, inputs: Inputs) -> UncertaintyV2:
+        return uncertainty_v2(inputs, self.number, self.recovery)
+
+    def sensitivity(self, inputs: Inputs) -> list[Swing]:
+        return sensitivity_v2(inputs, self.recovery)
 
 
 VERSIONS: dict[int, ModelVersion] = {1: ModelVersion(1), 2: ModelVersion2(2)}

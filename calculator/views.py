@@ -191,6 +191,10 @@ FAVICON = Path(settings.BASE_DIR) / "static" / "favicon.ico"  # static/favicon.s
 SECURITY_TXT_LIFETIME = timedelta(days=182)
 
 
+def _plain_text(lines: list[str]) -> HttpResponse:
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 def _absolute(request: HttpRequest, name: str) -> str:
     return request.build_absolute_uri(reverse(name))
 
@@ -207,7 +211,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {_absolute(request, 'sitemap')}",
         "",
     ]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    return _plain_text(lines)
 
 
 @cacheable(max_age=DAY)
@@ -240,7 +244,7 @@ def security_txt(request: HttpRequest) -> HttpResponse:
         f"Canonical: {_absolute(request, 'security-txt')}",
         "",
     ]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    return _plain_text(lines)
 
 
 @cacheable(max_age=DAY)
