@@ -118,10 +118,6 @@ class _Shared:
 SHARED = _Shared()
 
 
-def _shared() -> _Shared:
-    return SHARED
-
-
 def release() -> str:
     """What the site's markup follows from besides the request: the model
     version new results get, the card design and the static files' manifest."""
@@ -148,10 +144,10 @@ def fetch(key: str, produce: Callable[[], bytes], seconds: int = CARD_SECONDS) -
     found = LOCAL.get(key)
     if found is not None:
         return found
-    found = _shared().get(key)
+    found = SHARED.get(key)
     if found is None:
         found = produce()
-        _shared().set(key, found, seconds)
+        SHARED.set(key, found, seconds)
     LOCAL.set(key, found, len(found), seconds=min(seconds, SHARED_SECONDS))
     return found
 
@@ -217,14 +213,14 @@ def respond(
     shared = settings.RENDERED_PAGES_SHARED
     frozen = LOCAL.get(key)
     if frozen is None:
-        frozen = _shared().get(key) if shared else None
+        frozen = SHARED.get(key) if shared else None
         if frozen is None:
             response = produce()
             if not _storable(request, response):
                 return response
             frozen = _frozen(response)
             if shared:
-                _shared().set(key, frozen, SHARED_SECONDS)
+                SHARED.set(key, frozen, SHARED_SECONDS)
         LOCAL.set(key, frozen, len(frozen["content"]), seconds=SHARED_SECONDS)
     return _thawed(frozen)
 
