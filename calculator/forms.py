@@ -169,9 +169,6 @@ class NumberField(forms.Field):
         messages = {"required": f"{label} is empty: enter {kind} {self.range_text}."}
         super().__init__(label=label, help_text=help_text, error_messages=messages, **kwargs)
 
-    def _allowed(self, number: float) -> bool:
-        return self.limit.in_range(number)
-
     def to_python(self, value: Any) -> float | int | None:
         if isinstance(value, list):
             raise ValidationError(f"{self.label} was given more than once.", code="repeated")
@@ -185,7 +182,7 @@ class NumberField(forms.Field):
         try:
             number = parse_typed(text, self.unit)
         except Ambiguous as ambiguous:
-            allowed = [n for n in ambiguous.readings if self._allowed(n)]
+            allowed = [n for n in ambiguous.readings if self.limit.in_range(n)]
             if len(allowed) != 1:
                 first, second = (_understood(n) for n in ambiguous.readings)
                 raise ValidationError(
