@@ -10,12 +10,14 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from roi_site.throttle import client_address
 
-from . import openapi, ratelimit, rendered, roi
+from . import locale, openapi, ratelimit, rendered, roi
 from .caching import cacheable
 from .forms import CalculatorForm
 from .models import MAX_QUERY, ShortLink
@@ -76,8 +78,10 @@ def _query_error(message: str) -> JsonResponse:
     return json_response({"errors": {"query": [message]}}, status=400, methods=LINKS_METHODS)
 
 
-def _link_query(request: HttpRequest) -> str:
-    """The query string in the body {"query": "..."}; ValueError says what is wrong.
+def _link_query(request: HttpRequest) -> tuple[str, str]:
+    """The query string in the body {"query": "..."} and the language of the page
+    the short link should open ({"language": "de"}, or the language of a full
+    link's address; English otherwise); ValueError says what is wrong.
 
     Accepts "spend=50000", "?spend=50000" or a full link to this calculator.
     """
@@ -85,21 +89,40 @@ def _link_query(request: HttpRequest) -> str:
     try:
         body = json.loads(request.body)
     except RequestDataTooBig:
-        raise ValueError(f"The request body is too large: {example}.") from None
+        raise ValueError(
+            gettext("The request body is too large: %(example)s.") % {"example": example}
+        ) from None
     except (ValueError, UnicodeDecodeError):
-        raise ValueError(f"The request body is not JSON: {example}.") from None
+        raise ValueError(
+            gettext("The request body is not JSON: %(example)s.") % {"example": example}
+        ) from None
     text = body.get("query") if isinstance(body, dict) else None
     if not isinstance(text, str):
-        raise ValueError(f"query is missing or not a string: {example}.")
+        raise ValueError(
+            gettext("query is missing or not a string: %(example)s.") % {"example": example}
+        )
     if len(text) > MAX_QUERY:  # as sent, so the limit is the documented maxLength
-        raise ValueError(f"query is too long: at most {MAX_QUERY} characters.")
+        raise ValueError(
+            gettext("query is too long: at most %(max)s characters.") % {"max": MAX_QUERY}
+        )
+    asked = body.get("language")
+    language = locale.valid(asked) if isinstance(asked, str) and asked in locale.CODES else None
+    if "language" in body and language is None:
+        raise ValueError(
+            gettext("language must be one of: %(languages)s.")
+            % {"languages": ", ".join(locale.CODES)}
+        )
     text = text.strip()
     if text.startswith(("http://", "https://")):
         parts = urlsplit(text)
-        if parts.netloc != request.get_host() or parts.path != reverse("calculator"):
-            raise ValueError("query must be a query string or a link to this calculator.")
+        of_path = locale.language_of_path(parts.path) or locale.DEFAULT
+        with translation.override(of_path):
+            calculator = reverse("calculator")
+        if parts.netloc != request.get_host() or parts.path != calculator:
+            raise ValueError(gettext("query must be a query string or a link to this calculator."))
         text = parts.query
-    return text.removeprefix("?")
+        language = language or of_path
+    return text.removeprefix("?"), language or locale.DEFAULT
 
 
 @csrf_exempt  # a cookie-free JSON API, called from other sites' iframes
@@ -109,11 +132,12 @@ def links(request: HttpRequest) -> HttpResponse:
     if request.method == "OPTIONS":
         return _preflight(LINKS_METHODS)
     try:
-        query = QueryDict(_link_query(request))
+        text, language = _link_query(request)
+        query = QueryDict(text)
     except ValueError as problem:
         return _query_error(str(problem))
     except TooManyFieldsSent:  # DATA_UPLOAD_MAX_NUMBER_FIELDS may be below what fits
-        return _query_error("query has too many fields.")
+        return _query_error(gettext("query has too many fields."))
     form = CalculatorForm(query)
     if not form.is_valid():
         return json_response(errors_body(form), status=400, methods=LINKS_METHODS)
@@ -121,13 +145,19 @@ def links(request: HttpRequest) -> HttpResponse:
         link, created = short_link_for(request, form)
     except RateLimited as limited:
         limit = settings.SHORT_LINKS_PER_HOUR
-        message = f"At most {limit} new short links an hour; try again in {limited.wait} seconds."
+        message = ngettext(
+            "At most %(limit)s new short links an hour; try again in %(wait)s second.",
+            "At most %(limit)s new short links an hour; try again in %(wait)s seconds.",
+            limited.wait,
+        ) % {"limit": limit, "wait": limited.wait}
         response = json_response(
             {"errors": {"rate_limit": [message]}}, status=429, methods=LINKS_METHODS
         )
         response["Retry-After"] = str(limited.wait)
         return response
-    url = request.build_absolute_uri(reverse("short-link", args=[link.code]))
+    # One code for every language; the address says which language it opens in.
+    with translation.override(language):
+        url = request.build_absolute_uri(reverse("short-link", args=[link.code]))
     status = 201 if created else 200
     return json_response({"url": url, "code": link.code}, status=status, methods=LINKS_METHODS)
 
@@ -160,8 +190,9 @@ def short_link_for(request: HttpRequest, form: CalculatorForm) -> tuple[ShortLin
 @require_http_methods(["GET", "HEAD"])
 def openapi_json(request: HttpRequest) -> HttpResponse:
     server = request.build_absolute_uri("/").rstrip("/")
-    response = HttpResponse(
-        json.dumps(openapi.document(server), indent=2), content_type="application/json"
-    )
+    # The description is the API's, language-neutral: in English whatever the visitor asks.
+    with translation.override("en"):
+        text = json.dumps(openapi.document(server), indent=2, default=str)
+    response = HttpResponse(text, content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -15,6 +15,8 @@ import io
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from PIL import Image, ImageDraw, ImageFont
 
 from . import roi
@@ -76,7 +78,7 @@ def _frame(colour) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), NAVY)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, CARD_WIDTH, 10), fill=colour)
-    _text(draw, (MARGIN, 44), PRODUCT, 32, MIST, bold=True)
+    _text(draw, (MARGIN, 44), str(PRODUCT), 32, MIST, bold=True)
     return image, draw
 
 
@@ -131,10 +133,9 @@ def render_result(report: roi.Report) -> bytes:
         left = MARGIN + k * (tile + gap)
         _tile(draw, (left, top, left + tile, bottom), figure.label, figure.value, figure.range)
 
-    footer = (
-        f"{summary.spend} a month on Meta ads  ·  expected lift {summary.expected}  ·  "
-        f"model version {report.model_version}"
-    )
+    footer = _(
+        "%(spend)s a month on Meta ads  ·  expected lift %(lift)s  ·  model version %(version)s"
+    ) % {"spend": summary.spend, "lift": summary.expected, "version": report.model_version}
     _text(draw, (MARGIN, 560), footer, _fit(footer, 24, width), MIST)
     return _png(image)
 
@@ -142,11 +143,13 @@ def render_result(report: roi.Report) -> bytes:
 def render_generic() -> bytes:
     """The card of the bare calculator: the question, no figures."""
     image, draw = _frame(GOOD)
-    _text(draw, (MARGIN, 170), "Does Meta's Conversions API", 72, WHITE, bold=True)
-    _text(draw, (MARGIN, 262), "pay for you?", 72, GOOD, bold=True)
+    first = pgettext("the card's question, first line", "Does Meta's Conversions API")
+    second = pgettext("the card's question, second line", "pay for you?")
+    _text(draw, (MARGIN, 170), first, _fit(first, 72, CARD_WIDTH - 2 * MARGIN, True), WHITE, True)
+    _text(draw, (MARGIN, 262), second, _fit(second, 72, CARD_WIDTH - 2 * MARGIN, True), GOOD, True)
     lines = (
-        "Measurement recovery kept apart from real performance lift.",
-        "Break-even, ROI, payback and NPV, each with a range.",
+        _("Measurement recovery kept apart from real performance lift."),
+        _("Break-even, ROI, payback and NPV, each with a range."),
     )
     for k, line in enumerate(lines):
         _text(draw, (MARGIN, 420 + 48 * k), line, 32, MIST)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+
 from . import roi
 from .formatting import money
 
@@ -81,12 +83,34 @@ def _scale(low: float, high: float, x0: float, x1: float):
 
 
 CAUSE_LABELS = {
-    "consent": "Consent refused",
-    "att": "iOS ATT opt-out",
-    "adblock": "Ad blocker",
-    "itp": "Safari ITP expiry",
-    "connectivity": "Connectivity",
+    "consent": gettext_lazy("Consent refused"),
+    "att": gettext_lazy("iOS ATT opt-out"),
+    "adblock": gettext_lazy("Ad blocker"),
+    "itp": gettext_lazy("Safari ITP expiry"),
+    "connectivity": gettext_lazy("Connectivity"),
 }
+# The model's names of its uncertain inputs (roi.py, both versions), marked
+# here for translation: the model itself speaks English only.
+SENSITIVITY_LABELS = (
+    gettext_noop("Ad blockers"),
+    gettext_noop("Safari ITP cookie expiry"),
+    gettext_noop("Safari cookie expiry"),
+    gettext_noop("Connectivity loss"),
+    gettext_noop("iOS ATT opt-outs"),
+    gettext_noop("Safari share"),
+    gettext_noop("Consent refusals"),
+    gettext_noop("CAPI recovery rates"),
+    gettext_noop("What CAPI recovers"),
+    gettext_noop("Match rate with CAPI"),
+    gettext_noop("Lift per extra signal"),
+    gettext_noop("True CPA improvement"),
+    gettext_noop("Your CPA improvement"),
+)
+
+
+def sensitivity_label(swing) -> str:
+    """A sensitivity row's name in the page's language."""
+    return gettext(swing.label)
 
 
 @dataclass(frozen=True)
@@ -127,7 +151,8 @@ def losses_chart(rows: list[LossRow]) -> Chart:
                 split - LABEL_W,
                 BAR_H,
                 "bar bar--good",
-                f"{row.label}: {row.recoverable:,.0f} recoverable",
+                gettext("%(cause)s: %(count)s recoverable")
+                % {"cause": row.label, "count": f"{row.recoverable:,.0f}"},
             )
         )
         bars.append(
@@ -137,7 +162,8 @@ def losses_chart(rows: list[LossRow]) -> Chart:
                 x(row.lost) - split,
                 BAR_H,
                 "bar bar--muted",
-                f"{row.label}: {row.unrecoverable:,.0f} not recoverable",
+                gettext("%(cause)s: %(count)s not recoverable")
+                % {"cause": row.label, "count": f"{row.unrecoverable:,.0f}"},
             )
         )
         texts.append(Text(x(row.lost) + 6, y + BAR_H * 0.72, f"{row.lost:,.0f}", "chart__value"))
@@ -164,7 +190,8 @@ def cashflow_chart(results: roi.Results, currency: str) -> Chart:
                 slot * 0.7,
                 max(y1 - y0, 1),
                 css,
-                f"Month {month}: {money(value, currency)}",
+                gettext("Month %(month)s: %(amount)s")
+                % {"month": month, "amount": money(value, currency)},
             )
         )
     step = max(1, len(values) // 12)
@@ -178,7 +205,9 @@ def cashflow_chart(results: roi.Results, currency: str) -> Chart:
                 "middle",
             )
         )
-    texts.append(Text(left + (WIDTH - left) / 2, height - 2, "Month", "chart__tick", "middle"))
+    texts.append(
+        Text(left + (WIDTH - left) / 2, height - 2, gettext("Month"), "chart__tick", "middle")
+    )
     for value in {low, 0.0, high}:
         texts.append(
             Text(left - 8, y(value) + 4, money(value, currency, cents=False), "chart__tick", "end")
@@ -192,7 +221,7 @@ def cashflow_chart(results: roi.Results, currency: str) -> Chart:
             Text(
                 mx + (-6 if anchor == "end" else 6),
                 top_pad + 4,
-                f"Pays back in month {results.payback_month}",
+                gettext("Pays back in month %(month)s") % {"month": results.payback_month},
                 "chart__note",
                 anchor,
             )
@@ -209,10 +238,14 @@ def tornado_chart(report: roi.Report, currency: str) -> Chart:
     bars, texts = [], []
     for i, s in enumerate(swings):
         y = 8 + i * ROW_H
-        texts.append(Text(LABEL_W - 10, y + BAR_H * 0.72, s.label, "chart__label", "end"))
+        texts.append(
+            Text(LABEL_W - 10, y + BAR_H * 0.72, sensitivity_label(s), "chart__label", "end")
+        )
         lo, hi = sorted((x(s.net_low), x(s.net_high)))
         if s.swing == 0:
-            texts.append(Text(x(base) + 6, y + BAR_H * 0.72, "no effect on profit", "chart__note"))
+            texts.append(
+                Text(x(base) + 6, y + BAR_H * 0.72, gettext("no effect on profit"), "chart__note")
+            )
             continue
         bars.append(
             Bar(
@@ -221,7 +254,12 @@ def tornado_chart(report: roi.Report, currency: str) -> Chart:
                 max(hi - lo, 1),
                 BAR_H,
                 "bar bar--range",
-                f"{s.label}: net {money(s.net_low, currency)} to {money(s.net_high, currency)}",
+                gettext("%(input)s: net %(low)s to %(high)s")
+                % {
+                    "input": sensitivity_label(s),
+                    "low": money(s.net_low, currency),
+                    "high": money(s.net_high, currency),
+                },
             )
         )
     height = 8 + len(swings) * ROW_H

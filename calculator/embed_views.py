@@ -19,13 +19,15 @@ from django.db import DatabaseError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import resolve, reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import embed, rendered, roi
+from . import embed, locale, rendered, roi
 from .caching import cacheable
 from .forms import DEFAULT_INTEGRATION, CalculatorForm
 from .integrations import INTEGRATIONS
@@ -98,6 +100,9 @@ def _preflight() -> HttpResponse:
 def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     """The calculator without the site's chrome, in the look the query asks for."""
     profile = get_object_or_404(EmbedProfile, slug=slug) if slug is not None else None
+    language = embed_language(request, profile)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
     if request.method == "OPTIONS":
         response = _preflight()
     else:
@@ -113,6 +118,13 @@ def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         shared = settings.EMBED_PROFILE_SHARED_MAX_AGE
         patch_cache_control(response, max_age=0, s_maxage=shared, stale_while_revalidate=shared)
     return response
+
+
+def embed_language(request: HttpRequest, profile: EmbedProfile | None) -> str:
+    """The profile's fixed language, else the query's ``lang=``, else English."""
+    if profile is not None and locale.valid(profile.language):
+        return profile.language
+    return locale.valid(request.GET.get(locale.CHOSEN)) or locale.DEFAULT
 
 
 def embed_headers(response: HttpResponse, profile: EmbedProfile | None) -> HttpResponse:
@@ -168,7 +180,8 @@ def _render_embed(
     extra = {
         "in_embed": True,
         "display": display,
-        "display_pairs": display.pairs(),
+        # lang= rides along with the display keys, so a recalculation keeps it.
+        "display_pairs": [*display.pairs(), *_language_pair(request, profile)],
         "hide": display.hide,
         "form_action": action,
         "theme_url": theme_url,
@@ -181,6 +194,14 @@ def _render_embed(
     if profile is not None and profile.lead_capture:
         extra["lead"] = lead or lead_context(profile, display)
     return render_calculator(request, prefill(profile, query), "calculator/embed.html", extra)
+
+
+def _language_pair(request: HttpRequest, profile: EmbedProfile | None) -> list[tuple[str, str]]:
+    language = translation.get_language()
+    fixed = profile is not None and locale.valid(profile.language)
+    if fixed or language == locale.DEFAULT:
+        return []
+    return [(locale.CHOSEN, language)]
 
 
 def _key_extra(profile: EmbedProfile | None) -> list[str]:
@@ -252,15 +273,15 @@ BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
 HEIGHTS = (300, 4000)
 DEFAULT_HEIGHT = 1400
 SECTION_LABELS = {
-    "holdout": "Holdout test planner",
-    "measurement": "What Ads Manager will report",
-    "losses": "Purchases lost, by cause",
-    "cashflow": "Cash flow",
-    "sensitivity": "What moves the result",
-    "share": "Share panel",
-    "export": "CSV download and print",
+    "holdout": gettext_lazy("Holdout test planner"),
+    "measurement": gettext_lazy("What Ads Manager will report"),
+    "losses": gettext_lazy("Purchases lost, by cause"),
+    "cashflow": gettext_lazy("Cash flow"),
+    "sensitivity": gettext_lazy("What moves the result"),
+    "share": gettext_lazy("Share panel"),
+    "export": gettext_lazy("CSV download and print"),
 }
-FRAME_TITLE = "CAPI ROI calculator"
+FRAME_TITLE = gettext_lazy("CAPI ROI calculator")
 
 
 def _height(value: str | None) -> int:
@@ -384,7 +405,9 @@ OEMBED_SIZE = (800, 1400)  # width and height when the consumer sets no maximum
 
 
 def _oembed_query(request: HttpRequest, url: str) -> str | None:
-    """The canonical query of a calculator or short-link URL of this site, else None."""
+    """The canonical query of a calculator or short-link URL of this site, else None.
+
+    Called with the URL's own language active (see ``oembed``)."""
     if len(url) > 2000:
         return None
     parts = urlsplit(url)
@@ -432,7 +455,15 @@ def oembed(request: HttpRequest) -> HttpResponse:
         response = HttpResponse("Only format=json is available.\n", status=501)
         response["Access-Control-Allow-Origin"] = "*"
         return response
-    query = _oembed_query(request, request.GET.get("url", ""))
+    url = request.GET.get("url", "")
+    # The title, card and embed follow the language of the page's address.
+    language = locale.language_of_path(urlsplit(url[:2000]).path) or locale.DEFAULT
+    with translation.override(language):
+        return _oembed_answer(request, url, language)
+
+
+def _oembed_answer(request: HttpRequest, url: str, language: str) -> HttpResponse:
+    query = _oembed_query(request, url)
     if query is None:
         response = HttpResponse("Not a page of this calculator.\n", status=404)
         response["Access-Control-Allow-Origin"] = "*"
@@ -442,14 +473,22 @@ def oembed(request: HttpRequest) -> HttpResponse:
     src = (
         request.build_absolute_uri(reverse("embed"))
         + "?"
-        + "&".join(part for part in (query, "frame=capi-roi") if part)
+        + "&".join(
+            part
+            for part in (
+                query,
+                f"{locale.CHOSEN}={language}" if language != locale.DEFAULT else "",
+                "frame=capi-roi",
+            )
+            if part
+        )
     )
     html = snippet(src, height, request.build_absolute_uri(reverse("embed-js")), width)
     body = {
         "type": "rich",
         "version": "1.0",
-        "title": _oembed_title(query),
-        "provider_name": FRAME_TITLE,
+        "title": str(_oembed_title(query)),
+        "provider_name": str(FRAME_TITLE),
         "provider_url": request.build_absolute_uri(reverse("calculator")),
         "html": html,
         "width": width,

@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from . import roi
 from .formatting import money, number, percent
 
@@ -36,15 +39,11 @@ def about(weeks: float) -> str:
 def weeks_phrase(weeks: float) -> str:
     """'about 92 weeks', 'about 1 week', 'under a week'."""
     if weeks < 0.5:
-        return "under a week"
+        return _("under a week")
     text = about(weeks)
-    return f"about {text} week{'' if text == '1' else 's'}"
-
-
-def _article(number: int) -> str:
-    """'an 8-week', 'an 11-week', 'a 12-week': by the sound of the number."""
-    spoken_vowel = str(number).startswith("8") or number in (11, 18)
-    return "An" if spoken_vowel else "A"
+    return ngettext("about %(weeks)s week", "about %(weeks)s weeks", 1 if text == "1" else 2) % {
+        "weeks": text
+    }
 
 
 def _split(share: float) -> str:
@@ -65,31 +64,84 @@ def holdout_text(report: roi.Report) -> HoldoutText:
     """The planner's section in plain words, figures rounded for display."""
     plan, results = report.holdout, report.results
     currency = report.inputs.currency
-    reach = (
-        f"With about {number(plan.purchases_per_week)} Meta-driven purchases a week, "
-        f"{_article(plan.weeks).lower()} {plan.weeks}-week {_split(plan.share)} test could "
-        f"detect a fall in true CPA of {percent(plan.mde_cpa_gain)} or more."
-    )
-    whose = "your" if report.cpa_gain_source == "entered" else "the estimated"
-    if plan.weeks_for_expected is None:
-        needed = f"With {whose} {percent(report.cpa_gain)} there is no lift to prove."
-    else:
-        lift = percent(report.cpa_gain)
-        needed = f"Proving {whose} {lift} would take {weeks_phrase(plan.weeks_for_expected)}"
-        if plan.weeks_for_breakeven is not None:
-            breakeven = percent(results.breakeven_cpa_gain)
-            needed += (
-                f"; proving the {breakeven} break-even, {about_or_under(plan.weeks_for_breakeven)}"
+    # English says "an 8-week test" but "a 12-week test"; other languages
+    # word the article (or none) in their own sentence.
+    spoken_vowel = str(plan.weeks).startswith("8") or plan.weeks in (11, 18)
+    values = {
+        "purchases": number(plan.purchases_per_week),
+        "weeks": plan.weeks,
+        "split": _split(plan.share),
+        "detectable": percent(plan.mde_cpa_gain),
+    }
+    if spoken_vowel:
+        reach = (
+            ngettext(
+                "With about %(purchases)s Meta-driven purchases a week, an %(weeks)s-week "
+                "%(split)s test could detect a fall in true CPA of %(detectable)s or more.",
+                "With about %(purchases)s Meta-driven purchases a week, an %(weeks)s-week "
+                "%(split)s test could detect a fall in true CPA of %(detectable)s or more.",
+                plan.weeks,
             )
-        needed += "."
-    return HoldoutText(reach, needed, _advice(report, currency), ASSUMPTIONS)
+            % values
+        )
+    else:
+        reach = (
+            ngettext(
+                "With about %(purchases)s Meta-driven purchases a week, a %(weeks)s-week "
+                "%(split)s test could detect a fall in true CPA of %(detectable)s or more.",
+                "With about %(purchases)s Meta-driven purchases a week, a %(weeks)s-week "
+                "%(split)s test could detect a fall in true CPA of %(detectable)s or more.",
+                plan.weeks,
+            )
+            % values
+        )
+    entered = report.cpa_gain_source == "entered"
+    lift = percent(report.cpa_gain)
+    if plan.weeks_for_expected is None:
+        if entered:
+            needed = _("With your %(lift)s there is no lift to prove.") % {"lift": lift}
+        else:
+            needed = _("With the estimated %(lift)s there is no lift to prove.") % {"lift": lift}
+    else:
+        values = {"lift": lift, "time": weeks_phrase(plan.weeks_for_expected)}
+        if plan.weeks_for_breakeven is not None:
+            values["breakeven"] = percent(results.breakeven_cpa_gain)
+            values["breakeven_time"] = about_or_under(plan.weeks_for_breakeven)
+            if entered:
+                needed = (
+                    _(
+                        "Proving your %(lift)s would take %(time)s; proving the %(breakeven)s "
+                        "break-even, %(breakeven_time)s."
+                    )
+                    % values
+                )
+            else:
+                needed = (
+                    _(
+                        "Proving the estimated %(lift)s would take %(time)s; proving the "
+                        "%(breakeven)s break-even, %(breakeven_time)s."
+                    )
+                    % values
+                )
+        elif entered:
+            needed = _("Proving your %(lift)s would take %(time)s.") % values
+        else:
+            needed = _("Proving the estimated %(lift)s would take %(time)s.") % values
+    return HoldoutText(reach, needed, _advice(report, currency), str(ASSUMPTIONS))
+
+
+def _weeks(count: int) -> str:
+    """'1 week', '3 weeks'."""
+    return ngettext("%(count)s week", "%(count)s weeks", count) % {"count": count}
 
 
 def about_or_under(weeks: float) -> str:
-    return "under a week" if weeks < 0.5 else f"about {about(weeks)}"
+    if weeks < 0.5:
+        return _("under a week")
+    return _("about %(weeks)s") % {"weeks": about(weeks)}
 
 
-ASSUMPTIONS = (
+ASSUMPTIONS = gettext_lazy(
     "This assumes independent purchases and a clean split of Meta-driven purchases between "
     "the arms (a geo split, for example). Real data is noisier, so these are lower bounds "
     "on the time needed."
@@ -103,29 +155,45 @@ def _advice(report: roi.Report, currency: str) -> str:
     if breakeven is None:
         return ""
     if breakeven == 0:
-        return (
+        return _(
             "CAPI costs nothing here, so there is no break-even to prove: a test would only "
             "measure how much it earns."
         )
     even = roi.weeks_for(breakeven, plan.purchases_per_week, 0.5)
     if even is None or even > PRACTICAL_WEEKS:
         months = report.inputs.months
-        return (
+        return ngettext(
             "No practical test can show at your volume whether CAPI clears its break-even, "
             "so the decision rests on cost and downside: if it lowers your true CPA by "
-            f"nothing, you are out {money(results.total_cost, currency, cents=False)} over "
-            f"{months} month{'s' if months != 1 else ''}, and in the worst tenth of the "
-            f"scenarios the net is {money(report.uncertainty.net.p10, currency, cents=False)} "
-            "or less."
-        )
-    weeks = max(1, math.ceil(even))
-    text = (
-        f"A test is practical: a 50/50 split for {weeks} week{'s' if weeks != 1 else ''} can "
-        "show whether CAPI clears its break-even"
-    )
+            "nothing, you are out %(costs)s over %(months)s month, and in the worst tenth of "
+            "the scenarios the net is %(worst)s or less.",
+            "No practical test can show at your volume whether CAPI clears its break-even, "
+            "so the decision rests on cost and downside: if it lowers your true CPA by "
+            "nothing, you are out %(costs)s over %(months)s months, and in the worst tenth of "
+            "the scenarios the net is %(worst)s or less.",
+            months,
+        ) % {
+            "costs": money(results.total_cost, currency, cents=False),
+            "months": months,
+            "worst": money(report.uncertainty.net.p10, currency, cents=False),
+        }
+    values = {"weeks": _weeks(max(1, math.ceil(even)))}
     expected = roi.weeks_for(report.cpa_gain, plan.purchases_per_week, 0.5)
     if expected is not None and expected <= PRACTICAL_WEEKS:
-        lift = percent(report.cpa_gain)
-        confirm = max(1, math.ceil(expected))
-        text += f", and {confirm} week{'s' if confirm != 1 else ''} whether it reaches {lift}"
-    return text + ". An even split needs the fewest weeks."
+        values.update(confirm=_weeks(max(1, math.ceil(expected))), lift=percent(report.cpa_gain))
+        text = (
+            _(
+                "A test is practical: a 50/50 split for %(weeks)s can show whether CAPI clears "
+                "its break-even, and %(confirm)s whether it reaches %(lift)s."
+            )
+            % values
+        )
+    else:
+        text = (
+            _(
+                "A test is practical: a 50/50 split for %(weeks)s can show whether CAPI clears "
+                "its break-even."
+            )
+            % values
+        )
+    return text + " " + _("An even split needs the fewest weeks.")

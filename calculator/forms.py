@@ -18,6 +18,9 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import roi
 from .integrations import INTEGRATIONS, typical_cost
@@ -45,7 +48,7 @@ MONEY_MARKS = sorted(
     key=len,
     reverse=True,
 )
-WORDS = ((1e9, "billion"), (1e6, "million"))
+WORDS = ((1e9, gettext_lazy("%(number)s billion")), (1e6, gettext_lazy("%(number)s million")))
 
 
 def _amount(value: float) -> str:
@@ -53,7 +56,7 @@ def _amount(value: float) -> str:
     1e6 '1 million', 1500 '1500', 0.5 '0.5'."""
     for scale, word in WORDS:
         if abs(value) >= scale and (value / scale) == round(value / scale, 3):
-            return f"{roi.format_number(round(value / scale, 3))} {word}"
+            return str(word) % {"number": roi.format_number(round(value / scale, 3))}
     return roi.format_number(float(value))
 
 
@@ -68,7 +71,7 @@ def describe_range(limit: roi.Limit, unit: str) -> str:
     """'between 0% and 95%', 'between 0.01 and 1 billion'."""
     suffix = "%" if unit == "%" else ""
     low, high = _amount(limit.low) + suffix, _amount(limit.high) + suffix
-    return f"between {low} and {high}"
+    return _("between %(low)s and %(high)s") % {"low": low, "high": high}
 
 
 class Ambiguous(ValueError):
@@ -161,17 +164,58 @@ class NumberField(forms.Field):
         self.key = key
         self.unit = unit
         self.limit = roi.LIMITS[key]
-        kind = "a whole number" if self.limit.integer else "a number"
-        self.range_text = describe_range(self.limit, unit)
-        self.message = f"{label} must be {kind} {self.range_text}."
-        example = {"money": " (for example 30000 or 30k)", "count": " (for example 400 or 1.2k)"}
-        self.not_a_number = f"{label} must be {kind} {self.range_text}{example.get(unit, '')}."
-        messages = {"required": f"{label} is empty: enter {kind} {self.range_text}."}
+        # Worded when shown, in the language of the request, not at import.
+        messages = {"required": lazy(self._required, str)()}
         super().__init__(label=label, help_text=help_text, error_messages=messages, **kwargs)
+
+    @property
+    def range_text(self) -> str:
+        return describe_range(self.limit, self.unit)
+
+    def _values(self) -> dict[str, str]:
+        return {"field": str(self.label), "range": self.range_text}
+
+    def _required(self) -> str:
+        if self.limit.integer:
+            return _("%(field)s is empty: enter a whole number %(range)s.") % self._values()
+        return _("%(field)s is empty: enter a number %(range)s.") % self._values()
+
+    @property
+    def message(self) -> str:
+        if self.limit.integer:
+            return _("%(field)s must be a whole number %(range)s.") % self._values()
+        return _("%(field)s must be a number %(range)s.") % self._values()
+
+    @property
+    def not_a_number(self) -> str:
+        values = self._values()
+        if self.unit == "money":
+            if self.limit.integer:
+                return (
+                    _("%(field)s must be a whole number %(range)s (for example 30000 or 30k).")
+                    % values
+                )
+            return _("%(field)s must be a number %(range)s (for example 30000 or 30k).") % values
+        if self.unit == "count":
+            if self.limit.integer:
+                return (
+                    _("%(field)s must be a whole number %(range)s (for example 400 or 1.2k).")
+                    % values
+                )
+            return _("%(field)s must be a number %(range)s (for example 400 or 1.2k).") % values
+        return self.message
+
+    def _out_of_range(self, number: float) -> str:
+        values = {**self._values(), "read": _understood(number)}
+        if self.limit.integer:
+            return _("%(field)s must be a whole number %(range)s; this reads as %(read)s.") % values
+        return _("%(field)s must be a number %(range)s; this reads as %(read)s.") % values
 
     def to_python(self, value: Any) -> float | int | None:
         if isinstance(value, list):
-            raise ValidationError(f"{self.label} was given more than once.", code="repeated")
+            raise ValidationError(
+                _("%(field)s was given more than once.") % {"field": self.label}, code="repeated"
+            )
         if value is None:
             return None
         text = str(value).strip()
@@ -186,8 +230,11 @@ class NumberField(forms.Field):
             if len(allowed) != 1:
                 first, second = (_understood(n) for n in ambiguous.readings)
                 raise ValidationError(
-                    f"{self.label} could be {first} or {second}: type the number "
-                    "without a thousands separator.",
+                    _(
+                        "%(field)s could be %(first)s or %(second)s: type the number "
+                        "without a thousands separator."
+                    )
+                    % {"field": self.label, "first": first, "second": second},
                     code="ambiguous",
                 ) from None
             number = allowed[0]
@@ -197,9 +244,7 @@ class NumberField(forms.Field):
             if not math.isfinite(number) or NUMBER.fullmatch(text):
                 raise ValidationError(self.message, code="range")
             # Typed as '30k' or '1,5': say what it was read as.
-            raise ValidationError(
-                f"{self.message[:-1]}; this reads as {_understood(number)}.", code="range"
-            )
+            raise ValidationError(self._out_of_range(number), code="range")
         if self.limit.cents:
             number = round(number, 2)  # money is counted in whole cents
         elif self.unit == "%":
@@ -214,7 +259,9 @@ class ChoiceKeyField(forms.ChoiceField):
 
     def to_python(self, value: Any) -> str:
         if isinstance(value, list):
-            raise ValidationError(f"{self.label} was given more than once.", code="repeated")
+            raise ValidationError(
+                _("%(field)s was given more than once.") % {"field": self.label}, code="repeated"
+            )
         return super().to_python(value)
 
 
@@ -223,41 +270,46 @@ class VersionField(forms.Field):
 
     def to_python(self, value: Any) -> int:
         if isinstance(value, list):
-            raise ValidationError("Model version was given more than once.", code="repeated")
+            raise ValidationError(_("Model version was given more than once."), code="repeated")
         text = str(value or "").strip()
         if text.isascii() and text.isdigit() and len(text) < 6 and int(text) in roi.VERSIONS:
             return int(text)
         names = ", ".join(str(n) for n in sorted(roi.VERSIONS))
-        raise ValidationError(f"Model version must be one of: {names}.", code="invalid")
+        raise ValidationError(
+            _("Model version must be one of: %(versions)s.") % {"versions": names}, code="invalid"
+        )
 
 
 def _choice(
     label: str, choices: list[tuple[str, str]], help_text: str = "", required: bool = True
 ) -> ChoiceKeyField:
-    names = ", ".join(f"“{key}”" for key, _ in choices)
+    names = ", ".join(f"“{key}”" for key, _text in choices)
+    values = {"field": label, "choices": names}
     return ChoiceKeyField(
         label=label,
         choices=choices,
         help_text=help_text,
         required=required,
         error_messages={
-            "invalid_choice": f"{label} must be one of {names}.",
-            "required": f"{label}: choose one of {names}.",
+            "invalid_choice": lazy(
+                lambda: _("%(field)s must be one of %(choices)s.") % values, str
+            )(),
+            "required": lazy(lambda: _("%(field)s: choose one of %(choices)s.") % values, str)(),
         },
     )
 
 
 CURRENCY_CHOICES = [(code, code) for code in roi.CURRENCIES]
 SETUP_CHOICES = [
-    ("backend", "From the store or CRM backend"),
-    ("relay", "Browser tags relayed by a server (sGTM / CAPI Gateway)"),
+    ("backend", gettext_lazy("From the store or CRM backend")),
+    ("relay", gettext_lazy("Browser tags relayed by a server (sGTM / CAPI Gateway)")),
 ]
 INTEGRATION_CHOICES = [(item.key, item.label) for item in INTEGRATIONS.values()]
 # Costs that an empty field leaves to the chosen integration's typical figure.
 COSTS = ("setup_cost", "monthly_cost")
 MODE_CHOICES = [
-    ("more", "More purchases for the same spend"),
-    ("save", "Same purchases for less spend"),
+    ("more", gettext_lazy("More purchases for the same spend")),
+    ("save", gettext_lazy("Same purchases for less spend")),
 ]
 
 
@@ -338,127 +390,159 @@ class CalculatorForm(forms.Form):
     """The model's inputs, with its defaults, bounds and rules across fields."""
 
     spend = NumberField(
-        "spend", "Monthly Meta ad spend", "money", "What you spend on Meta ads in a month."
+        "spend",
+        gettext_lazy("Monthly Meta ad spend"),
+        "money",
+        gettext_lazy("What you spend on Meta ads in a month."),
     )
     conversions = NumberField(
         "conversions",
-        "Purchases reported per month",
+        gettext_lazy("Purchases reported per month"),
         "count",
-        "What Ads Manager reports today with the Pixel alone.",
+        gettext_lazy("What Ads Manager reports today with the Pixel alone."),
     )
     orders = NumberField(
         "orders",
-        "Orders your store takes a month, all channels",
+        gettext_lazy("Orders your store takes a month, all channels"),
         "count",
-        "Optional: every order, from every channel. It checks that the loss rates are "
-        "possible and shows how much of your business Meta drives.",
+        gettext_lazy(
+            "Optional: every order, from every channel. It checks that the loss rates are "
+            "possible and shows how much of your business Meta drives."
+        ),
         required=False,
     )
-    aov = NumberField("aov", "Average order value", "money")
+    aov = NumberField("aov", gettext_lazy("Average order value"), "money")
     margin = NumberField(
         "margin",
-        "Contribution margin",
+        gettext_lazy("Contribution margin"),
         "%",
-        "Share of an order's value left after product, shipping and fees.",
+        gettext_lazy("Share of an order's value left after product, shipping and fees."),
     )
-    currency = _choice("Currency", CURRENCY_CHOICES)
+    currency = _choice(gettext_lazy("Currency"), CURRENCY_CHOICES)
     consent = NumberField(
         "consent",
-        "Consent refusals",
+        gettext_lazy("Consent refusals"),
         "%",
-        "Buyers from Meta ads who refuse tracking consent (0 outside the EU).",
+        gettext_lazy("Buyers from Meta ads who refuse tracking consent (0 outside the EU)."),
     )
     att = NumberField(
-        "att", "iOS ATT loss", "%", "Conversions lost to App Tracking Transparency opt-outs."
+        "att",
+        gettext_lazy("iOS ATT loss"),
+        "%",
+        gettext_lazy("Conversions lost to App Tracking Transparency opt-outs."),
     )
     adblock = NumberField(
-        "adblock", "Ad-blocked buyers", "%", "Buyers whose browser blocks the Pixel."
+        "adblock",
+        gettext_lazy("Ad-blocked buyers"),
+        "%",
+        gettext_lazy("Buyers whose browser blocks the Pixel."),
     )
     safari = NumberField(
-        "safari", "Safari share", "%", "Buyers on Safari or another WebKit browser."
+        "safari",
+        gettext_lazy("Safari share"),
+        "%",
+        gettext_lazy("Buyers on Safari or another WebKit browser."),
     )
     itp = NumberField(
         "itp",
-        "Late Safari purchases",
+        gettext_lazy("Late Safari purchases"),
         "%",
-        "Safari purchases made after the click's cookie expired (ITP caps).",
+        gettext_lazy("Safari purchases made after the click's cookie expired (ITP caps)."),
     )
     connectivity = NumberField(
         "connectivity",
-        "Connectivity loss",
+        gettext_lazy("Connectivity loss"),
         "%",
-        "Pixel events lost to slow pages and network failures.",
+        gettext_lazy("Pixel events lost to slow pages and network failures."),
     )
     match_before = NumberField(
         "match_before",
-        "Match rate, Pixel only",
+        gettext_lazy("Match rate, Pixel only"),
         "%",
-        "Received events that Meta can attribute today.",
+        gettext_lazy("Received events that Meta can attribute today."),
     )
     match_after = NumberField(
         "match_after",
-        "Match rate with CAPI",
+        gettext_lazy("Match rate with CAPI"),
         "%",
-        "The same with hashed email, phone, external_id, fbp and fbc.",
+        gettext_lazy("The same with hashed email, phone, external_id, fbp and fbc."),
     )
     integration = _choice(
-        "How will you send server events?",
+        gettext_lazy("How will you send server events?"),
         INTEGRATION_CHOICES,
-        "It sets what CAPI can recover and fills in typical costs.",
+        gettext_lazy("It sets what CAPI can recover and fills in typical costs."),
         required=False,
     )
-    setup = _choice("Setup", SETUP_CHOICES, "How the server events reach Meta.")
+    setup = _choice(
+        gettext_lazy("Setup"), SETUP_CHOICES, gettext_lazy("How the server events reach Meta.")
+    )
     acr = NumberField(
         "acr",
-        "Measured additional conversions",
+        gettext_lazy("Measured additional conversions"),
         "%",
-        "Optional: the “additional conversions reported” figure from Events "
-        "Manager, if CAPI already runs. It replaces the estimate.",
+        gettext_lazy(
+            "Optional: the “additional conversions reported” figure from Events "
+            "Manager, if CAPI already runs. It replaces the estimate."
+        ),
         required=False,
     )
     lift_slope = NumberField(
         "lift_slope",
-        "Lift per extra signal",
+        gettext_lazy("Lift per extra signal"),
         "%",
-        "How far true CPA falls for each extra matched purchase event: 20 means "
-        "10% more events lower it by 2%. Used when the CPA improvement is empty.",
+        gettext_lazy(
+            "How far true CPA falls for each extra matched purchase event: 20 means "
+            "10% more events lower it by 2%. Used when the CPA improvement is empty."
+        ),
     )
     cpa_gain = NumberField(
         "cpa_gain",
-        "Expected true CPA improvement",
+        gettext_lazy("Expected true CPA improvement"),
         "%",
-        "How much cheaper each real purchase becomes. Leave empty to estimate it "
-        "from the extra signal CAPI sends; enter your own from a holdout test.",
+        gettext_lazy(
+            "How much cheaper each real purchase becomes. Leave empty to estimate it "
+            "from the extra signal CAPI sends; enter your own from a holdout test."
+        ),
         required=False,
     )
-    mode = _choice("Take the gain as", MODE_CHOICES)
-    ramp = NumberField("ramp", "Ramp-up", "months", "Months until the lift is at full strength.")
+    mode = _choice(gettext_lazy("Take the gain as"), MODE_CHOICES)
+    ramp = NumberField(
+        "ramp",
+        gettext_lazy("Ramp-up"),
+        "months",
+        gettext_lazy("Months until the lift is at full strength."),
+    )
     setup_cost = NumberField(
         "setup_cost",
-        "One-time setup cost",
+        gettext_lazy("One-time setup cost"),
         "money",
-        "Leave empty for the typical cost of your integration.",
+        gettext_lazy("Leave empty for the typical cost of your integration."),
         required=False,
     )
     monthly_cost = NumberField(
         "monthly_cost",
-        "Monthly running cost",
+        gettext_lazy("Monthly running cost"),
         "money",
-        "Hosting, subscriptions and upkeep. Leave empty for the typical cost.",
+        gettext_lazy("Hosting, subscriptions and upkeep. Leave empty for the typical cost."),
         required=False,
     )
-    months = NumberField("months", "Horizon", "months")
-    discount = NumberField("discount", "Annual discount rate", "%", "Used for the NPV.")
+    months = NumberField("months", gettext_lazy("Horizon"), "months")
+    discount = NumberField(
+        "discount", gettext_lazy("Annual discount rate"), "%", gettext_lazy("Used for the NPV.")
+    )
     holdout_weeks = NumberField(
-        "holdout_weeks", "Holdout test length", "weeks", "How long a test/control test would run."
+        "holdout_weeks",
+        gettext_lazy("Holdout test length"),
+        "weeks",
+        gettext_lazy("How long a test/control test would run."),
     )
     holdout_share = NumberField(
         "holdout_share",
-        "Share held out",
+        gettext_lazy("Share held out"),
         "%",
-        "Share of Meta-driven purchases in the control arm, without CAPI.",
+        gettext_lazy("Share of Meta-driven purchases in the control arm, without CAPI."),
     )
-    v = VersionField(label="Model version", widget=forms.HiddenInput)
+    v = VersionField(label=gettext_lazy("Model version"), widget=forms.HiddenInput)
 
     def __init__(self, query: Mapping[str, Any] | None = None, **kwargs: Any):
         """Bind ``query`` (a QueryDict or a dict) with defaults for missing keys.
@@ -482,8 +566,11 @@ class CalculatorForm(forms.Form):
         if before is not None and after is not None and after < before:
             self.add_error(
                 "match_after",
-                "Match rate with CAPI must be at least the match rate with the Pixel only "
-                f"({_amount(before)}%), and at most 100%.",
+                _(
+                    "Match rate with CAPI must be at least the match rate with the Pixel only "
+                    "(%(before)s%%), and at most 100%%."
+                )
+                % {"before": _amount(before)},
             )
         model = roi.VERSIONS.get(data.get("v") or version_of(self.data))
         if model is not None and "lift_slope" not in model.keys and data.get("cpa_gain") is None:
@@ -500,12 +587,22 @@ class CalculatorForm(forms.Form):
             return
         self.add_error(
             "orders",
-            f"The loss rates and the {_amount(data['conversions'])} purchases reported imply "
-            f"about {round(implied)} Meta-driven purchases a month, more than your "
-            f"{_amount(data['orders'])} {'order' if data['orders'] == 1 else 'orders'} from "
-            "every channel. Check the consent, ATT, "
-            "ad blocker and Safari rates, the Pixel-only match rate and the purchases "
-            "reported, or the orders.",
+            ngettext(
+                "The loss rates and the %(reported)s purchases reported imply about "
+                "%(implied)s Meta-driven purchases a month, more than your %(orders)s order "
+                "from every channel. Check the consent, ATT, ad blocker and Safari rates, the "
+                "Pixel-only match rate and the purchases reported, or the orders.",
+                "The loss rates and the %(reported)s purchases reported imply about "
+                "%(implied)s Meta-driven purchases a month, more than your %(orders)s orders "
+                "from every channel. Check the consent, ATT, ad blocker and Safari rates, the "
+                "Pixel-only match rate and the purchases reported, or the orders.",
+                1 if data["orders"] == 1 else 2,
+            )
+            % {
+                "reported": _amount(data["conversions"]),
+                "implied": round(implied),
+                "orders": _amount(data["orders"]),
+            },
         )
 
     def inputs(self) -> roi.Inputs:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from . import roi
 
 
@@ -33,63 +35,71 @@ INTEGRATIONS: dict[str, Integration] = {
     for item in (
         Integration(
             "shopify",
-            "Shopify's native integration (Facebook & Instagram app)",
-            "Shopify native",
+            _("Shopify's native integration (Facebook & Instagram app)"),
+            _("Shopify native"),
             "backend",
             0,
             0,
-            "Shopify's native Conversions API is free; it sends orders from the store.",
+            _("Shopify's native Conversions API is free; it sends orders from the store."),
         ),
         Integration(
             "woocommerce",
-            "WooCommerce's native integration (Meta's official plugin)",
-            "WooCommerce native",
+            _("WooCommerce's native integration (Meta's official plugin)"),
+            _("WooCommerce native"),
             "backend",
             0,
             0,
-            "Meta's official WooCommerce plugin is free; it sends orders from the store.",
+            _("Meta's official WooCommerce plugin is free; it sends orders from the store."),
         ),
         Integration(
             "gateway",
-            "Meta's Conversions API Gateway",
-            "CAPI Gateway",
+            _("Meta's Conversions API Gateway"),
+            _("CAPI Gateway"),
             "relay",
             300,
             50,
-            "An estimate: the Gateway runs in your own cloud account or at a host that "
-            "charges per pixel, and takes a few hours to set up. Meta says it is not "
-            "meant to improve performance.",
+            _(
+                "An estimate: the Gateway runs in your own cloud account or at a host that "
+                "charges per pixel, and takes a few hours to set up. Meta says it is not "
+                "meant to improve performance."
+            ),
         ),
         Integration(
             "sgtm_self",
-            "Server-side GTM, self-hosted (Google Cloud)",
-            "server-side GTM, self-hosted",
+            _("Server-side GTM, self-hosted (Google Cloud)"),
+            _("server-side GTM, self-hosted"),
             "relay",
             1500,
             50,
-            "Server-side GTM on Cloud Run costs $20–80 a month for most mid-size sites "
-            "(taggingdocs); setup is an agency's or developer's implementation.",
+            _(
+                "Server-side GTM on Cloud Run costs $20–80 a month for most mid-size sites "
+                "(taggingdocs); setup is an agency's or developer's implementation."
+            ),
         ),
         Integration(
             "sgtm_hosted",
-            "Server-side GTM, hosted (e.g. Stape)",
-            "server-side GTM, hosted",
+            _("Server-side GTM, hosted (e.g. Stape)"),
+            _("server-side GTM, hosted"),
             "relay",
             1500,
             20,
-            "Hosted server-side GTM has free and low-cost tiers priced by requests "
-            "(Stape); setup is an agency's or developer's implementation.",
+            _(
+                "Hosted server-side GTM has free and low-cost tiers priced by requests "
+                "(Stape); setup is an agency's or developer's implementation."
+            ),
         ),
         Integration(
             "custom",
-            "Custom backend (orders sent from your store or CRM)",
-            "custom backend",
+            _("Custom backend (orders sent from your store or CRM)"),
+            _("custom backend"),
             "backend",
             1500,
             100,
-            "The calculator's defaults: developer time to send orders with hashed customer "
-            "data, then hosting and upkeep. Elevar's managed service costs $150 a month up "
-            "to 1,000 orders.",
+            _(
+                "The calculator's defaults: developer time to send orders with hashed customer "
+                "data, then hosting and upkeep. Elevar's managed service costs $150 a month up "
+                "to 1,000 orders."
+            ),
         ),
     )
 }
@@ -106,4 +116,4 @@ def typical_cost(integration: str | None, name: str) -> float:
 
 
 def label(integration: str | None) -> str:
-    return "" if integration is None else INTEGRATIONS[integration].label
+    return "" if integration is None else str(INTEGRATIONS[integration].label)

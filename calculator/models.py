@@ -21,8 +21,9 @@ from django.db.models import F
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .embed import SECTIONS, THEMES, parse_accent
+from .embed import SECTIONS, parse_accent
 from .forms import CalculatorForm
 from .roi import INPUT_KEYS
 
@@ -159,6 +160,13 @@ def parse_sections(text: str) -> str:
     return ",".join(s for s in SECTIONS if s in words)
 
 
+THEME_CHOICES = [
+    ("auto", _("Follow the visitor's setting")),
+    ("light", _("Light")),
+    ("dark", _("Dark")),
+]
+
+
 class EmbedProfile(models.Model):
     """How one agency's embed looks, where it may appear and what it does with leads."""
 
@@ -168,39 +176,64 @@ class EmbedProfile(models.Model):
         null=True,
         blank=True,
         related_name="embed_profiles",
-        help_text="The agency account that manages it; empty for the operator's own.",
+        help_text=_("The agency account that manages it; empty for the operator's own."),
     )
-    slug = models.SlugField(unique=True, help_text="The embed's address: /embed/<slug>/.")
-    agency_name = models.CharField(max_length=100)
+    slug = models.SlugField(
+        _("address"), unique=True, help_text=_("The embed's address: /embed/<slug>/.")
+    )
+    agency_name = models.CharField(_("name"), max_length=100)
     accent = models.CharField(
-        max_length=7, blank=True, validators=[validate_accent], help_text="e.g. #0b57b8"
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[validate_accent],
+        help_text=_("e.g. #0b57b8"),
     )
     logo_url = models.URLField(
-        max_length=500, blank=True, validators=[validate_https_url], help_text="https only."
+        max_length=500, blank=True, validators=[validate_https_url], help_text=_("https only.")
     )
     cta_label = models.CharField(
-        "call to action label", max_length=60, blank=True, help_text="e.g. Book a tracking audit"
+        _("call to action label"),
+        max_length=60,
+        blank=True,
+        help_text=_("e.g. Book a tracking audit"),
     )
     cta_url = models.URLField(
-        "call to action address", max_length=500, blank=True, validators=[validate_https_url]
+        _("call to action address"), max_length=500, blank=True, validators=[validate_https_url]
     )
     default_inputs = models.CharField(
+        _("default inputs"),
         max_length=MAX_QUERY,
         blank=True,
-        help_text="Prefilled inputs as a query string, e.g. spend=20000&currency=EUR. "
-        "A visitor's link overrides them.",
+        help_text=_(
+            "Prefilled inputs as a query string, e.g. spend=20000&currency=EUR. "
+            "A visitor's link overrides them."
+        ),
     )
     allowed_origins = models.TextField(
+        _("allowed sites"),
         blank=True,
-        help_text="Sites allowed to show the embed, one origin a line "
-        "(https://agency.example). Empty: any site.",
+        help_text=_(
+            "Sites allowed to show the embed, one origin a line "
+            "(https://agency.example). Empty: any site."
+        ),
     )
-    powered_by = models.BooleanField('show "Powered by"', default=True)
-    theme = models.CharField(
-        max_length=5, choices=[(t, t.capitalize()) for t in THEMES], default="auto"
-    )
+    powered_by = models.BooleanField(_('show "Powered by"'), default=True)
+    theme = models.CharField(_("theme"), max_length=5, choices=THEME_CHOICES, default="auto")
     hidden_sections = models.CharField(
-        max_length=100, blank=True, help_text="Result sections to leave out, as a comma list."
+        max_length=100, blank=True, help_text=_("Result sections to leave out, as a comma list.")
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        blank=True,
+        default="",
+        choices=[("", _("The visitor's: lang= in the snippet, else English"))]
+        + [(code, name) for code, name in settings.LANGUAGES],
+        help_text=_(
+            "Fixes the embed's language, its report emails' too; otherwise the "
+            "snippet's lang= (de, fr, es) chooses it."
+        ),
     )
     # An uploaded logo, re-encoded as PNG and kept in the database, so that
     # every app server can serve it without shared file storage.
@@ -208,28 +241,30 @@ class EmbedProfile(models.Model):
     logo_digest = models.CharField(max_length=16, blank=True, editable=False)
     # Leads.
     lead_capture = models.BooleanField(
-        "capture leads", default=False, help_text='Show "Email me this report" under the results.'
+        _("capture leads"),
+        default=False,
+        help_text=_('Show "Email me this report" under the results.'),
     )
     privacy_url = models.URLField(
-        "privacy policy address",
+        _("privacy policy address"),
         max_length=500,
         blank=True,
         validators=[validate_https_url],
-        help_text="Linked from the consent box; required to capture leads.",
+        help_text=_("Linked from the consent box; required to capture leads."),
     )
     lead_retention_days = models.PositiveSmallIntegerField(
-        "keep leads for (days)",
+        _("keep leads for (days)"),
         default=180,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
     )
     notify_email = models.EmailField(
-        "send leads to", blank=True, help_text="An address that gets each lead by email."
+        _("send leads to"), blank=True, help_text=_("An address that gets each lead by email.")
     )
     webhook_url = models.URLField(
-        "webhook address",
+        _("webhook address"),
         max_length=500,
         blank=True,
-        help_text="Each lead is POSTed here as signed JSON.",
+        help_text=_("Each lead is POSTed here as signed JSON."),
     )
     webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -239,13 +274,15 @@ class EmbedProfile(models.Model):
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
         if self.slug in RESERVED_SLUGS:
-            errors["slug"] = [ValidationError("This address is taken by the site itself.")]
+            errors["slug"] = [ValidationError(_("This address is taken by the site itself."))]
         if self.accent:
             digits = parse_accent(self.accent)
             if digits:
                 self.accent = f"#{digits}"
         if bool(self.cta_label.strip()) != bool(self.cta_url.strip()):
-            errors["cta_url"] = [ValidationError("Give both the label and the address, or none.")]
+            errors["cta_url"] = [
+                ValidationError(_("Give both the label and the address, or none."))
+            ]
         try:
             self.default_inputs = parse_defaults(self.default_inputs)
         except ValidationError as error:
@@ -260,7 +297,7 @@ class EmbedProfile(models.Model):
             errors["hidden_sections"] = [error]
         if self.lead_capture and not self.privacy_url.strip():
             errors["privacy_url"] = [
-                ValidationError("Link your privacy policy before you capture leads.")
+                ValidationError(_("Link your privacy policy before you capture leads."))
             ]
         if self.webhook_url:
             from .agency.webhooks import UnsafeURL, check_url

@@ -289,7 +289,18 @@ def _links_path() -> dict[str, Any]:
                                         "Its keys are those of /api/v1/calculate."
                                     ),
                                     "examples": ["spend=50000&consent=40&v=1"],
-                                }
+                                },
+                                "language": {
+                                    "type": "string",
+                                    "enum": ["en", "de", "fr", "es"],
+                                    "description": (
+                                        "The language the short link opens the result in "
+                                        "(its address then starts with /de/, /fr/ or /es/). "
+                                        "By default the language of a full link's address, "
+                                        "else English."
+                                    ),
+                                    "examples": ["de"],
+                                },
                             },
                         }
                     }

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import charts, roi
 from .forms import COSTS
@@ -20,46 +22,73 @@ from .summary import Summary, figures_data, summarise
 
 # Common fields up front, in the order a marketer thinks of them.
 GROUPS = [
-    ("Your business", ["spend", "conversions", "orders", "aov", "margin", "currency"]),
-    ("Tracking loss today", ["consent", "adblock", "safari"]),
-    ("What CAPI changes", ["integration", "cpa_gain", "mode"]),
-    ("Costs and horizon", ["setup_cost", "monthly_cost", "months"]),
+    (
+        gettext_lazy("Your business"),
+        ["spend", "conversions", "orders", "aov", "margin", "currency"],
+    ),
+    (gettext_lazy("Tracking loss today"), ["consent", "adblock", "safari"]),
+    (gettext_lazy("What CAPI changes"), ["integration", "cpa_gain", "mode"]),
+    (gettext_lazy("Costs and horizon"), ["setup_cost", "monthly_cost", "months"]),
 ]
 ADVANCED_GROUPS = [
-    ("More tracking loss", ["att", "itp", "connectivity"]),
-    ("Matching and measurement", ["match_before", "match_after", "acr", "lift_slope"]),
-    ("Timing and money", ["ramp", "discount"]),
-    ("Holdout test", ["holdout_weeks", "holdout_share"]),
+    (gettext_lazy("More tracking loss"), ["att", "itp", "connectivity"]),
+    (
+        gettext_lazy("Matching and measurement"),
+        ["match_before", "match_after", "acr", "lift_slope"],
+    ),
+    (gettext_lazy("Timing and money"), ["ramp", "discount"]),
+    (gettext_lazy("Holdout test"), ["holdout_weeks", "holdout_share"]),
 ]
 
 # Why each default is what it is, and where it comes from.
 SOURCES = {
-    "consent": "Default 0%, for stores outside the EU. The EU preset uses 40%: a 2026 consent "
-    "benchmark (JustRelate) saw 52% of EU sessions refuse statistics tracking.",
-    "adblock": "Default 8%. Surveys put blocker use near 30% (eyeo 2023; GWI 2024), but most "
-    "default lists block the Pixel weakly (Wills & Uzunoglu, 2016).",
-    "safari": "Default 30%. StatCounter: Safari is about 22% of US desktop and 25% of global "
-    "mobile page views.",
-    "att": "Default 5%. ATT opt-in rates differ by denominator (Flurry 2021, AppsFlyer 2022), "
-    "and Meta models part of the loss itself (AEM).",
-    "itp": "Default 20%. WebKit caps script-set cookies at 7 days (ITP 2.1) and at 24 hours "
-    "after a decorated link such as fbclid (ITP 2.2).",
-    "connectivity": "Default 2%: Pixel events lost to slow pages and failed requests.",
-    "match_before": "Default 85%: with 92% after, the signal gain lands at Meta's own ACR "
-    "medians (23–39%). Vendors claim 50–65% for the Pixel alone and 80–90% with CAPI "
-    "(unaudited): 60% → 80% would mean 53% more reported purchases, above Meta's medians.",
-    "match_after": "Default 92%, with hashed email, phone, external_id, fbp and fbc sent "
-    "from the server.",
-    "acr": "Meta's Events Manager shows it for a running CAPI setup; example medians are "
-    "23.3% (Search) and 39.1% (Purchase). Leave empty to estimate.",
-    "ramp": "Default 1 month: the lift reaches full strength in month 2.",
-    "discount": "Default 10% a year, for the NPV.",
-    "holdout_weeks": "Default 8 weeks, about two months: long enough to even out weekly "
-    "swings, short enough to wait for.",
-    "holdout_share": "Default 50%: an even split needs the fewest weeks.",
-    "cpa_gain": "Empty by default: estimated from the signal. Meta reports 13% better cost "
-    "per result for Pixel + CAPI, self-selected and measured on reported results: an upper "
-    "bound.",
+    "consent": gettext_lazy(
+        "Default 0%, for stores outside the EU. The EU preset uses 40%: a 2026 consent "
+        "benchmark (JustRelate) saw 52% of EU sessions refuse statistics tracking."
+    ),
+    "adblock": gettext_lazy(
+        "Default 8%. Surveys put blocker use near 30% (eyeo 2023; GWI 2024), but most "
+        "default lists block the Pixel weakly (Wills & Uzunoglu, 2016)."
+    ),
+    "safari": gettext_lazy(
+        "Default 30%. StatCounter: Safari is about 22% of US desktop and 25% of global "
+        "mobile page views."
+    ),
+    "att": gettext_lazy(
+        "Default 5%. ATT opt-in rates differ by denominator (Flurry 2021, AppsFlyer 2022), "
+        "and Meta models part of the loss itself (AEM)."
+    ),
+    "itp": gettext_lazy(
+        "Default 20%. WebKit caps script-set cookies at 7 days (ITP 2.1) and at 24 hours "
+        "after a decorated link such as fbclid (ITP 2.2)."
+    ),
+    "connectivity": gettext_lazy(
+        "Default 2%: Pixel events lost to slow pages and failed requests."
+    ),
+    "match_before": gettext_lazy(
+        "Default 85%: with 92% after, the signal gain lands at Meta's own ACR "
+        "medians (23–39%). Vendors claim 50–65% for the Pixel alone and 80–90% with CAPI "
+        "(unaudited): 60% → 80% would mean 53% more reported purchases, above Meta's medians."
+    ),
+    "match_after": gettext_lazy(
+        "Default 92%, with hashed email, phone, external_id, fbp and fbc sent from the server."
+    ),
+    "acr": gettext_lazy(
+        "Meta's Events Manager shows it for a running CAPI setup; example medians are "
+        "23.3% (Search) and 39.1% (Purchase). Leave empty to estimate."
+    ),
+    "ramp": gettext_lazy("Default 1 month: the lift reaches full strength in month 2."),
+    "discount": gettext_lazy("Default 10% a year, for the NPV."),
+    "holdout_weeks": gettext_lazy(
+        "Default 8 weeks, about two months: long enough to even out weekly "
+        "swings, short enough to wait for."
+    ),
+    "holdout_share": gettext_lazy("Default 50%: an even split needs the fewest weeks."),
+    "cpa_gain": gettext_lazy(
+        "Empty by default: estimated from the signal. Meta reports 13% better cost "
+        "per result for Pixel + CAPI, self-selected and measured on reported results: an upper "
+        "bound."
+    ),
     "lift_slope": "Default 20. Meta's 13% better cost per result sits beside a median 39% "
     "more purchase events, a slope of about 33; those advertisers chose CAPI themselves, so "
     "the default takes a bit over half of it. The estimate is capped at 25%.",
@@ -67,17 +96,20 @@ SOURCES = {
 
 # Version 1 has no estimate: an old link's page words its lift field as it did.
 V1_CPA_GAIN = (
-    "How much cheaper each real purchase becomes. Meta's 13% is an upper bound; confirm "
-    "it with a holdout test.",
-    "Default 5%. Meta reports 13% better cost per result for Pixel + CAPI, self-selected "
-    "and measured on reported results: an upper bound.",
+    gettext_lazy(
+        "How much cheaper each real purchase becomes. Meta's 13% is an upper bound; confirm "
+        "it with a holdout test."
+    ),
+    gettext_lazy(
+        "Default 5%. Meta reports 13% better cost per result for Pixel + CAPI, self-selected "
+        "and measured on reported results: an upper bound."
+    ),
 )
 
-UNITS = {"money": None, "%": "%", "count": "purchases", "months": "months"}
 
 PRESETS = [
     (
-        "US store, Shopify's native CAPI",
+        gettext_lazy("US store, Shopify's native CAPI"),
         {
             "spend": 15000,
             "conversions": 350,
@@ -88,7 +120,7 @@ PRESETS = [
         },
     ),
     (
-        "EU store behind a consent banner",
+        gettext_lazy("EU store behind a consent banner"),
         {
             "spend": 12000,
             "conversions": 260,
@@ -99,11 +131,11 @@ PRESETS = [
         },
     ),
     (
-        "Server-side GTM relay",
+        gettext_lazy("Server-side GTM relay"),
         {"integration": "sgtm_hosted", "match_after": 90},
     ),
     (
-        "High-spend DTC brand",
+        gettext_lazy("High-spend DTC brand"),
         {
             "spend": 250000,
             "conversions": 3500,
@@ -222,7 +254,12 @@ def _cost_source(integration: str, name: str, currency: str) -> str:
     item = INTEGRATIONS[integration]
     typical = typical_cost(integration, name)
     amount = roi.format_number(typical)
-    return f"Typical for {item.short}: {amount} {currency}. {item.source}"
+    return _("Typical for %(integration)s: %(amount)s %(currency)s. %(source)s") % {
+        "integration": item.short,
+        "amount": amount,
+        "currency": currency,
+        "source": item.source,
+    }
 
 
 def _typed_value(form, name: str, integration: str | None) -> str:
@@ -256,20 +293,22 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
         bound = form[name]
         field_ = bound.field
         unit = getattr(field_, "unit", "")
-        unit_text = {"%": "%", "money": currency, "months": "months", "weeks": "weeks"}.get(
+        unit_text = {"%": "%", "money": currency, "months": _("months"), "weeks": _("weeks")}.get(
             unit, ""
         )
         hint = " ".join(
-            part
+            str(part)
             for part in (
                 field_.help_text,
-                f"Allowed: {field_.range_text}." if hasattr(field_, "range_text") else "",
+                _("Allowed: %(range)s.") % {"range": field_.range_text}
+                if hasattr(field_, "range_text")
+                else "",
             )
             if part
         )
         value = bound.value()
         text = "" if value is None else str(value)
-        source = SOURCES.get(name, "")
+        source = str(SOURCES.get(name, ""))
         placeholder = ""
         option_data: dict[str, dict[str, str]] = {}
         if name in COSTS:
@@ -282,13 +321,16 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
                 key: {
                     "setup-cost": roi.format_number(item.setup_cost),
                     "monthly-cost": roi.format_number(item.monthly_cost),
-                    "short": item.short,
+                    "short": str(item.short),
                 }
                 for key, item in INTEGRATIONS.items()
             }
         if name == "cpa_gain" and "lift_slope" not in keys:
-            help_text, source = V1_CPA_GAIN
-            hint = f"{help_text} Allowed: {field_.range_text}."
+            help_text, source = (str(text) for text in V1_CPA_GAIN)
+            hint = _("%(help)s Allowed: %(range)s.") % {
+                "help": help_text,
+                "range": field_.range_text,
+            }
         views.append(
             FieldView(
                 name=name,
@@ -299,7 +341,7 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
                 hint=hint,
                 source=source,
                 errors=list(bound.errors),
-                choices=list(getattr(field_, "choices", [])),
+                choices=[(key, str(text)) for key, text in getattr(field_, "choices", [])],
                 placeholder=placeholder,
                 option_data=option_data,
             )
@@ -320,21 +362,33 @@ def changed_from_defaults(form, names: list[str]) -> int:
 
 def preset_links() -> list[tuple[str, str]]:
     """(label, query string) for each preset; a preset is only a link."""
-    return [(label, urlencode(values)) for label, values in PRESETS]
+    return [(str(label), urlencode(values)) for label, values in PRESETS]
 
 
 def live_line(summary: Summary) -> str:
     """The one-line result kept in view beside the form while it is edited."""
-    roi_ = summary.get("roi")
+    roi_, net = summary.get("roi"), summary.get("net")
     if summary.verdict == "free":
-        return f"Costs nothing: any lower CPA is profit. {summary.get('net').label}: " + (
-            summary.get("net").value
-        )
+        return _("Costs nothing: any lower CPA is profit. %(label)s: %(value)s") % {
+            "label": net.label,
+            "value": net.value,
+        }
     if summary.verdict == "none":
-        return f"Cannot pay for itself. {roi_.label}: {roi_.value}"
-    verb = "Pays" if summary.verdict == "clears" else "Falls short"
-    expecting = summary.expecting.lower()
-    return f"{verb}: break-even {summary.figure}, {expecting} {summary.expected}. ROI {roi_.value}"
+        return _("Cannot pay for itself. %(label)s: %(value)s") % {
+            "label": roi_.label,
+            "value": roi_.value,
+        }
+    values = {"breakeven": summary.figure, "lift": summary.expected, "roi": roi_.value}
+    ours = summary.expecting == "signal"
+    if summary.verdict == "clears":
+        if ours:
+            return _("Pays: break-even %(breakeven)s, we estimate %(lift)s. ROI %(roi)s") % values
+        return _("Pays: break-even %(breakeven)s, you expect %(lift)s. ROI %(roi)s") % values
+    if ours:
+        return (
+            _("Falls short: break-even %(breakeven)s, we estimate %(lift)s. ROI %(roi)s") % values
+        )
+    return _("Falls short: break-even %(breakeven)s, you expect %(lift)s. ROI %(roi)s") % values
 
 
 def results_context(report: roi.Report) -> dict[str, object]:
@@ -347,21 +401,25 @@ def results_context(report: roi.Report) -> dict[str, object]:
         "live_line": live_line(summary),
         "figures": figures_data(report),
         "loss_rows": rows,
+        # The model's swings with their names in the page's language.
+        "sensitivity_rows": [
+            (charts.sensitivity_label(swing), swing) for swing in report.sensitivity
+        ],
         "lost_total": sum(row.lost for row in rows),
         "recoverable_total": sum(row.recoverable for row in rows),
         "losses_chart": mark_safe(
             charts.losses_chart(rows).svg(
-                "losses", "Lost purchases by cause, recoverable and not recoverable"
+                "losses", _("Lost purchases by cause, recoverable and not recoverable")
             )
         ),
         "cashflow_chart": mark_safe(
             charts.cashflow_chart(report.results, currency).svg(
-                "cash", "Cumulative cash flow by month"
+                "cash", _("Cumulative cash flow by month")
             )
         ),
         "tornado_chart": mark_safe(
             charts.tornado_chart(report, currency).svg(
-                "tornado", "Sensitivity of net profit to each uncertain input"
+                "tornado", _("Sensitivity of net profit to each uncertain input")
             )
         ),
     }

@@ -14,6 +14,9 @@ from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import roi
 from .forms import CalculatorForm
@@ -21,12 +24,12 @@ from .summary import PRODUCT, Summary, summarise
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 
-GENERIC_TITLE = f"Does Meta's Conversions API pay? | {PRODUCT}"
-GENERIC_DESCRIPTION = (
+GENERIC_TITLE = format_lazy("{} | {}", _("Does Meta's Conversions API pay?"), PRODUCT)
+GENERIC_DESCRIPTION = _(
     "An honest ROI calculator for Meta's Conversions API: measurement recovery "
     "kept apart from real performance lift, with ranges."
 )
-GENERIC_IMAGE_ALT = f"{PRODUCT}: does Meta's Conversions API pay for you?"
+GENERIC_IMAGE_ALT = _("CAPI ROI calculator: does Meta's Conversions API pay for you?")
 
 
 def result_title(summary: Summary) -> str:
@@ -95,7 +98,8 @@ def share_context(
             page_url=f"{home}?{canonical}",
             query=canonical,
             image_url=request.build_absolute_uri(f"{reverse('card')}?{canonical}"),
-            image_alt=f"{PRODUCT} result: {description}",
+            image_alt=gettext("CAPI ROI calculator result: %(description)s")
+            % {"description": description},
         )
     if report is not None:
         # Every result can be shared, the bare page's too: through /share/,

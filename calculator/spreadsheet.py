@@ -2,7 +2,8 @@
 
 Rows are labelled in words with their unit, the verdict comes first, then
 the figures with their P10–P90 range, the inputs, and the monthly cash flows.
-Cells hold plain numbers (no currency sign, no thousands separator) so that a
+The words follow the page's language; cells hold plain numbers (no currency
+sign, no thousands separator, a decimal point in every language) so that a
 spreadsheet can compute with them; money is rounded to cents and percentages
 to hundredths, at this display step only.
 """
@@ -10,6 +11,9 @@ to hundredths, at this display step only.
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import roi
 from .integrations import INTEGRATIONS
@@ -56,74 +60,123 @@ def rows(
     c = inputs.currency
     months = inputs.months
     out: list[list[str]] = [
-        ["CAPI ROI calculator result"],
-        ["Verdict", summary.headline],
+        [_("CAPI ROI calculator result")],
+        [_("Verdict"), summary.headline],
         ["", summary.judgement],
         ["", summary.chance],
-        ["Currency", c],
-        ["Model version", str(report.model_version)],
+        [_("Currency"), c],
+        [_("Model version"), str(report.model_version)],
         [],
-        ["Figure", "Value", "P10", "P90"],
-        ["Break-even fall in true cost per purchase (%)", _pct(r.breakeven_cpa_gain)],
+        [_("Figure"), _("Value"), "P10", "P90"],
+        [_("Break-even fall in true cost per purchase (%)"), _pct(r.breakeven_cpa_gain)],
         [
-            "Fall in true cost per purchase used (%)",
+            _("Fall in true cost per purchase used (%)"),
             _pct(report.cpa_gain),
         ],
         [
-            "Where that fall comes from",
-            "estimated from the signal" if report.cpa_gain_source == "signal" else "entered",
+            _("Where that fall comes from"),
+            _("estimated from the signal") if report.cpa_gain_source == "signal" else _("entered"),
         ],
-        ["Probability that it pays (%)", _pct(u.probability_positive)],
+        [_("Probability that it pays (%)"), _pct(u.probability_positive)],
         [
-            f"Monthly profit gain at full strength ({c})",
+            _("Monthly profit gain at full strength (%(currency)s)") % {"currency": c},
             _money(r.monthly_benefit),
             _money(u.monthly_benefit.p10),
             _money(u.monthly_benefit.p90),
         ],
-        [f"Monthly profit gain after running costs ({c})", _money(r.net_monthly)],
-        [f"Total profit gain over {months} months ({c})", _money(r.total_benefit)],
-        [f"Total cost over {months} months ({c})", _money(r.total_cost)],
         [
-            f"Net over {months} months ({c})",
+            _("Monthly profit gain after running costs (%(currency)s)") % {"currency": c},
+            _money(r.net_monthly),
+        ],
+        [
+            ngettext(
+                "Total profit gain over %(months)s month (%(currency)s)",
+                "Total profit gain over %(months)s months (%(currency)s)",
+                months,
+            )
+            % {"currency": c, "months": months},
+            _money(r.total_benefit),
+        ],
+        [
+            ngettext(
+                "Total cost over %(months)s month (%(currency)s)",
+                "Total cost over %(months)s months (%(currency)s)",
+                months,
+            )
+            % {"currency": c, "months": months},
+            _money(r.total_cost),
+        ],
+        [
+            ngettext(
+                "Net over %(months)s month (%(currency)s)",
+                "Net over %(months)s months (%(currency)s)",
+                months,
+            )
+            % {"currency": c, "months": months},
             _money(r.net),
             _money(u.net.p10),
             _money(u.net.p90),
         ],
-        [f"ROI over {months} months (%)", _pct(r.roi), _pct(u.roi.p10), _pct(u.roi.p90)],
-        [f"NPV at {_plain(inputs.discount)}% a year ({c})", _money(r.npv)],
-        ["Payback month", "" if r.payback_month is None else str(r.payback_month)],
-        [f"Break-even monthly ad spend ({c})", _money(r.breakeven_spend)],
-        ["Extra purchases a month at full strength", f"{r.incremental_conversions:.2f}"],
+        [
+            ngettext("ROI over %(months)s month (%%)", "ROI over %(months)s months (%%)", months)
+            % {"months": months},
+            _pct(r.roi),
+            _pct(u.roi.p10),
+            _pct(u.roi.p90),
+        ],
+        [
+            _("NPV at %(rate)s%% a year (%(currency)s)")
+            % {"currency": c, "rate": _plain(inputs.discount)},
+            _money(r.npv),
+        ],
+        [_("Payback month"), "" if r.payback_month is None else str(r.payback_month)],
+        [
+            _("Break-even monthly ad spend (%(currency)s)") % {"currency": c},
+            _money(r.breakeven_spend),
+        ],
+        [_("Extra purchases a month at full strength"), _("{r.incremental_conversions:.2f}") % {}],
     ]
     if isinstance(r, roi.ResultsV2):
         out += [
-            ["More matched purchase events Meta receives (%)", _pct(r.signal_gain)],
-            ["Estimated fall in true cost per purchase (%)", _pct(r.estimated_cpa_gain)],
-            ["Meta-driven share of all orders (%)", _pct(r.share_of_orders)],
+            [_("More matched purchase events Meta receives (%)"), _pct(r.signal_gain)],
+            [_("Estimated fall in true cost per purchase (%)"), _pct(r.estimated_cpa_gain)],
+            [_("Meta-driven share of all orders (%)"), _pct(r.share_of_orders)],
         ]
-        out += [["Warning", text] for text in summary.warnings]
+        out += [[_("Warning"), text] for text in summary.warnings]
     out += [
         [],
-        ["What Ads Manager reports (measurement, not revenue)", "Pixel only", "Pixel + CAPI"],
-        ["Reported purchases a month", f"{r.reported_before:.2f}", f"{r.reported_after:.2f}"],
         [
-            "True purchases from Meta ads a month, before any lift",
-            f"{r.true_conversions:.2f}",
-            f"{r.true_conversions:.2f}",
+            _("What Ads Manager reports (measurement, not revenue)"),
+            _("Pixel only"),
+            _("Pixel + CAPI"),
         ],
         [
-            "Purchases Meta does not report (%)",
+            _("Reported purchases a month"),
+            _("{r.reported_before:.2f}") % {},
+            _("{r.reported_after:.2f}") % {},
+        ],
+        [
+            _("True purchases from Meta ads a month, before any lift"),
+            _("{r.true_conversions:.2f}") % {},
+            _("{r.true_conversions:.2f}") % {},
+        ],
+        [
+            _("Purchases Meta does not report (%)"),
             _pct(r.discrepancy_before),
             _pct(r.discrepancy_after),
         ],
         [
-            f"Reported cost per purchase ({c})",
+            _("Reported cost per purchase (%(currency)s)") % {"currency": c},
             _money(r.reported_cpa_before),
             _money(r.reported_cpa_after),
         ],
-        [f"True cost per purchase ({c})", _money(r.true_cpa_before), _money(r.true_cpa_after)],
+        [
+            _("True cost per purchase (%(currency)s)") % {"currency": c},
+            _money(r.true_cpa_before),
+            _money(r.true_cpa_after),
+        ],
         [],
-        ["Input", "Value"],
+        [_("Input"), _("Value")],
     ]
     for name in roi.keys_of(report.model_version):
         value = getattr(inputs, name)
@@ -133,21 +186,21 @@ def rows(
         unit = c if unit == "money" else unit
         label = f"{labels.get(name, name)} ({unit})" if unit else labels.get(name, name)
         if name == "integration":
-            value = INTEGRATIONS[value].label
+            value = str(INTEGRATIONS[value].label)
         elif name in choices and name != "currency":
             value = choices[name].get(value, value)
         out.append([label, _plain(value)])
     out += [
         [],
         [
-            "Month",
-            "Lift reached (%)",
-            f"Profit gain ({c})",
-            f"Setup cost ({c})",
-            f"Running cost ({c})",
-            f"Cash flow ({c})",
-            f"Cumulative ({c})",
-            f"Present value ({c})",
+            _("Month"),
+            _("Lift reached (%)"),
+            _("Profit gain (%(currency)s)") % {"currency": c},
+            _("Setup cost (%(currency)s)") % {"currency": c},
+            _("Running cost (%(currency)s)") % {"currency": c},
+            _("Cash flow (%(currency)s)") % {"currency": c},
+            _("Cumulative (%(currency)s)") % {"currency": c},
+            _("Present value (%(currency)s)") % {"currency": c},
         ],
     ]
     for month in report.months:

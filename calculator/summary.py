@@ -4,19 +4,23 @@ The page, its live announcement, the social card, the share text, the oEmbed
 title, the embed's messages and the CSV all read a ``Summary``, so that a
 result says the same thing wherever it is seen. Nothing here computes a
 figure: every number comes from ``roi.Report`` and is only worded and
-rounded here. A pure module: no Django import.
+rounded here. Its one Django import is gettext: the words follow the active
+language, with named placeholders so that each language orders them itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
+
 from . import roi
 from .explain import HoldoutText, holdout_text
 from .formatting import chance, count, money, money_short, number, percent, rate
 from .integrations import INTEGRATIONS
 
-PRODUCT = "CAPI ROI calculator"
+PRODUCT = gettext_lazy("CAPI ROI calculator")
 # A lift above this is not realistic: it is several times what Meta itself reports.
 REALISTIC_GAIN = 0.5
 
@@ -45,7 +49,7 @@ class Summary:
     chance: str  # how often it pays across the uncertainty draws
     lift_source: str  # where the expected lift comes from
     expected: str  # the expected fall in true CPA ("5%")
-    expecting: str  # "You expect" (an entered lift) or "We estimate" (from the signal)
+    expecting: str  # "entered" (the visitor's lift) or "signal" (our estimate)
     figures: tuple[Figure, ...]
     inputs_line: str  # every input that shapes the result, in one line
     spend: str  # the monthly ad spend, as the card's footer names it
@@ -57,7 +61,9 @@ class Summary:
 
     @property
     def headline(self) -> str:
-        return f"{self.lead} {self.figure}." if self.figure else f"{self.lead}."
+        if self.figure:
+            return _("%(lead)s %(figure)s.") % {"lead": self.lead, "figure": self.figure}
+        return _("%(lead)s.") % {"lead": self.lead}
 
     @property
     def sentences(self) -> str:
@@ -72,22 +78,56 @@ class Summary:
         """What a screen reader hears after each live update: short, no range."""
         monthly, roi_ = self.get("monthly_benefit"), self.get("roi")
         return (
-            f"{self.headline} {self.judgement} "
-            f"{monthly.label} {monthly.value}; {roi_.label} {roi_.value}."
+            _("%(headline)s %(judgement)s %(monthly_label)s %(monthly)s; %(roi_label)s %(roi)s.")
+            % {
+                "headline": self.headline,
+                "judgement": self.judgement,
+                "monthly_label": monthly.label,
+                "monthly": monthly.value,
+                "roi_label": roi_.label,
+                "roi": roi_.value,
+            }
         ).replace("  ", " ")
 
     @property
     def title(self) -> str:
         """The result named in a few words: share text, oEmbed and page title."""
         if self.verdict == "free":
-            return "CAPI costs nothing here: any lower true CPA is profit"
+            return _("CAPI costs nothing here: any lower true CPA is profit")
         if self.verdict == "none":
-            return "CAPI cannot pay for itself at these figures"
-        outcome = "it pays" if self.verdict == "clears" else "it falls short"
+            return _("CAPI cannot pay for itself at these figures")
+        values = {"breakeven": self.figure, "lift": self.expected}
+        estimated = self.expecting == "signal"
+        if self.verdict == "clears":
+            if estimated:
+                return (
+                    _(
+                        "CAPI pays for itself if it cuts true CPA by %(breakeven)s; "
+                        "%(lift)s estimated, so it pays"
+                    )
+                    % values
+                )
+            return (
+                _(
+                    "CAPI pays for itself if it cuts true CPA by %(breakeven)s; "
+                    "%(lift)s expected, so it pays"
+                )
+                % values
+            )
+        if estimated:
+            return (
+                _(
+                    "CAPI pays for itself if it cuts true CPA by %(breakeven)s; "
+                    "%(lift)s estimated, so it falls short"
+                )
+                % values
+            )
         return (
-            f"CAPI pays for itself if it cuts true CPA by {self.figure}; "
-            f"{self.expected} {'estimated' if self.expecting == 'We estimate' else 'expected'}, "
-            f"so {outcome}"
+            _(
+                "CAPI pays for itself if it cuts true CPA by %(breakeven)s; "
+                "%(lift)s expected, so it falls short"
+            )
+            % values
         )
 
     @property
@@ -95,14 +135,20 @@ class Summary:
         """The social description: the verdict, then the figures a reader weighs."""
         monthly, roi_, payback = self.get("monthly_benefit"), self.get("roi"), self.get("payback")
         parts = [self.headline, self.judgement]
-        parts.append(f"{monthly.label}: {monthly.value} ({monthly.brief}).")
-        parts.append(f"{roi_.label}: {roi_.value} ({roi_.range}).")
-        parts.append(f"{payback.label}: {payback.value}.")
+        parts.append(
+            _("%(label)s: %(value)s (%(note)s).")
+            % {"label": monthly.label, "value": monthly.value, "note": monthly.brief}
+        )
+        parts.append(
+            _("%(label)s: %(value)s (%(note)s).")
+            % {"label": roi_.label, "value": roi_.value, "note": roi_.range}
+        )
+        parts.append(_("%(label)s: %(value)s.") % {"label": payback.label, "value": payback.value})
         return " ".join(p for p in parts if p)
 
 
 def _months(n: int) -> str:
-    return f"{n} month{'s' if n != 1 else ''}"
+    return ngettext("%(count)s month", "%(count)s months", n) % {"count": n}
 
 
 def _verdict(report: roi.Report) -> str:
@@ -117,51 +163,89 @@ def _verdict(report: roi.Report) -> str:
 def _headline(report: roi.Report, verdict: str) -> tuple[str, str]:
     inputs, results = report.inputs, report.results
     if verdict == "free":
-        return "CAPI costs nothing here, so any fall in your true cost per purchase is profit", ""
+        return _(
+            "CAPI costs nothing here, so any fall in your true cost per purchase is profit"
+        ), ""
     if verdict == "none":
         if inputs.mode == "save":
             return (
-                "CAPI cannot pay for itself here: even a 100% cut in cost per purchase "
-                f"would not cover {money_short(results.total_cost, inputs.currency)} "
-                "of costs",
+                _(
+                    "CAPI cannot pay for itself here: even a 100%% cut in cost per purchase "
+                    "would not cover %(costs)s of costs"
+                )
+                % {"costs": money_short(results.total_cost, inputs.currency)},
                 "",
             )
         return (
-            f"With a {rate(inputs.margin)} margin, extra purchases earn nothing, so CAPI "
-            "cannot pay for itself through more sales",
+            _(
+                "With a %(margin)s margin, extra purchases earn nothing, so CAPI "
+                "cannot pay for itself through more sales"
+            )
+            % {"margin": rate(inputs.margin)},
             "",
         )
-    lead = "CAPI pays for itself if it lowers your true cost per purchase by"
+    # The figure follows the lead in every language: the page sets it in bold.
+    lead = _("CAPI pays for itself if it lowers your true cost per purchase by")
     return lead, percent(results.breakeven_cpa_gain)
 
 
 def _expecting(report: roi.Report) -> str:
-    """How the verdict names the lift: the visitor's own figure, or our estimate."""
-    return "We estimate" if report.cpa_gain_source == "signal" else "You expect"
+    """Whose the lift is: the visitor's own figure ("entered"), or our estimate ("signal")."""
+    return "signal" if report.cpa_gain_source == "signal" else "entered"
 
 
 def _judgement(report: roi.Report, verdict: str) -> str:
     results = report.results
-    expected = f"{_expecting(report)} {percent(report.cpa_gain)}"
+    values = {"lift": percent(report.cpa_gain), "realistic": percent(REALISTIC_GAIN)}
+    ours = _expecting(report) == "signal"
     if verdict == "clears":
-        return f"{expected}, which clears that bar."
+        if ours:
+            return _("We estimate %(lift)s, which clears that bar.") % values
+        return _("You expect %(lift)s, which clears that bar.") % values
     if verdict == "short":
-        beyond = ""
         if results.breakeven_cpa_gain > REALISTIC_GAIN:
-            beyond = f"; more than a {percent(REALISTIC_GAIN)} improvement is not realistic"
-        return f"{expected}, which falls short of it{beyond}."
-    return f"{expected}."
+            if ours:
+                return (
+                    _(
+                        "We estimate %(lift)s, which falls short of it; more than a "
+                        "%(realistic)s improvement is not realistic."
+                    )
+                    % values
+                )
+            return (
+                _(
+                    "You expect %(lift)s, which falls short of it; more than a "
+                    "%(realistic)s improvement is not realistic."
+                )
+                % values
+            )
+        if ours:
+            return _("We estimate %(lift)s, which falls short of it.") % values
+        return _("You expect %(lift)s, which falls short of it.") % values
+    if ours:
+        return _("We estimate %(lift)s.") % values
+    return _("You expect %(lift)s.") % values
 
 
 def _chance(report: roi.Report) -> str:
     u, months = report.uncertainty, _months(report.inputs.months)
-    scenarios = f"{number(u.draws)} scenarios of the uncertain rates"
+    values = {"months": months, "draws": number(u.draws)}
     p = u.probability_positive
     if p >= 1:
-        return f"It pays within {months} in all {scenarios}."
+        return _("It pays within %(months)s in all %(draws)s scenarios of the uncertain rates.") % (
+            values
+        )
     if p <= 0:
-        return f"It pays within {months} in none of the {scenarios}."
-    return f"It pays within {months} in {chance(p)} of {scenarios}."
+        return (
+            _(
+                "It pays within %(months)s in none of the %(draws)s scenarios of the "
+                "uncertain rates."
+            )
+            % values
+        )
+    return _(
+        "It pays within %(months)s in %(chance)s of %(draws)s scenarios of the uncertain rates."
+    ) % {**values, "chance": chance(p)}
 
 
 def _v2(report: roi.Report) -> roi.ResultsV2 | None:
@@ -174,17 +258,34 @@ def _lift_source(report: roi.Report) -> str:
     results = _v2(report)
     lift = percent(report.cpa_gain)
     if results is None:  # version 1: the lift was always the visitor's figure
-        return f"{lift}, as you entered it; confirm it with a holdout test."
-    signal = percent(results.signal_gain)
+        return _("%(lift)s, as you entered it; confirm it with a holdout test.") % {"lift": lift}
+    values = {
+        "lift": lift,
+        "signal": percent(results.signal_gain),
+        "estimate": percent(results.estimated_cpa_gain),
+    }
     if results.cpa_gain_source == "signal":
-        measured = ", as Events Manager measured" if report.inputs.acr is not None else ""
+        if report.inputs.acr is not None:
+            return (
+                _(
+                    "%(lift)s, estimated from the %(signal)s more purchase events Meta will match, "
+                    "as Events Manager measured; enter your own from a holdout test."
+                )
+                % values
+            )
         return (
-            f"{lift}, estimated from the {signal} more purchase events Meta will match"
-            f"{measured}; enter your own from a holdout test."
+            _(
+                "%(lift)s, estimated from the %(signal)s more purchase events Meta will match; "
+                "enter your own from a holdout test."
+            )
+            % values
         )
     return (
-        f"{lift}, as you entered it; the {signal} more purchase events Meta will match "
-        f"suggest {percent(results.estimated_cpa_gain)}."
+        _(
+            "%(lift)s, as you entered it; the %(signal)s more purchase events Meta will match "
+            "suggest %(estimate)s."
+        )
+        % values
     )
 
 
@@ -193,21 +294,28 @@ def _orders_sentence(report: roi.Report) -> str:
     results = _v2(report)
     if results is None or results.share_of_orders is None or report.inputs.orders is None:
         return ""
-    return (
-        f"Meta drives about {number(results.true_conversions)} of your "
-        f"{number(report.inputs.orders)} orders a month ({percent(results.share_of_orders)})."
-    )
+    return _("Meta drives about %(driven)s of your %(orders)s orders a month (%(share)s).") % {
+        "driven": number(results.true_conversions),
+        "orders": number(report.inputs.orders),
+        "share": percent(results.share_of_orders),
+    }
 
 
 # What each warning code means to a marketer; the API answers the codes.
 WARNINGS = {
-    "pixel_sees_under_a_fifth": (
+    "pixel_sees_under_a_fifth": gettext_lazy(
         "Meta sees under a fifth of the purchases it drives, by your loss rates: Ads "
-        "Manager reports {reported} of about {true} a month. Every figure here scales with "
-        "that guess, so check the consent and ad blocker rates{orders_hint}."
+        "Manager reports %(reported)s of about %(true)s a month. Every figure here scales "
+        "with that guess, so check the consent and ad blocker rates."
     ),
-    "lift_above_meta_average": (
-        "A {lift} fall in true cost per purchase is above the 13% Meta reports for "
+    "pixel_sees_under_a_fifth/orders": gettext_lazy(
+        "Meta sees under a fifth of the purchases it drives, by your loss rates: Ads "
+        "Manager reports %(reported)s of about %(true)s a month. Every figure here scales "
+        "with that guess, so check the consent and ad blocker rates, or enter your store's "
+        "orders to test them."
+    ),
+    "lift_above_meta_average": gettext_lazy(
+        "A %(lift)s fall in true cost per purchase is above the 13%% Meta reports for "
         "advertisers who chose CAPI themselves, itself an upper bound. Confirm it with a "
         "holdout test before you count on it."
     ),
@@ -222,17 +330,20 @@ def _warnings(report: roi.Report) -> tuple[str, ...]:
         "reported": number(results.reported_before),
         "true": number(results.true_conversions),
         "lift": percent(results.cpa_gain),
-        "orders_hint": ", or enter your store's orders to test them"
-        if report.inputs.orders is None
-        else "",
     }
-    return tuple(WARNINGS[code].format(**values) for code in results.warnings)
+
+    def text(code: str) -> str:
+        if code == "pixel_sees_under_a_fifth" and report.inputs.orders is None:
+            code += "/orders"  # no orders entered: suggest them as the test
+        return str(WARNINGS[code]) % values
+
+    return tuple(text(code) for code in results.warnings)
 
 
 def _sensitivity_note(report: roi.Report) -> str:
     if _v2(report) is None:
         return ""
-    return (
+    return _(
         "Consent refusals move profit because they make Meta's true business bigger (each "
         "reported purchase stands for more real ones), and CAPI recovers none of them. The "
         "other rates, recovery and the match rate move it through the extra signal CAPI "
@@ -243,7 +354,7 @@ def _sensitivity_note(report: roi.Report) -> str:
 def _band(band: roi.Band, fmt) -> str:
     if band.p10 is None or band.p90 is None:
         return ""
-    return f"P10–P90: {fmt(band.p10)} to {fmt(band.p90)}"
+    return _("P10–P90: %(low)s to %(high)s") % {"low": fmt(band.p10), "high": fmt(band.p90)}
 
 
 def _figures(report: roi.Report, verdict: str) -> tuple[Figure, ...]:
@@ -254,46 +365,68 @@ def _figures(report: roi.Report, verdict: str) -> tuple[Figure, ...]:
         return money_short(value, c)
 
     horizon = _months(inputs.months)
+    after = _("%(net)s after running costs") % {"net": cash(r.net_monthly)}
     if inputs.mode == "save":
-        source = "as lower spend"
+        note = _("at full strength, as lower spend; %(after)s") % {"after": after}
     else:
         extra = count(r.incremental_conversions)
-        source = f"from {extra} extra purchase{'' if extra == '1' else 's'} a month"
-    after = f"{cash(r.net_monthly)} after running costs"
+        note = ngettext(
+            "at full strength, from %(extra)s extra purchase a month; %(after)s",
+            "at full strength, from %(extra)s extra purchases a month; %(after)s",
+            1 if extra == "1" else 2,
+        ) % {"extra": extra, "after": after}
     monthly = Figure(
         "monthly_benefit",
-        "Monthly profit gain",
+        _("Monthly profit gain"),
         cash(r.monthly_benefit),
         _band(u.monthly_benefit, cash),
-        f"at full strength, {source}; {after}",
+        note,
         after,
     )
+    roi_label = _("ROI over %(horizon)s") % {"horizon": horizon}
+    npv = _("NPV %(npv)s") % {"npv": cash(r.npv)}
     if verdict == "free":
         roi_ = Figure(
-            "roi", f"ROI over {horizon}", "n/a", "no costs entered", "nothing to pay back"
+            "roi",
+            roi_label,
+            pgettext("no figure", "n/a"),
+            _("no costs entered"),
+            _("nothing to pay back"),
         )
-        payback = Figure(
-            "payback", "Payback", "None needed", f"NPV {cash(r.npv)}", "no costs to recover"
-        )
+        payback = Figure("payback", _("Payback"), _("None needed"), npv, _("no costs to recover"))
     else:
         roi_ = Figure(
             "roi",
-            f"ROI over {horizon}",
+            roi_label,
             percent(r.roi),
             _band(u.roi, percent),
-            f"net {cash(r.net)} on {cash(r.total_cost)} of costs",
+            _("net %(net)s on %(costs)s of costs")
+            % {"net": cash(r.net), "costs": cash(r.total_cost)},
         )
-        paid = f"Month {r.payback_month}" if r.payback_month else f"Not within {horizon}"
+        if r.payback_month:
+            paid = _("Month %(month)s") % {"month": r.payback_month}
+        else:
+            paid = _("Not within %(horizon)s") % {"horizon": horizon}
         payback = Figure(
-            "payback", "Payback", paid, f"NPV {cash(r.npv)}", f"at {rate(inputs.discount)} a year"
+            "payback",
+            _("Payback"),
+            paid,
+            npv,
+            _("at %(rate)s a year") % {"rate": rate(inputs.discount)},
         )
     if r.total_cost == 0:
-        spend_note = "no costs to cover"
+        spend_note = _("no costs to cover")
     elif r.breakeven_spend is None:
-        spend_note = "no spend breaks even: the lift earns nothing"
+        spend_note = _("no spend breaks even: the lift earns nothing")
     else:
-        spend_note = f"break-even spend {cash(r.breakeven_spend)} a month"
-    net = Figure("net", f"Net over {horizon}", cash(r.net), _band(u.net, cash), spend_note)
+        spend_note = _("break-even spend %(spend)s a month") % {"spend": cash(r.breakeven_spend)}
+    net = Figure(
+        "net",
+        _("Net over %(horizon)s") % {"horizon": horizon},
+        cash(r.net),
+        _band(u.net, cash),
+        spend_note,
+    )
     return (monthly, roi_, payback, net)
 
 
@@ -301,28 +434,31 @@ def inputs_line(inputs: roi.Inputs) -> str:
     """'$20,000 a month on Meta ads · 400 purchases · $80 orders · ...'."""
     c = inputs.currency
     parts = [
-        f"{money(inputs.spend, c, cents=False)} a month on Meta ads",
-        f"{number(inputs.conversions)} purchases reported",
-        f"{money(inputs.aov, c, cents=inputs.aov != int(inputs.aov))} orders",
-        f"{rate(inputs.margin)} margin",
+        _("%(spend)s a month on Meta ads") % {"spend": money(inputs.spend, c, cents=False)},
+        _("%(count)s purchases reported") % {"count": number(inputs.conversions)},
+        _("%(aov)s orders") % {"aov": money(inputs.aov, c, cents=inputs.aov != int(inputs.aov))},
+        _("%(margin)s margin") % {"margin": rate(inputs.margin)},
     ]
     if inputs.consent:
-        parts.append(f"{rate(inputs.consent)} refuse consent")
+        parts.append(_("%(rate)s refuse consent") % {"rate": rate(inputs.consent)})
     if inputs.integration is not None:
-        parts.append(INTEGRATIONS[inputs.integration].short)
+        parts.append(str(INTEGRATIONS[inputs.integration].short))
     else:
-        parts.append("backend events" if inputs.setup == "backend" else "relayed events")
+        parts.append(_("backend events") if inputs.setup == "backend" else _("relayed events"))
     if inputs.cpa_gain is not None:
-        parts.append(f"{rate(inputs.cpa_gain)} lower true CPA")
+        parts.append(_("%(rate)s lower true CPA") % {"rate": rate(inputs.cpa_gain)})
     else:
-        parts.append("lift estimated from the signal")
+        parts.append(_("lift estimated from the signal"))
     if inputs.orders is not None:
-        parts.append(f"{number(inputs.orders)} orders in all")
+        parts.append(_("%(count)s orders in all") % {"count": number(inputs.orders)})
     parts.append(
-        f"{money(inputs.setup_cost, c, cents=False)} setup + "
-        f"{money(inputs.monthly_cost, c, cents=False)} a month"
+        _("%(setup)s setup + %(monthly)s a month")
+        % {
+            "setup": money(inputs.setup_cost, c, cents=False),
+            "monthly": money(inputs.monthly_cost, c, cents=False),
+        }
     )
-    parts.append(f"over {_months(inputs.months)}")
+    parts.append(_("over %(months)s") % {"months": _months(inputs.months)})
     return " · ".join(parts)
 
 

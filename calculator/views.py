@@ -20,8 +20,11 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import api, card, presentation, rendered, roi, sharing, spreadsheet
@@ -102,8 +105,10 @@ def render_calculator(
     return response
 
 
-METHOD_TITLE = "How the CAPI ROI calculator works | CAPI ROI calculator"
-METHOD_DESCRIPTION = (
+METHOD_TITLE = format_lazy(
+    "{} | {}", _("How the CAPI ROI calculator works"), _("CAPI ROI calculator")
+)
+METHOD_DESCRIPTION = _(
     "The method behind the CAPI ROI calculator: how tracking losses, Conversions API "
     "recovery, the performance lift, ROI, payback, NPV, break-evens and ranges are "
     "calculated, with sources."
@@ -168,7 +173,8 @@ def share(request: HttpRequest, network: str) -> HttpResponse:
     if not form.is_valid():
         problems = " ".join(message for messages in form.errors.values() for message in messages)
         return HttpResponse(
-            f"This share link has invalid inputs. {problems}\n",
+            gettext("This share link has invalid inputs. %(problems)s") % {"problems": problems}
+            + "\n",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -277,7 +283,8 @@ def card_png(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         problems = " ".join(message for messages in form.errors.values() for message in messages)
         return HttpResponse(
-            f"This card link has invalid inputs. {problems}\n",
+            gettext("This card link has invalid inputs. %(problems)s") % {"problems": problems}
+            + "\n",
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -296,6 +303,9 @@ def card_png(request: HttpRequest) -> HttpResponse:
 
 def _png(request: HttpRequest, identity: str, draw, cache_control: str) -> HttpResponse:
     """The PNG, or 304 when the client holds it already (checked before drawing)."""
+    language = translation.get_language()
+    if language != settings.LANGUAGE_CODE:
+        identity = f"{language}|{identity}"  # the card's words follow the page's language
     digest = hashlib.sha256(f"{card.DESIGN}|{identity}".encode()).hexdigest()[:32]
     etag = f'"{digest}"'
     response = get_conditional_response(request, etag=etag)

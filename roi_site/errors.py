@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from calculator.middleware import EMBED_PATHS
 
@@ -29,15 +31,19 @@ API_CORS = {
     "Access-Control-Allow-Headers": "Accept, Content-Type",
 }
 
+# In the request's language: a page's from its address, the API's from Accept-Language.
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood."),
-    403: ("Forbidden", "This address is not open to you."),
+    400: (_("Bad request"), _("The request could not be understood.")),
+    403: (_("Forbidden"), _("This address is not open to you.")),
     404: (
-        "Page not found",
-        "There is nothing at this address. A link may be mistyped or cut short.",
+        _("Page not found"),
+        _("There is nothing at this address. A link may be mistyped or cut short."),
     ),
-    405: ("Method not allowed", "This address does not answer that method."),
-    500: ("Something went wrong", "The server failed to answer. Please try again in a minute."),
+    405: (_("Method not allowed"), _("This address does not answer that method.")),
+    500: (
+        _("Something went wrong"),
+        _("The server failed to answer. Please try again in a minute."),
+    ),
 }
 
 
@@ -105,7 +111,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     except Exception:  # the error page itself failed: plain words, never a second traceback
         logger.exception("the 500 page failed to render")
         return HttpResponse(
-            "Something went wrong. Please try again in a minute.\n",
+            "Something went wrong. Please try again in a minute.\n",  # no catalog: it failed
             status=500,
             content_type="text/plain; charset=utf-8",
         )
@@ -131,7 +137,9 @@ class ApiErrorMiddleware:
         ):
             message = None
             if response.status_code == 405 and "Allow" in response:
-                message = f"This address answers {response['Allow']} only."
+                message = gettext("This address answers %(methods)s only.") % {
+                    "methods": response["Allow"]
+                }
             replacement = api_error(response.status_code, message)
             for kept in ("Allow", "Retry-After"):
                 if kept in response:

@@ -95,6 +95,9 @@ MIDDLEWARE = [
     # Outside the session, CSRF and messages middleware: drops their cookies
     # from the embed's responses (see calculator/middleware.py).
     "calculator.middleware.CookieFreeMiddleware",
+    # Before CommonMiddleware and the URL resolver: /de/ resolves only once
+    # German is active. Never a cookie, so pages stay cacheable.
+    "calculator.locale.LanguageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "calculator.locale.languages",
             ],
         },
     },
@@ -135,9 +139,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-LANGUAGE_CODE = "en-us"
+# English at the bare addresses, German, French and Spanish under /de/, /fr/
+# and /es/ (roi_site/urls.py); calculator/locale.py picks the language.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"

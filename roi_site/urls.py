@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,10 +8,9 @@ from calculator import api, embed_views, views
 from calculator.agency import capture, embed_assets
 from roi_site import errors, health, throttle
 
+# Language-neutral addresses: machines' files, the API, the embed (which takes
+# lang=) and the admin.
 urlpatterns = [
-    path("", views.calculator, name="calculator"),
-    path("method/", views.method, name="method"),
-    path("export.csv", views.export_csv, name="export-csv"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
     path(".well-known/security.txt", views.security_txt, name="security-txt"),
@@ -18,23 +18,36 @@ urlpatterns = [
     path("api/v1/calculate", api.calculate, name="api-calculate"),
     path("api/v1/openapi.json", api.openapi_json, name="api-openapi"),
     path("api/v1/links", api.links, name="api-links"),
-    path("card.png", views.card_png, name="card"),
-    path("s/<str:code>/", views.short_link, name="short-link"),
-    path("share/<str:network>/", views.share, name="share"),
     path("healthz", health.healthz, name="healthz"),
     # Before admin.site.urls, so this wrapped login answers /admin/login/.
     path("admin/login/", throttle.throttle_logins(admin.site.login), name="admin-login"),
     path("embed/", embed_views.embed_view, name="embed"),
-    path("embed/builder/", embed_views.builder, name="embed-builder"),
     path("embed/theme.css", embed_views.theme_css, name="embed-theme"),
-    path("embed/<slug:slug>/", embed_views.embed_view, name="embed-profile"),
-    path("embed/<slug:slug>/lead/", capture.capture, name="embed-lead"),
-    path("embed/<slug:slug>/logo.png", embed_assets.logo, name="embed-logo"),
     path("embed.js", embed_views.embed_js, name="embed-js"),
     path("oembed", embed_views.oembed, name="oembed"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+]
+
+# Pages people read: English at the bare address, /de/, /fr/ and /es/ for the
+# others. A result's card, CSV, share and short links follow its language.
+urlpatterns += i18n_patterns(
+    path("", views.calculator, name="calculator"),
+    path("method/", views.method, name="method"),
+    path("export.csv", views.export_csv, name="export-csv"),
+    path("card.png", views.card_png, name="card"),
+    path("s/<str:code>/", views.short_link, name="short-link"),
+    path("share/<str:network>/", views.share, name="share"),
+    path("embed/builder/", embed_views.builder, name="embed-builder"),
     path("agency/", include("calculator.agency.urls")),
+    prefix_default_language=False,
+)
+
+# After the builder, which a profile's slug must not shadow.
+urlpatterns += [
+    path("embed/<slug:slug>/", embed_views.embed_view, name="embed-profile"),
+    path("embed/<slug:slug>/lead/", capture.capture, name="embed-lead"),
+    path("embed/<slug:slug>/logo.png", embed_assets.logo, name="embed-logo"),
 ]
 
 handler400 = errors.bad_request

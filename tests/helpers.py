@@ -12,6 +12,7 @@ class Head(HTMLParser):
         super().__init__()
         self.meta: dict[str, str] = {}
         self.links: dict[str, str] = {}
+        self.languages: dict[str, str] = {}  # hreflang alternates: language -> address
         self.title = ""
         self._in_title = False
         self._in_head = True
@@ -26,6 +27,8 @@ class Head(HTMLParser):
             key = found.get("property") or found.get("name")
             if key:
                 self.meta[key] = found.get("content", "")
+        elif tag == "link" and "hreflang" in found:
+            self.languages[found["hreflang"]] = found.get("href", "")
         elif tag == "link" and "rel" in found:
             self.links[found["rel"]] = found.get("href", "")
         self._in_title = tag == "title"

@@ -18,13 +18,15 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from calculator import embed
-from calculator.embed_views import _render_embed, cookie_free, embed_headers
+from calculator import embed, locale
+from calculator.embed_views import _render_embed, cookie_free, embed_headers, embed_language
 from calculator.models import EmbedDailyStat, EmbedProfile
 from calculator.ratelimit import over_limit
 from roi_site.throttle import client_address
@@ -49,7 +51,12 @@ class LeadState:
 
     @property
     def action(self) -> str:
-        return reverse("embed-lead", args=[self.profile.slug])
+        """The form's address, with the page's lang= unless the profile fixes one."""
+        action = reverse("embed-lead", args=[self.profile.slug])
+        language = translation.get_language()
+        if self.profile.language or language == locale.DEFAULT:
+            return action
+        return f"{action}?{locale.CHOSEN}={language}"
 
     @property
     def consent_label(self) -> str:
@@ -57,10 +64,10 @@ class LeadState:
 
 
 def consent_wording(profile: EmbedProfile) -> str:
-    return (
-        f"Yes, {profile.agency_name} may email me news and offers. "
-        f"I can unsubscribe at any time. Privacy policy: {profile.privacy_url}"
-    )
+    return _(
+        "Yes, %(agency)s may email me news and offers. I can unsubscribe at any time. "
+        "Privacy policy: %(privacy)s"
+    ) % {"agency": profile.agency_name, "privacy": profile.privacy_url}
 
 
 def lead_context(profile: EmbedProfile, display: embed.Display, **state: Any) -> LeadState:
@@ -73,10 +80,10 @@ def origin_problem(request: HttpRequest) -> str:
     """Why this POST may not come from the embed's own frame, or '' when it may."""
     site = request.headers.get("Sec-Fetch-Site")
     if site is not None and site != "same-origin":
-        return "This form can only be sent from the calculator itself."
+        return _("This form can only be sent from the calculator itself.")
     own = f"{request.scheme}://{request.get_host()}"
     if request.headers.get("Origin") != own:
-        return "This form can only be sent from the calculator itself."
+        return _("This form can only be sent from the calculator itself.")
     return ""
 
 
@@ -107,6 +114,9 @@ def store(profile: EmbedProfile, form: LeadForm, result_url: str) -> Lead:
 @require_POST
 def capture(request: HttpRequest, slug: str) -> HttpResponse:
     profile = get_object_or_404(EmbedProfile, slug=slug, lead_capture=True)
+    # The embed's language: the result link, the consent wording and the
+    # report email follow it.
+    translation.activate(embed_language(request, profile))
     display = embed.display_options(
         request.POST, profile.accent_digits, profile.theme, profile.hidden
     )
@@ -134,7 +144,13 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
     if wait is not None:
         minutes = max(1, -(-wait // 60))
         response = answer(
-            429, error=f"Too many reports were requested from here. Try again in {minutes} min."
+            429,
+            error=ngettext(
+                "Too many reports were requested from here. Try again in %(minutes)s minute.",
+                "Too many reports were requested from here. Try again in %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
         )
         response["Retry-After"] = str(wait)
         return response

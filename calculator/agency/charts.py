@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
-SERIES = (("views", "Views"), ("calculations", "Calculations"), ("leads", "Leads"))
+SERIES = (("views", _("Views")), ("calculations", _("Calculations")), ("leads", _("Leads")))
 WIDTH, HEIGHT, PAD = 300, 80, 4
 
 

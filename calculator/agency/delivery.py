@@ -18,9 +18,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import QueryDict
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from calculator import roi
+from calculator import locale, roi
 from calculator.forms import CalculatorForm
 from calculator.summary import figures_data, summarise
 
@@ -71,6 +72,7 @@ def report_for(lead: Lead) -> roi.Report:
 def _email_context(lead: Lead) -> dict:
     report = report_for(lead)
     return {
+        "LANGUAGE_CODE": translation.get_language(),
         "lead": lead,
         "profile": lead.profile,
         "report": report,
@@ -78,11 +80,27 @@ def _email_context(lead: Lead) -> dict:
     }
 
 
+def lead_language(lead: Lead) -> str:
+    """The language the visitor read the result in: its link's (/de/?...)."""
+    return locale.language_of_path(urlsplit(lead.result_url).path) or locale.DEFAULT
+
+
+def agency_language(lead: Lead) -> str:
+    """The agency's emails: in the profile's fixed language, else the visitor's."""
+    return locale.valid(lead.profile.language) or lead_language(lead)
+
+
 def report_email(lead: Lead) -> EmailMultiAlternatives:
-    """The visitor's report: the verdict, the key figures and the link, as text and HTML."""
+    """The visitor's report, in the visitor's language: the verdict, the key
+    figures and the link, as text and HTML."""
+    with translation.override(lead_language(lead)):
+        return _report_email(lead)
+
+
+def _report_email(lead: Lead) -> EmailMultiAlternatives:
     context = _email_context(lead)
     message = EmailMultiAlternatives(
-        subject=f"Your CAPI ROI report from {lead.profile.agency_name}",
+        subject=_("Your CAPI ROI report from %(agency)s") % {"agency": lead.profile.agency_name},
         body=render_to_string("agency/email/report.txt", context),
         to=[lead.email],
         reply_to=[lead.profile.notify_email] if lead.profile.notify_email else None,
@@ -92,9 +110,14 @@ def report_email(lead: Lead) -> EmailMultiAlternatives:
 
 
 def agency_email(lead: Lead) -> EmailMultiAlternatives:
+    with translation.override(agency_language(lead)):
+        return _agency_email(lead)
+
+
+def _agency_email(lead: Lead) -> EmailMultiAlternatives:
     context = _email_context(lead)
     message = EmailMultiAlternatives(
-        subject=f"New lead from your calculator: {lead.email}",
+        subject=_("New lead from your calculator: %(email)s") % {"email": lead.email},
         body=render_to_string("agency/email/lead.txt", context),
         to=[lead.profile.notify_email],
         reply_to=[lead.email],

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from calculator.embed import SECTIONS
@@ -22,8 +23,8 @@ from . import tokens
 class LeadForm(forms.Form):
     """'Email me this report': checked here, at the one boundary, field by field."""
 
-    email = forms.EmailField(label="Your email", max_length=254)
-    name = forms.CharField(label="Name (optional)", max_length=100, required=False)
+    email = forms.EmailField(label=_("Your email"), max_length=254)
+    name = forms.CharField(label=_("Name (optional)"), max_length=100, required=False)
     consent = forms.BooleanField(required=False)
     # A honeypot: hidden from people, filled in by form-filling robots.
     website = forms.CharField(required=False, max_length=200)
@@ -42,7 +43,7 @@ class LeadForm(forms.Form):
         token = self.cleaned_data["token"]
         if not tokens.valid(token, self.profile.slug):
             raise ValidationError(
-                "This form has expired. Change any input, or reload, and send it again.",
+                _("This form has expired. Change any input, or reload, and send it again."),
                 code="expired",
             )
         return token
@@ -51,7 +52,7 @@ class LeadForm(forms.Form):
         calculation = CalculatorForm(QueryDict(self.cleaned_data["q"]))
         if not calculation.is_valid():
             raise ValidationError(
-                "This result has invalid inputs; fix them and send the form again.",
+                _("This result has invalid inputs; fix them and send the form again."),
                 code="result",
             )
         self.calculation = calculation
@@ -69,19 +70,19 @@ def encode_logo(upload) -> tuple[bytes, str]:
     """
     if upload.size > settings.LOGO_MAX_BYTES:
         raise ValidationError(
-            "Upload a logo of at most %(kb)s KB.", params={"kb": settings.LOGO_MAX_BYTES // 1024}
+            _("Upload a logo of at most %(kb)s KB."), params={"kb": settings.LOGO_MAX_BYTES // 1024}
         )
     try:
         with Image.open(upload) as image:
             if image.format not in ("PNG", "JPEG", "WEBP", "GIF"):
-                raise ValidationError("Upload a PNG, JPEG, WebP or GIF image.")
+                raise ValidationError(_("Upload a PNG, JPEG, WebP or GIF image."))
             if image.width * image.height > 25_000_000:
-                raise ValidationError("This image is too large; use one under 5000 × 5000.")
+                raise ValidationError(_("This image is too large; use one under 5000 × 5000."))
             image.thumbnail(LOGO_BOX)
             out = io.BytesIO()
             image.convert("RGBA").save(out, "PNG", optimize=True)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise ValidationError("This file is not an image that can be read.") from None
+        raise ValidationError(_("This file is not an image that can be read.")) from None
     data = out.getvalue()
     return data, hashlib.sha256(data).hexdigest()[:16]
 
@@ -90,13 +91,13 @@ class ProfileForm(forms.ModelForm):
     """An agency's own embed profile. The model's clean() checks every value."""
 
     logo = forms.FileField(
-        label="Logo upload",
+        label=_("Logo upload"),
         required=False,
-        help_text="PNG, JPEG, WebP or GIF, at most 512 KB; shown at most 40 px high.",
+        help_text=_("PNG, JPEG, WebP or GIF, at most 512 KB; shown at most 40 px high."),
     )
-    remove_logo = forms.BooleanField(label="Remove the uploaded logo", required=False)
+    remove_logo = forms.BooleanField(label=_("Remove the uploaded logo"), required=False)
     hide = forms.MultipleChoiceField(
-        label="Hidden sections",
+        label=_("Hidden sections"),
         required=False,
         choices=[(key, SECTION_LABELS[key]) for key in SECTIONS],
         widget=forms.CheckboxSelectMultiple,
@@ -109,6 +110,7 @@ class ProfileForm(forms.ModelForm):
             "slug",
             "accent",
             "theme",
+            "language",
             "logo_url",
             "cta_label",
             "cta_url",
@@ -121,14 +123,18 @@ class ProfileForm(forms.ModelForm):
             "notify_email",
             "webhook_url",
         ]
-        labels = {"agency_name": "Name", "logo_url": "Logo address"}
+        labels = {"agency_name": _("Name"), "logo_url": _("Logo address")}
         help_texts = {
-            "agency_name": "Shown to visitors: the logo's text and the consent wording.",
-            "logo_url": "Or link an https:// image instead of uploading one.",
+            "agency_name": _("Shown to visitors: the logo's text and the consent wording."),
+            "logo_url": _("Or link an https:// image instead of uploading one."),
             # Django renders help texts as HTML: the ampersand is written as one.
-            "default_inputs": "Prefilled inputs as a query string, e.g. "
-            "spend=20000&amp;currency=EUR. A visitor's link overrides them.",
-            "slug": "The embed's address, /embed/your-slug/: lower-case letters, digits, hyphens.",
+            "default_inputs": _(
+                "Prefilled inputs as a query string, e.g. "
+                "spend=20000&amp;currency=EUR. A visitor's link overrides them."
+            ),
+            "slug": _(
+                "The embed's address, /embed/your-slug/: lower-case letters, digits, hyphens."
+            ),
         }
         widgets = {
             "allowed_origins": forms.Textarea(attrs={"rows": 3}),
@@ -144,7 +150,7 @@ class ProfileForm(forms.ModelForm):
         slug = self.cleaned_data["slug"].lower()
         taken = EmbedProfile.objects.filter(slug=slug).exclude(pk=self.instance.pk)
         if taken.exists():
-            raise ValidationError("This address is taken; choose another.")
+            raise ValidationError(_("This address is taken; choose another."))
         return slug
 
     def clean_logo(self):

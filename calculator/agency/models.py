@@ -7,6 +7,7 @@ live beside the embed profile they point at.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Lead(models.Model):
@@ -39,14 +40,14 @@ class Delivery(models.Model):
     """One message about a lead: its log of attempts, written by the worker."""
 
     class Kind(models.TextChoices):
-        REPORT = "report", "Report to the visitor"
-        AGENCY_EMAIL = "agency_email", "Email to the agency"
-        WEBHOOK = "webhook", "Webhook"
+        REPORT = "report", _("Report to the visitor")
+        AGENCY_EMAIL = "agency_email", _("Email to the agency")
+        WEBHOOK = "webhook", _("Webhook")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        SENT = "sent", "Delivered"
-        FAILED = "failed", "Gave up"
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Delivered")
+        FAILED = "failed", _("Gave up")
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=20, choices=Kind.choices)

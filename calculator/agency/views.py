@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from calculator.embed_views import DEFAULT_HEIGHT, snippet
@@ -63,7 +64,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "profile": profile,
                 "rows": rows,
                 "chart": charts.sparkline(
-                    rows, f"Daily views, calculations and leads of {profile.agency_name}"
+                    rows,
+                    _("Daily views, calculations and leads of %(agency)s")
+                    % {"agency": profile.agency_name},
                 ),
                 "snippet": embed_snippet(request, profile),
             }

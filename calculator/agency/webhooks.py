@@ -20,6 +20,7 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 SIGNATURE_HEADER = "X-CAPI-ROI-Signature"
 TIMESTAMP_HEADER = "X-CAPI-ROI-Timestamp"
@@ -50,25 +51,29 @@ def is_public(address: str) -> bool:
 def check_url(url: str) -> tuple[str, int, str]:
     """(host, port, public address) of a webhook URL, or UnsafeURL saying why not."""
     if len(url) > 500 or any(c.isspace() or ord(c) < 32 for c in url):
-        raise UnsafeURL("Enter an address of at most 500 characters, without spaces.")
+        raise UnsafeURL(_("Enter an address of at most 500 characters, without spaces."))
     parts = urlsplit(url)
     schemes = ("https",) if settings.WEBHOOK_REQUIRE_HTTPS else ("https", "http")
     if parts.scheme not in schemes:
-        raise UnsafeURL("The webhook address must start with https://.")
+        raise UnsafeURL(_("The webhook address must start with https://."))
     if not parts.hostname or parts.username or parts.password:
-        raise UnsafeURL("Enter a full address such as https://hooks.agency.example/leads.")
+        raise UnsafeURL(_("Enter a full address such as https://hooks.agency.example/leads."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise UnsafeURL("The port of the webhook address is not a number.") from None
+        raise UnsafeURL(_("The port of the webhook address is not a number.")) from None
     try:
         addresses = resolve(parts.hostname, port)
     except (OSError, UnicodeError):
-        raise UnsafeURL(f"The host {parts.hostname} does not resolve.") from None
+        raise UnsafeURL(
+            _("The host %(host)s does not resolve.") % {"host": parts.hostname}
+        ) from None
     if not addresses or not all(is_public(a) for a in addresses):
         raise UnsafeURL(
-            "The webhook address must be on the public internet, "
-            "not a loopback, private or link-local address."
+            _(
+                "The webhook address must be on the public internet, "
+                "not a loopback, private or link-local address."
+            )
         )
     return parts.hostname, port, addresses[0]
 

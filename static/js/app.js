@@ -1,5 +1,16 @@
 // Small behaviours of the calculator page; htmx does the live updates.
 (function () {
+  // The page's words for the scripts' messages (templates/_js_messages.html),
+  // with {name} placeholders; English when the page has none.
+  function words(key, fallback, values) {
+    var holder = document.getElementById("js-messages");
+    var text = (holder && holder.dataset[key]) || fallback;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(values[name]);
+    });
+    return text;
+  }
+
   "use strict";
   document.documentElement.classList.add("js");
 
@@ -55,8 +66,11 @@
       input.placeholder = typical;
       if (source) {
         var currency = document.getElementById("id_currency");
-        source.textContent = "Typical for " + option.dataset.short + ": " + typical +
-          (currency ? " " + currency.value : "") + ".";
+        source.textContent = words("typical", "Typical for {integration}: {amount} {currency}.", {
+          integration: option.dataset.short,
+          amount: typical,
+          currency: currency ? currency.value : "",
+        });
       }
     });
   }

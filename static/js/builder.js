@@ -1,6 +1,17 @@
 // The embed builder's copy button. Without this script the form still works
 // (Update) and the snippet can be selected and copied by hand.
 (function () {
+  // The page's words for the scripts' messages (templates/_js_messages.html),
+  // with {name} placeholders; English when the page has none.
+  function words(key, fallback, values) {
+    var holder = document.getElementById("js-messages");
+    var text = (holder && holder.dataset[key]) || fallback;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(values[name]);
+    });
+    return text;
+  }
+
   "use strict";
 
   function revealCopy(root) {
@@ -29,11 +40,11 @@
     var status = button.parentElement.querySelector("[role=status]");
     navigator.clipboard.writeText(field.value).then(
       function () {
-        status.textContent = "Copied the snippet.";
+        status.textContent = words("copiedSnippet", "Copied the snippet.");
       },
       function () {
         field.select();
-        status.textContent = "Copying is blocked here: the snippet is selected, copy it with your keyboard.";
+        status.textContent = words("snippetBlocked", "Copying is blocked here: the snippet is selected, copy it with your keyboard.");
       }
     );
   });

@@ -20,6 +20,17 @@
     });
   }
 
+  // The page's words for the scripts' messages (templates/_js_messages.html),
+  // with {name} placeholders; English when the page has none.
+  function words(key, fallback, values) {
+    var holder = document.getElementById("js-messages");
+    var text = (holder && holder.dataset[key]) || fallback;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(values[name]);
+    });
+    return text;
+  }
+
   function say(panel, text) {
     var status = panel.querySelector(".share__status");
     // Emptied first so that the same words twice are announced twice.
@@ -35,13 +46,14 @@
       var request = fetch(panel.dataset.shareApi, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ query: query }),
+        // The short link opens the result in the language of this page.
+        body: JSON.stringify({ query: query, language: document.documentElement.lang || "en" }),
         credentials: "omit",
       }).then(function (response) {
         return response.json().then(function (body) {
           if (!response.ok) {
             var messages = Object.values(body.errors || {})[0] || [];
-            throw new Error(messages[0] || "The short link could not be made.");
+            throw new Error(messages[0] || words("shortFailed", "The short link could not be made."));
           }
           return body.url;
         });
@@ -85,11 +97,11 @@
     if (button.dataset.shareCopy === "link") {
       copy(Promise.resolve(field.value)).then(
         function () {
-          say(panel, "Copied the link to this result.");
+          say(panel, words("copiedLink", "Copied the link to this result."));
         },
         function () {
           field.select();
-          say(panel, "Copying is blocked here: the link is selected, copy it with your keyboard.");
+          say(panel, words("linkBlocked", "Copying is blocked here: the link is selected, copy it with your keyboard."));
         }
       );
       return;
@@ -97,15 +109,15 @@
     var url = shortLink(panel);
     copy(url).then(
       function (text) {
-        say(panel, "Copied the short link: " + text);
+        say(panel, words("copiedShort", "Copied the short link: {url}", { url: text }));
       },
       function (problem) {
         url.then(
           function (text) {
-            say(panel, "Copying is blocked here. The short link is " + text);
+            say(panel, words("shortBlocked", "Copying is blocked here. The short link is {url}", { url: text }));
           },
           function () {
-            say(panel, problem.message || "The short link could not be made.");
+            say(panel, problem.message || words("shortFailed", "The short link could not be made."));
           }
         );
       }

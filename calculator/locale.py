@@ -1,0 +1,149 @@
+"""The page's language: from the address, never from a cookie.
+
+English pages live at the bare addresses, German, French and Spanish ones
+under ``/de/``, ``/fr/`` and ``/es/``, so every language of every page has an
+address of its own that caches, crawlers and shared links can keep apart.
+Only the bare ``/`` (no query) asks the browser: a visitor whose
+``Accept-Language`` prefers German is sent to ``/de/`` once, with
+``Vary: Accept-Language`` so that shared caches keep the variants apart. The
+switcher's English link for that page carries ``?lang=en``, which is not
+negotiated, so a visitor who chose English stays English without a cookie.
+
+The embed takes ``lang=`` (an embed profile may fix its language instead),
+and the API answers its error messages in the ``Accept-Language`` language
+while its figures stay language-neutral.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import translate_url
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import (
+    get_supported_language_variant,
+    parse_accept_lang_header,
+)
+
+DEFAULT = settings.LANGUAGE_CODE
+CODES = tuple(code for code, _ in settings.LANGUAGES)
+PREFIXED = tuple(code for code in CODES if code != DEFAULT)
+# The marker of the switcher's English link on the bare page: no negotiation.
+CHOSEN = "lang"
+# Seconds a shared cache may keep the bare page's redirect to a language.
+REDIRECT_MAX_AGE = 300
+BUILDER = "/embed/builder/"  # a page with prefixes, not the embed
+
+
+def language_of_path(path: str) -> str | None:
+    """'de' for '/de/...', None for an unprefixed (English) address."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in PREFIXED else None
+
+
+def valid(code: str | None) -> str | None:
+    """A supported language code, or None: 'de' and 'DE' give 'de', 'xx' None."""
+    code = (code or "").strip().lower()
+    return code if code in CODES else None
+
+
+def from_accept_language(header: str) -> str:
+    """The first supported language the browser asks for; English otherwise."""
+    for code, _quality in parse_accept_lang_header(header or ""):
+        if code == "*":
+            break
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return DEFAULT
+
+
+def _negotiates(request: HttpRequest) -> bool:
+    return (
+        request.path_info == "/"
+        and request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+    )
+
+
+class LanguageMiddleware:
+    """Activates the request's language (see the module's docstring); sets no cookie."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        path = request.path_info
+        accept = request.headers.get("Accept-Language", "")
+        negotiated = _negotiates(request)
+        api = path.startswith("/api/")
+        language = language_of_path(path)
+        if language is None:
+            if api:
+                language = from_accept_language(accept)
+            elif path.startswith("/embed/") and not path.startswith(BUILDER):
+                language = valid(request.GET.get(CHOSEN)) or DEFAULT
+            else:
+                language = DEFAULT
+        if negotiated:
+            preferred = from_accept_language(accept)
+            if preferred != DEFAULT:
+                response = HttpResponseRedirect(f"/{preferred}/")
+                response["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
+                patch_vary_headers(response, ("Accept-Language",))
+                return response
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if negotiated or (api and response.status_code >= 400):
+            patch_vary_headers(response, ("Accept-Language",))
+        if not api:
+            response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+def _address(request: HttpRequest, path: str, query: str) -> str:
+    return request.build_absolute_uri(path + (f"?{query}" if query else ""))
+
+
+def alternates(request: HttpRequest) -> list[dict[str, Any]]:
+    """The page in every language, for hreflang links and the switcher; empty for
+    an address that has one language only (the API, the embed, robots.txt)."""
+    path = request.path_info
+    query = request.META.get("QUERY_STRING", "")
+    english = translate_url(path, DEFAULT)
+    if translate_url(english, PREFIXED[0]) == english:
+        return []
+    current = translation.get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        target = translate_url(english, code)
+        own_query = query
+        if code == DEFAULT and target == "/" and not query:
+            own_query = urlencode({CHOSEN: DEFAULT})  # stays English, not negotiated
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": _address(request, target, own_query),
+                "hreflang_url": _address(request, target, query),
+                "current": code == current,
+            }
+        )
+    return links
+
+
+def languages(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the page's language and its addresses in every language."""
+    links = alternates(request)
+    default = next((link for link in links if link["code"] == DEFAULT), None)
+    return {
+        "language_links": links,
+        "x_default_url": default["hreflang_url"] if default else "",
+    }
