@@ -42,48 +42,62 @@ ADVANCED_GROUPS = [
 
 # Why each default is what it is, and where it comes from.
 SOURCES = {
+    # xgettext:no-python-format
     "consent": gettext_lazy(
         "Default 0%, for stores outside the EU. The EU preset uses 40%: a 2026 consent "
         "benchmark (JustRelate) saw 52% of EU sessions refuse statistics tracking."
     ),
+    # xgettext:no-python-format
     "adblock": gettext_lazy(
         "Default 8%. Surveys put blocker use near 30% (eyeo 2023; GWI 2024), but most "
         "default lists block the Pixel weakly (Wills & Uzunoglu, 2016)."
     ),
+    # xgettext:no-python-format
     "safari": gettext_lazy(
         "Default 30%. StatCounter: Safari is about 22% of US desktop and 25% of global "
         "mobile page views."
     ),
+    # xgettext:no-python-format
     "att": gettext_lazy(
         "Default 5%. ATT opt-in rates differ by denominator (Flurry 2021, AppsFlyer 2022), "
         "and Meta models part of the loss itself (AEM)."
     ),
+    # xgettext:no-python-format
     "itp": gettext_lazy(
         "Default 20%. WebKit caps script-set cookies at 7 days (ITP 2.1) and at 24 hours "
         "after a decorated link such as fbclid (ITP 2.2)."
     ),
+    # xgettext:no-python-format
     "connectivity": gettext_lazy(
         "Default 2%: Pixel events lost to slow pages and failed requests."
     ),
+    # xgettext:no-python-format
     "match_before": gettext_lazy(
         "Default 85%: with 92% after, the signal gain lands at Meta's own ACR "
         "medians (23–39%). Vendors claim 50–65% for the Pixel alone and 80–90% with CAPI "
         "(unaudited): 60% → 80% would mean 53% more reported purchases, above Meta's medians."
     ),
+    # xgettext:no-python-format
     "match_after": gettext_lazy(
         "Default 92%, with hashed email, phone, external_id, fbp and fbc sent from the server."
     ),
+    # xgettext:no-python-format
     "acr": gettext_lazy(
         "Meta's Events Manager shows it for a running CAPI setup; example medians are "
         "23.3% (Search) and 39.1% (Purchase). Leave empty to estimate."
     ),
+    # xgettext:no-python-format
     "ramp": gettext_lazy("Default 1 month: the lift reaches full strength in month 2."),
+    # xgettext:no-python-format
     "discount": gettext_lazy("Default 10% a year, for the NPV."),
+    # xgettext:no-python-format
     "holdout_weeks": gettext_lazy(
         "Default 8 weeks, about two months: long enough to even out weekly "
         "swings, short enough to wait for."
     ),
+    # xgettext:no-python-format
     "holdout_share": gettext_lazy("Default 50%: an even split needs the fewest weeks."),
+    # xgettext:no-python-format
     "cpa_gain": gettext_lazy(
         "Empty by default: estimated from the signal. Meta reports 13% better cost "
         "per result for Pixel + CAPI, self-selected and measured on reported results: an upper "
@@ -96,10 +110,12 @@ SOURCES = {
 
 # Version 1 has no estimate: an old link's page words its lift field as it did.
 V1_CPA_GAIN = (
+    # xgettext:no-python-format
     gettext_lazy(
         "How much cheaper each real purchase becomes. Meta's 13% is an upper bound; confirm "
         "it with a holdout test."
     ),
+    # xgettext:no-python-format
     gettext_lazy(
         "Default 5%. Meta reports 13% better cost per result for Pixel + CAPI, self-selected "
         "and measured on reported results: an upper bound."

@@ -134,7 +134,7 @@ def rows(
             _("Break-even monthly ad spend (%(currency)s)") % {"currency": c},
             _money(r.breakeven_spend),
         ],
-        [_("Extra purchases a month at full strength"), _("{r.incremental_conversions:.2f}") % {}],
+        [_("Extra purchases a month at full strength"), f"{r.incremental_conversions:.2f}"],
     ]
     if isinstance(r, roi.ResultsV2):
         out += [
@@ -152,13 +152,13 @@ def rows(
         ],
         [
             _("Reported purchases a month"),
-            _("{r.reported_before:.2f}") % {},
-            _("{r.reported_after:.2f}") % {},
+            f"{r.reported_before:.2f}",
+            f"{r.reported_after:.2f}",
         ],
         [
             _("True purchases from Meta ads a month, before any lift"),
-            _("{r.true_conversions:.2f}") % {},
-            _("{r.true_conversions:.2f}") % {},
+            f"{r.true_conversions:.2f}",
+            f"{r.true_conversions:.2f}",
         ],
         [
             _("Purchases Meta does not report (%)"),

@@ -1,0 +1,104 @@
+"""The translation catalogs: complete, current, and their placeholders intact."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+LANGUAGES = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+NAMED = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
+
+
+def catalog(language: str):
+    with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def strings(message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def ids(message) -> tuple[str, ...]:
+    return message.id if isinstance(message.id, tuple) else (message.id,)
+
+
+def placeholders(text: str) -> set[str]:
+    return {a or b for a, b in NAMED.findall(text)}
+
+
+def test_every_language_has_a_catalog():
+    assert sorted(p.parent.parent.name for p in LOCALE.glob("*/LC_MESSAGES/django.po")) == sorted(
+        LANGUAGES
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_and_none_is_fuzzy(language):
+    messages = [m for m in catalog(language) if m.id]
+    untranslated = [ids(m)[0] for m in messages if not all(s.strip() for s in strings(m))]
+    fuzzy = [ids(m)[0] for m in messages if m.fuzzy]
+    assert messages
+    assert untranslated == [], f"{len(untranslated)} untranslated in {language}"
+    assert fuzzy == [], f"{len(fuzzy)} fuzzy in {language}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_every_named_placeholder(language):
+    wrong = []
+    for message in catalog(language):
+        if not message.id:
+            continue
+        wanted = placeholders(ids(message)[-1])
+        for text in strings(message):
+            if text and placeholders(text) != wanted:
+                wrong.append((ids(message)[0], text))
+    assert wrong == []
+
+
+def test_the_catalogs_hold_every_marked_string(tmp_path):
+    """Every string marked in the Python code is in the German catalog: a new
+    one cannot ship untranslated because makemessages was not run. (The
+    templates' strings are checked on the rendered pages, test_languages.py.)"""
+    import shutil
+    import subprocess
+
+    assert shutil.which("xgettext"), "GNU gettext is needed (apt-get install gettext)"
+    root = Path(settings.BASE_DIR)
+    pot = tmp_path / "django.pot"
+    sources = sorted(
+        str(p.relative_to(root))
+        for folder in ("calculator", "roi_site")
+        for p in (root / folder).rglob("*.py")
+        if "migrations" not in p.parts
+    )
+    subprocess.run(
+        [
+            "xgettext",
+            "--language=Python",
+            "--from-code=UTF-8",
+            "--keyword=gettext_noop",
+            "--keyword=gettext_lazy",
+            "--keyword=ngettext:1,2",
+            "--keyword=pgettext:1c,2",
+            "--keyword=_",
+            "--keyword=gettext",
+            "--output",
+            str(pot),
+            *sources,
+        ],
+        cwd=root,
+        check=True,
+    )
+    # xgettext's template header leaves the charset and plural rule to fill in.
+    text = pot.read_text("utf-8").replace("charset=CHARSET", "charset=UTF-8")
+    text = text.replace("nplurals=INTEGER; plural=EXPRESSION", "nplurals=2; plural=(n != 1)")
+    pot.write_text(text, "utf-8")
+    with pot.open("rb") as source:
+        extracted = {ids(m)[0] for m in read_po(source) if m.id}
+    known = {ids(m)[0] for m in catalog("de") if m.id}
+    assert extracted - known == set()
