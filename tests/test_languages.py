@@ -432,3 +432,10 @@ def test_the_sitemap_names_every_language_of_each_page(client):
     xml = client.get("/sitemap.xml").content.decode()
     for language in ("de", "fr", "es"):
         assert f'hreflang="{language}" href="http://testserver/{language}/method/"' in xml
+
+
+@pytest.mark.django_db
+def test_robots_keep_crawlers_from_every_languages_share_redirects(client):
+    robots = client.get("/robots.txt").content.decode().splitlines()
+    for prefix in ("", "/de", "/fr", "/es"):
+        assert f"Disallow: {prefix}/share/" in robots
