@@ -37,8 +37,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import has_vary_header
 
+from roi_site.compression import KeptGzip, gzipped
+
 from . import card, roi
-from .caching import KEPT_MARKS, per_visitor
+from .caching import KEPT_MARKS, etag_of, per_visitor
 
 logger = logging.getLogger(__name__)
 
@@ -182,11 +184,16 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _frozen(response: HttpResponse) -> dict[str, Any]:
+    content = response.content
     return {
-        "content": response.content,
+        "content": content,
         "headers": list(response.items()),
         "charset": response.charset,
         "marks": {mark: getattr(response, mark) for mark in KEPT_MARKS if hasattr(response, mark)},
+        # Computed once here rather than on every answer: the ETag's digest
+        # and the gzipped body the compression middleware would make.
+        "etag": etag_of(content),
+        "gzipped": gzipped(response),
     }
 
 
@@ -196,7 +203,15 @@ def _thawed(frozen: dict[str, Any]) -> HttpResponse:
         response[header] = value
     for mark, value in frozen["marks"].items():
         setattr(response, mark, value)
+    # .get: a copy that an earlier release put in the shared cache has neither.
+    response.content_etag = frozen.get("etag")
+    if frozen.get("gzipped") is not None:
+        response.kept_gzip = KeptGzip(len(frozen["content"]), frozen["gzipped"])
     return response
+
+
+def _size(frozen: dict[str, Any]) -> int:
+    return len(frozen["content"]) + len(frozen.get("gzipped") or b"")
 
 
 def respond(
@@ -221,7 +236,7 @@ def respond(
             frozen = _frozen(response)
             if shared:
                 SHARED.set(key, frozen, SHARED_SECONDS)
-        LOCAL.set(key, frozen, len(frozen["content"]), seconds=SHARED_SECONDS)
+        LOCAL.set(key, frozen, _size(frozen), seconds=SHARED_SECONDS)
     return _thawed(frozen)
 
 

@@ -325,3 +325,49 @@ def test_a_lead_form_is_never_older_than_its_token_step(client, renders, monkeyp
     later = client.get("/embed/acme/?spend=5100")
     assert len(renders) == 2
     assert later.content != first.content
+
+
+@pytest.mark.parametrize(
+    "url", ["/?spend=50000", "/embed/?spend=9000", "/api/v1/calculate?spend=7000"]
+)
+def test_a_kept_answer_is_gzipped_once_and_sent_to_whoever_accepts_it(client, monkeypatch, url):
+    import gzip
+
+    from roi_site import compression
+
+    made = []
+    real = compression.compress_string
+
+    def counting(content, **kwargs):
+        made.append(len(content))
+        return real(content, **kwargs)
+
+    monkeypatch.setattr(compression, "compress_string", counting)
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    second = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    plain = client.get(url)
+    assert len(made) == 1  # at the first render, never again
+    assert first.content == second.content
+    assert first["Content-Encoding"] == second["Content-Encoding"] == "gzip"
+    assert gzip.decompress(second.content) == plain.content
+    assert int(second["Content-Length"]) == len(second.content)
+    assert "Content-Encoding" not in plain
+    for answer in (second, plain):
+        assert "Accept-Encoding" in answer["Vary"]
+    # The gzipped bytes are another representation of the same answer: a weak
+    # ETag with the same tag, which revalidates either way.
+    assert second["ETag"] == "W/" + plain["ETag"]
+    for tag in (second["ETag"], plain["ETag"]):
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=tag)
+        assert again.status_code == 304
+        assert again.content == b""
+
+
+def test_only_a_body_that_gzip_shortens_is_gzipped():
+    from roi_site.compression import gzipped
+
+    assert gzipped(HttpResponse(b"x" * 199)) is None
+    assert gzipped(HttpResponse(b"x" * 400)) is not None
+    assert gzipped(HttpResponse(b"x" * 400, content_type="image/png")) is None
+    random = HttpResponse(os.urandom(400))  # gzip would only make it longer
+    assert gzipped(random) is None
