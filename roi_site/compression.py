@@ -3,6 +3,7 @@ answer that is kept for reuse keeps its gzipped body too."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.http import HttpRequest, HttpResponseBase
@@ -32,23 +33,27 @@ class KeptGzip(NamedTuple):
     body: bytes
 
 
-def gzipped(response: HttpResponseBase) -> bytes | None:
-    """The body gzipped, as the middleware would send it; None when it would
-    send the body as it is (short, compressed already, or no shorter).
+def accepts_gzip(request: HttpRequest) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def gzipped(content: bytes, headers: Iterable[tuple[str, str]]) -> bytes | None:
+    """``content`` gzipped, as the middleware would send it; None when it would
+    send it as it is (short, encoded or compressed already, or no shorter).
 
     Without BREACH's random padding: a kept answer is sent to many visitors
     and holds no secret (nothing per visitor is ever kept), so its bytes stay
     the same for every one of them and for the caches in front.
     """
+    named = {name.lower(): value for name, value in headers}
     if (
-        response.streaming
-        or response.has_header("Content-Encoding")
-        or compressed_already(response.get("Content-Type", ""))
-        or len(response.content) < SHORTEST
+        "content-encoding" in named
+        or compressed_already(named.get("content-type", ""))
+        or len(content) < SHORTEST
     ):
         return None
-    body = compress_string(response.content, max_random_bytes=0)
-    return body if len(body) < len(response.content) else None
+    body = compress_string(content, max_random_bytes=0)
+    return body if len(body) < len(content) else None
 
 
 class GZipMiddleware(DjangoGZipMiddleware):
@@ -72,7 +77,7 @@ class GZipMiddleware(DjangoGZipMiddleware):
     ) -> HttpResponseBase:
         """What Django's middleware does, with the body gzipped beforehand."""
         patch_vary_headers(response, ("Accept-Encoding",))
-        if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        if not accepts_gzip(request):
             return response
         response.content = body
         response.headers["Content-Length"] = str(len(body))
