@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -117,6 +118,12 @@ PRESETS = [
 ]
 
 
+# Field markup by everything it is made of (FieldView.html); a few thousand
+# fields' markup is a few megabytes at most.
+_FIELD_MARKUP: dict[tuple, SafeString] = {}
+FIELD_MARKUP_KEPT = 4096
+
+
 @dataclass(frozen=True)
 class FieldView:
     """One form field, with everything its template needs worked out once."""
@@ -135,6 +142,37 @@ class FieldView:
     option_data: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def html(self) -> SafeString:
+        """The field's markup, made once for each distinct field and kept: a
+        new result changes one or two of the page's 22 fields, so the others'
+        markup is the same as on the last page. The key is every attribute
+        the markup is made of (the translated words among them) and the
+        active language."""
+        key = self._identity()
+        markup = _FIELD_MARKUP.get(key)
+        if markup is None:
+            markup = self._markup()
+            if len(_FIELD_MARKUP) >= FIELD_MARKUP_KEPT:  # bounded: start afresh
+                _FIELD_MARKUP.clear()
+            _FIELD_MARKUP[key] = markup
+        return markup
+
+    def _identity(self) -> tuple:
+        return (
+            translation.get_language(),
+            self.name,
+            self.id,
+            self.label,
+            self.unit,
+            self.value,
+            self.hint,
+            self.source,
+            tuple(self.errors),
+            tuple(self.choices),
+            self.placeholder,
+            tuple((key, tuple(data.items())) for key, data in self.option_data.items()),
+        )
+
+    def _markup(self) -> SafeString:
         """The field's markup: label with unit, input, hint with source, message.
 
         Built here rather than in a template because the page has 22 fields
