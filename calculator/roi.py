@@ -597,7 +597,8 @@ def _triangular(u: Any, low: float, mode: float, high: float) -> Any:
 
 @dataclass(frozen=True)
 class Scenarios:
-    """Many variants of the same inputs, one array entry each, in fractions.
+    """Many variants of the same inputs, one array entry each, in fractions
+    (lists of floats while the sensitivity runs are being set up).
 
     ``slope`` is set when the lift follows the signal (version 2, estimated):
     each scenario's lift is then min(0.25, slope * G) of its own signal gain G.
@@ -871,7 +872,7 @@ class _Buffers(threading.local):
     back on release, page by page: hundreds of page faults, which cost more
     than the arithmetic on the draws. Each thread (gunicorn's threads share a
     process) gets its own, so no calculation sees another's numbers. Only a
-    calculation's own steps use them; what it returns never refers to them.
+    calculation's own steps use them: no figure the model answers refers to them.
     """
 
     def __init__(self) -> None:
