@@ -7,6 +7,7 @@ place.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -122,6 +123,21 @@ PRESETS = [
 # fields' markup is a few megabytes at most.
 _FIELD_MARKUP: dict[tuple, SafeString] = {}
 FIELD_MARKUP_KEPT = 4096
+
+
+_LAST_SUMMARY = threading.local()
+
+
+def summary_of(report: roi.Report) -> Summary:
+    """``summarise(report)``, remembered per thread for its last report (by
+    identity) and language: a page reads one report's summary for its
+    results and again for its share tags, and each one formats some hundred
+    figures."""
+    last, language = _LAST_SUMMARY, translation.get_language()
+    if getattr(last, "report", None) is not report or last.language != language:
+        last.summary = summarise(report)
+        last.report, last.language = report, language
+    return last.summary
 
 
 @dataclass(frozen=True)
@@ -379,7 +395,7 @@ def results_context(report: roi.Report) -> dict[str, object]:
     """Everything the results partials show: the summary, the charts and tables."""
     currency = report.inputs.currency
     rows = charts.loss_rows(report)
-    summary = summarise(report)
+    summary = summary_of(report)
     return {
         "summary": summary,
         "live_line": live_line(summary),
