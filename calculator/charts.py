@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from . import roi
-from .formatting import money
+from .formatting import money, number
 
 WIDTH = 640
 LABEL_W = 170  # room for the row labels of horizontal bar charts
@@ -127,7 +127,7 @@ def losses_chart(rows: list[LossRow]) -> Chart:
                 split - LABEL_W,
                 BAR_H,
                 "bar bar--good",
-                f"{row.label}: {row.recoverable:,.0f} recoverable",
+                f"{row.label}: {number(row.recoverable)} recoverable",
             )
         )
         bars.append(
@@ -137,10 +137,10 @@ def losses_chart(rows: list[LossRow]) -> Chart:
                 x(row.lost) - split,
                 BAR_H,
                 "bar bar--muted",
-                f"{row.label}: {row.unrecoverable:,.0f} not recoverable",
+                f"{row.label}: {number(row.unrecoverable)} not recoverable",
             )
         )
-        texts.append(Text(x(row.lost) + 6, y + BAR_H * 0.72, f"{row.lost:,.0f}", "chart__value"))
+        texts.append(Text(x(row.lost) + 6, y + BAR_H * 0.72, number(row.lost), "chart__value"))
     return Chart(WIDTH, 8 + len(rows) * ROW_H, bars, texts, [])
 
 

@@ -12,14 +12,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.numbers import get_currency_symbol
 from django import forms
 from django.core.exceptions import ValidationError
 
 from . import roi
+from .formatting import CLDR_LOCALES, cldr_locale
 from .integrations import INTEGRATIONS, typical_cost
 
 # A plain decimal number: no NaN, inf, hex, underscores or non-ASCII digits,
@@ -46,28 +49,68 @@ MONEY_MARKS = sorted(
     reverse=True,
 )
 WORDS = ((1e9, "billion"), (1e6, "million"))
+# A thousands group after a dot: '30.000' (thirty thousand in German, Spanish).
+DOT_GROUPED = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
 
 
-def _amount(value: float) -> str:
+@dataclass(frozen=True)
+class Typing:
+    """How the people of a locale type numbers, from CLDR: the decimal sign,
+    whether a dot groups thousands there, and the currency symbols they see."""
+
+    decimal: str
+    dot_groups: bool
+    marks: tuple[str, ...]
+
+
+@lru_cache(maxsize=16)
+def typing_for(language: str | None) -> Typing | None:
+    """The typing conventions of a language's locale; None for English (and
+    for the API, which has no language), whose rules stay as they always were,
+    and for a locale whose decimal sign is a dot, which English rules fit."""
+    locale = cldr_locale(language)
+    if locale is None:
+        return None
+    symbols = locale.number_symbols["latn"]
+    if symbols["decimal"] != ",":
+        return None
+    # The symbols the pages of every language show ('$US', 'US$', '£GB'), so a
+    # figure copied from one page can be typed into another.
+    shown = {
+        get_currency_symbol(code, locale=cldr_locale(other)).lower()
+        for code in roi.CURRENCIES
+        for other in CLDR_LOCALES
+    }
+    marks = sorted(set(MONEY_MARKS) | shown, key=len, reverse=True)
+    return Typing(symbols["decimal"], symbols["group"] == ".", tuple(marks))
+
+
+def _plain(value: float, typing: Typing | None = None) -> str:
+    """The shortest exact text, with the locale's decimal sign: 0.5 is '0,5' in German."""
+    text = roi.format_number(float(value))
+    return text.replace(".", typing.decimal) if typing and "e" not in text else text
+
+
+def _amount(value: float, typing: Typing | None = None) -> str:
     """A bound for a message, with no separator to misread: 1e9 becomes '1 billion',
-    1e6 '1 million', 1500 '1500', 0.5 '0.5'."""
+    1e6 '1 million', 1500 '1500', 0.5 '0.5' (or '0,5' where a comma is the decimal sign)."""
     for scale, word in WORDS:
         if abs(value) >= scale and (value / scale) == round(value / scale, 3):
-            return f"{roi.format_number(round(value / scale, 3))} {word}"
-    return roi.format_number(float(value))
+            return f"{_plain(round(value / scale, 3), typing)} {word}"
+    return _plain(value, typing)
 
 
-def _understood(value: float) -> str:
+def _understood(value: float, typing: Typing | None = None) -> str:
     """A number as read, for a message: 1500000 becomes '1500000 (1.5 million)'."""
-    plain = roi.format_number(float(value)) if abs(value) < 1e15 else f"{value:g}"
-    words = _amount(value)
+    plain = _plain(value, typing) if abs(value) < 1e15 else f"{value:g}"
+    words = _amount(value, typing)
     return plain if words == plain or " " not in words else f"{plain} ({words})"
 
 
-def describe_range(limit: roi.Limit, unit: str) -> str:
+def describe_range(limit: roi.Limit, unit: str, typing: Typing | None = None) -> str:
     """'between 0% and 95%', 'between 0.01 and 1 billion'."""
     suffix = "%" if unit == "%" else ""
-    low, high = _amount(limit.low) + suffix, _amount(limit.high) + suffix
+    low, high = _amount(limit.low, typing) + suffix, _amount(limit.high, typing) + suffix
     return f"between {low} and {high}"
 
 
@@ -79,7 +122,7 @@ class Ambiguous(ValueError):
         self.readings = readings
 
 
-def _strip_marks(text: str, unit: str) -> str:
+def _strip_marks(text: str, unit: str, marks: tuple[str, ...] | list[str] = MONEY_MARKS) -> str:
     """The amount without a currency mark (money) or a percent sign (rates)."""
     if unit == "%":
         return text.removesuffix("%").strip()
@@ -89,11 +132,11 @@ def _strip_marks(text: str, unit: str) -> str:
     if text[:1] and text[0] in "+-":
         sign, text = text[0], text[1:].strip()
     lowered = text.lower()
-    for mark in MONEY_MARKS:
+    for mark in marks:
         if lowered.startswith(mark):
             text, lowered = text[len(mark) :].strip(), lowered[len(mark) :].strip()
             break
-    for mark in MONEY_MARKS:
+    for mark in marks:
         if lowered.endswith(mark):
             text = text[: len(text) - len(mark)].strip()
             break
@@ -128,25 +171,75 @@ def _readings(text: str, unit: str) -> list[float]:
     )
 
 
-def parse_typed(raw: str, unit: str) -> float:
+def _local_plain_readings(body: str, unit: str, typing: Typing) -> list[float]:
+    """Readings of a plain number ('30.000', '12.5', '2e3') where a comma is the
+    decimal sign.
+
+    Where a dot groups thousands (German, Spanish), '30.000' is thirty thousand
+    for money, purchases, months and weeks. A percentage keeps both readings for
+    its range to decide: a shared link writes 12.345% as '12.345', and the
+    thousands reading is never a valid rate. Where it does not (French), a dot is
+    read as in English.
+    """
+    if typing.dot_groups and DOT_GROUPED.fullmatch(body):
+        thousands = float(body.replace(".", ""))
+        return [thousands, float(body)] if unit == "%" else [thousands]
+    found = [float(body)]
+    if unit == "money" and DOT_GROUPED.fullmatch(body):
+        found.append(float(body.replace(".", "")))  # as in English: 30 or 30000
+    return found
+
+
+def _local_readings(text: str, unit: str, typing: Typing) -> list[float]:
+    """Every way to read ``text`` where a comma is the decimal sign, most likely first.
+
+    '1.234,56', '1 234,56' and '1234,56' are read as the locale writes them.
+    English grouping ('1,234,567', '1,234.5') is read when the locale's cannot
+    be; '30,000' is thirty here, and for money, counted in whole cents, three
+    decimals are a real doubt, so thirty thousand is a second reading.
+    """
+    sign = -1.0 if text.startswith("-") else 1.0
+    body = text.lstrip("+-").strip()
+    if NUMBER.fullmatch(body):
+        return [sign * value for value in _local_plain_readings(body, unit, typing)]
+    local = english = None
+    if CONTINENTAL.fullmatch(body):
+        local = float(re.sub(r"[. ']", "", body).replace(",", "."))
+    elif DECIMAL_COMMA.fullmatch(body):
+        local = float(body.replace(",", "."))
+    if ENGLISH.fullmatch(body):
+        english = float(re.sub(r"[, ']", "", body))
+    if local is None:
+        found = [] if english is None else [english]
+    elif english is None or english == local:
+        found = [local]
+    else:
+        decimals = len(body.rpartition(",")[2])
+        found = [local, english] if unit == "money" and decimals == 3 else [local]
+    return [sign * value for value in found]
+
+
+def parse_typed(raw: str, unit: str, typing: Typing | None = None) -> float:
     """A number as people type it: '30,000', '30 000', '$30,000', '30k', '1.5m', '40%'.
 
-    Raises ValueError when the text is not a number, and Ambiguous when two
-    readings differ ('30.000': 30 or 30000); the field decides whether both
-    readings are allowed values.
+    With ``typing`` (a locale whose decimal sign is a comma), as that locale's
+    people type it: '1.234,56', '1 234,56', '30.000 €'. Raises ValueError when
+    the text is not a number, and Ambiguous when two readings differ ('30.000':
+    30 or 30000); the field decides whether both readings are allowed values.
 
     >>> parse_typed("$30,000", "money"), parse_typed("1.5m", "money")
     (30000.0, 1500000.0)
     """
     text = SPACES.sub(" ", raw.translate(APOSTROPHES)).strip()
-    text = _strip_marks(text, unit)
+    text = _strip_marks(text, unit) if typing is None else _strip_marks(text, unit, typing.marks)
     scale = 1.0
     if unit in ("money", "count"):
         match = SCALE_SUFFIX.fullmatch(text.lstrip("+-").strip())
         if match:
             scale = SCALES[match.group(2).lower()]
             text = text[: len(text) - len(text.lstrip("+-"))] + match.group(1).strip()
-    readings = list(dict.fromkeys(value * scale for value in _readings(text, unit)))
+    found = _readings(text, unit) if typing is None else _local_readings(text, unit, typing)
+    readings = list(dict.fromkeys(value * scale for value in found))
     if not readings:
         raise ValueError("not a number")
     if len(readings) > 1:
@@ -161,13 +254,30 @@ class NumberField(forms.Field):
         self.key = key
         self.unit = unit
         self.limit = roi.LIMITS[key]
+        self.typing: Typing | None = None
+        super().__init__(label=label, help_text=help_text, **kwargs)
+        self._word_messages()
+
+    def read_as(self, language: str | None) -> None:
+        """Read and word numbers as ``language``'s people type them (None: as the
+        API does, in every language alike). Called on a form's own copy of the field."""
+        self.typing = typing_for(language)
+        self._word_messages()
+
+    def _word_messages(self) -> None:
+        """The messages, their range written with the decimal sign read."""
+        label = self.label
         kind = "a whole number" if self.limit.integer else "a number"
-        self.range_text = describe_range(self.limit, unit)
+        self.range_text = describe_range(self.limit, self.unit, self.typing)
         self.message = f"{label} must be {kind} {self.range_text}."
         example = {"money": " (for example 30000 or 30k)", "count": " (for example 400 or 1.2k)"}
-        self.not_a_number = f"{label} must be {kind} {self.range_text}{example.get(unit, '')}."
-        messages = {"required": f"{label} is empty: enter {kind} {self.range_text}."}
-        super().__init__(label=label, help_text=help_text, error_messages=messages, **kwargs)
+        if self.typing is not None:
+            example["count"] = f" (for example 400 or 1{self.typing.decimal}2k)"
+        self.not_a_number = f"{label} must be {kind} {self.range_text}{example.get(self.unit, '')}."
+        self.error_messages = {
+            **self.error_messages,
+            "required": f"{label} is empty: enter {kind} {self.range_text}.",
+        }
 
     def to_python(self, value: Any) -> float | int | None:
         if isinstance(value, list):
@@ -180,11 +290,11 @@ class NumberField(forms.Field):
         if len(text) > MAX_NUMBER_TEXT:
             raise ValidationError(self.message, code="invalid")
         try:
-            number = parse_typed(text, self.unit)
+            number = parse_typed(text, self.unit, self.typing)
         except Ambiguous as ambiguous:
             allowed = [n for n in ambiguous.readings if self.limit.in_range(n)]
             if len(allowed) != 1:
-                first, second = (_understood(n) for n in ambiguous.readings)
+                first, second = (_understood(n, self.typing) for n in ambiguous.readings)
                 raise ValidationError(
                     f"{self.label} could be {first} or {second}: type the number "
                     "without a thousands separator.",
@@ -198,7 +308,8 @@ class NumberField(forms.Field):
                 raise ValidationError(self.message, code="range")
             # Typed as '30k' or '1,5': say what it was read as.
             raise ValidationError(
-                f"{self.message[:-1]}; this reads as {_understood(number)}.", code="range"
+                f"{self.message[:-1]}; this reads as {_understood(number, self.typing)}.",
+                code="range",
             )
         if self.limit.cents:
             number = round(number, 2)  # money is counted in whole cents
@@ -460,12 +571,22 @@ class CalculatorForm(forms.Form):
     )
     v = VersionField(label="Model version", widget=forms.HiddenInput)
 
-    def __init__(self, query: Mapping[str, Any] | None = None, **kwargs: Any):
+    def __init__(
+        self, query: Mapping[str, Any] | None = None, language: str | None = None, **kwargs: Any
+    ):
         """Bind ``query`` (a QueryDict or a dict) with defaults for missing keys.
 
         A key given more than once arrives as a list, which the fields reject.
+        ``language`` is the page's: its numbers are read as its people type them
+        ('30.000' is thirty thousand in German). Without one (the API, stored
+        links) numbers are read alike in every language.
         """
         super().__init__(data=with_defaults(query or {}), **kwargs)
+        self.typing = typing_for(language)
+        if self.typing is not None:
+            for field_ in self.fields.values():
+                if isinstance(field_, NumberField):
+                    field_.read_as(language)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -483,7 +604,7 @@ class CalculatorForm(forms.Form):
             self.add_error(
                 "match_after",
                 "Match rate with CAPI must be at least the match rate with the Pixel only "
-                f"({_amount(before)}%), and at most 100%.",
+                f"({_amount(before, self.typing)}%), and at most 100%.",
             )
         model = roi.VERSIONS.get(data.get("v") or version_of(self.data))
         if model is not None and "lift_slope" not in model.keys and data.get("cpa_gain") is None:
@@ -498,11 +619,13 @@ class CalculatorForm(forms.Form):
         implied = roi.true_purchases(replace(roi.DEFAULTS, **{k: data[k] for k in BEHIND_N}))
         if implied <= data["orders"]:
             return
+        reported = _amount(data["conversions"], self.typing)
+        orders = _amount(data["orders"], self.typing)
         self.add_error(
             "orders",
-            f"The loss rates and the {_amount(data['conversions'])} purchases reported imply "
+            f"The loss rates and the {reported} purchases reported imply "
             f"about {round(implied)} Meta-driven purchases a month, more than your "
-            f"{_amount(data['orders'])} {'order' if data['orders'] == 1 else 'orders'} from "
+            f"{orders} {'order' if data['orders'] == 1 else 'orders'} from "
             "every channel. Check the consent, ATT, "
             "ad blocker and Safari rates, the Pixel-only match rate and the purchases "
             "reported, or the orders.",

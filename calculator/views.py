@@ -20,7 +20,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -46,8 +46,13 @@ def _field_groups(
 
 
 def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[str, Any]:
-    """Form, report and everything the page shows for ``query``."""
-    form = CalculatorForm(query)
+    """Form, report and everything the page shows for ``query``.
+
+    The form reads numbers as the page's language types them ('30.000' is
+    thirty thousand on a German page); its canonical query is the same in
+    every language.
+    """
+    form = CalculatorForm(query, language=translation.get_language())
     report = roi.report(form.inputs(), form.version) if form.is_valid() else None
     advanced = [name for _, names in presentation.ADVANCED_GROUPS for name in names]
     currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
