@@ -10,7 +10,10 @@ import csv
 import io
 
 import pytest
+from babel.numbers import format_currency, format_decimal, format_percent
 from django.utils.translation import override
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import ImageFont
 
 from calculator import card, charts, formatting, roi, spreadsheet
@@ -217,3 +220,40 @@ class TestCardGlyphs:
     def test_a_figure_is_never_broken_at_its_no_break_space(self):
         lines, _ = card._wrap(f"Gewinn 20.000{NBSP}€ im Monat", 40, 230, 3)
         assert all(line.count("€") == 0 or "20.000" in line for line in lines)
+
+
+@given(
+    value=st.floats(min_value=-1e13, max_value=1e13, allow_nan=False),
+    language=st.sampled_from(["de", "fr", "es"]),
+    kind=st.sampled_from(["decimal", "currency", "percent"]),
+    digits=st.sampled_from([(0, 0), (2, 2), (0, 1), (0, 2), (0, 4), (1, 1)]),
+    currency=st.sampled_from(roi.CURRENCIES),
+)
+def test_the_fast_patterns_write_what_babel_writes(value, language, kind, digits, currency):
+    """Figures are filled into cached patterns by string formatting; Babel's own
+    ``apply`` is the reference, sign of a zero aside (see ``_cldr``)."""
+    locale = formatting.cldr_locale(language)
+    low, high = digits
+    code = currency if kind == "currency" else None
+    ours = formatting._cldr(value, locale, kind, low, high, code)
+    pattern = formatting._pattern(locale, kind, low, high)
+    babel = pattern.apply(value, locale, currency=code, currency_digits=False)
+    minus = locale.number_symbols["latn"]["minusSign"]
+    assert ours in (babel, babel.replace(minus, "", 1))
+    if ours != babel:  # only a negative figure that rounds to zero drops its sign
+        assert not any(ch in "123456789" for ch in ours)
+
+
+def test_babels_public_functions_agree():
+    for language, code in formatting.CLDR_LOCALES.items():
+        locale = formatting.cldr_locale(language)
+        for value in (-1234567.891, 0.5, 12.345, 20000):
+            assert formatting._cldr(value, locale, "currency", 2, 2, "EUR") == (
+                format_currency(value, "EUR", locale=code)
+            )
+            assert formatting._cldr(value, locale, "decimal", 0, 3) == (
+                format_decimal(value, locale=code)
+            )
+            assert formatting._cldr(value, locale, "percent", 0, 0) == (
+                format_percent(value, locale=code)
+            )
