@@ -144,6 +144,19 @@ def losses_chart(rows: list[LossRow]) -> Chart:
     return Chart(WIDTH, 8 + len(rows) * ROW_H, bars, texts, [])
 
 
+TICK_GAP = 14  # px between axis labels: closer, two labels print over each other
+
+
+def _ticks(low: float, high: float, y) -> list[float]:
+    """The axis values to label: the lowest, the highest and zero, leaving out
+    zero when it sits too close to an end for both labels to be read (the axis
+    line marks it anyway)."""
+    ends = list(dict.fromkeys((low, high)))
+    if all(abs(y(0.0) - y(end)) >= TICK_GAP for end in ends):
+        ends.append(0.0)
+    return ends
+
+
 def cashflow_chart(results: roi.Results, currency: str) -> Chart:
     """Cumulative cash flow by month, month 0 first, with the payback month marked."""
     values = results.cumulative
@@ -179,7 +192,7 @@ def cashflow_chart(results: roi.Results, currency: str) -> Chart:
             )
         )
     texts.append(Text(left + (WIDTH - left) / 2, height - 2, "Month", "chart__tick", "middle"))
-    for value in {low, 0.0, high}:
+    for value in _ticks(low, high, y):
         texts.append(
             Text(left - 8, y(value) + 4, money(value, currency, cents=False), "chart__tick", "end")
         )

@@ -257,3 +257,23 @@ def test_babels_public_functions_agree():
             assert formatting._cldr(value, locale, "percent", 0, 0) == (
                 format_percent(value, locale=code)
             )
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_cash_flow_axis_labels_never_print_over_each_other(language):
+    # A small setup cost against a large gain puts the lowest value next to zero.
+    report = roi.report(roi.Inputs(spend=30000, conversions=1500, currency="EUR"))
+    with override(language):
+        chart = charts.cashflow_chart(report.results, "EUR")
+    ticks = sorted(t.y for t in chart.texts if t.css == "chart__tick" and t.anchor == "end")
+    assert len(ticks) >= 2
+    assert all(b - a >= charts.TICK_GAP for a, b in zip(ticks, ticks[1:], strict=False))
+    labels = [t.text for t in chart.texts if t.css == "chart__tick" and t.anchor == "end"]
+    assert any(label.startswith(("−€", "-")) for label in labels)  # the setup cost's dip
+
+
+def test_cash_flow_axis_labels_zero_when_there_is_room():
+    report = roi.report(roi.Inputs(spend=30000, conversions=1500, setup_cost=20000))
+    chart = charts.cashflow_chart(report.results, "USD")
+    labels = [t.text for t in chart.texts if t.css == "chart__tick" and t.anchor == "end"]
+    assert "$0" in labels and len(labels) == 3
