@@ -241,3 +241,22 @@ def test_a_typed_amount_makes_the_link_english_makes(cents, language):
     assert local.is_valid(), (shown, local.errors)
     assert english.is_valid(), english.errors
     assert local.canonical_query() == english.canonical_query()
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from("0123456789.,  \u202f'€$%-+ekmb"), max_size=24)
+    | st.text(max_size=24),
+    key=st.sampled_from(["spend", "conversions", "consent", "months"]),
+    language=st.sampled_from(["de", "fr", "es"]),
+)
+def test_any_text_is_a_number_in_range_or_a_message(text, key, language):
+    """Hostile or careless text never escapes the form: a valid number in its
+    range, or a message that names the field without echoing the text."""
+    typed = CalculatorForm({key: text}, language=language)
+    if typed.is_valid():
+        assert roi.LIMITS[key].in_range(float(typed.cleaned_data[key]))
+    elif key in typed.errors:
+        assert str(typed.fields[key].label) in typed.errors[key][0]
+    marked = CalculatorForm({key: f"<b>{text}"}, language=language)
+    assert not marked.is_valid()
+    assert all("<b>" not in message for message in marked.errors[key])
