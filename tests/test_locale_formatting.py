@@ -277,3 +277,14 @@ def test_cash_flow_axis_labels_zero_when_there_is_room():
     chart = charts.cashflow_chart(report.results, "USD")
     labels = [t.text for t in chart.texts if t.css == "chart__tick" and t.anchor == "end"]
     assert "$0" in labels and len(labels) == 3
+
+
+def test_a_card_in_another_language_has_its_own_etag_and_bytes(client):
+    url = client.get("/card.png?spend=20000&currency=EUR").url
+    english = client.get(url)
+    with override("de"):
+        german = client.get(url)
+        again = client.get(url, HTTP_IF_NONE_MATCH=english["ETag"])
+    assert english["ETag"] != german["ETag"]
+    assert english.content != german.content
+    assert again.status_code == 200  # the English copy is not the German card
