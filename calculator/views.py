@@ -301,10 +301,10 @@ def card_png(request: HttpRequest) -> HttpResponse:
 
 def _png(request: HttpRequest, identity: str, draw, cache_control: str) -> HttpResponse:
     """The PNG, or 304 when the client holds it already (checked before drawing)."""
-    # The card is drawn in the active language ('20.000 €' in German): the
-    # language is part of what identifies its bytes, for the ETag and the cache.
-    identity = f"{translation.get_language() or ''}|{identity}"
-    digest = hashlib.sha256(f"{card.DESIGN}|{identity}".encode()).hexdigest()[:32]
+    # The card is drawn in the active language ('20.000 €' in German), so the
+    # language is part of its ETag as of its kept copy's key.
+    language = translation.get_language() or ""
+    digest = hashlib.sha256(f"{card.DESIGN}|{language}|{identity}".encode()).hexdigest()[:32]
     etag = f'"{digest}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
