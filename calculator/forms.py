@@ -178,8 +178,10 @@ def _local_plain_readings(body: str, unit: str, typing: Typing) -> list[float]:
     Where a dot groups thousands (German, Spanish), '30.000' is thirty thousand
     for money, purchases, months and weeks. A percentage keeps both readings for
     its range to decide: a shared link writes 12.345% as '12.345', and the
-    thousands reading is never a valid rate. Where it does not (French), a dot is
-    read as in English.
+    thousands reading is never a valid rate. Purchases are read as thousands
+    even though a link could write 1.234 purchases so: '1.500' is what a German
+    types for orders, and a purchase count with three decimals is no real figure.
+    Where a dot does not group (French), it is read as in English.
     """
     if typing.dot_groups and DOT_GROUPED.fullmatch(body):
         thousands = float(body.replace(".", ""))
