@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Context, Decimal
+from decimal import Context, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale
@@ -41,19 +42,27 @@ MINUS = "−"
 CLDR_LOCALES = {"de": "de_DE", "fr": "fr_FR", "es": "es_ES"}
 
 
+_get_language: Callable[[], str | None] | None = None
+
+
 def active_locale() -> Locale | None:
     """The CLDR locale of the active language, or None for English.
 
     Read from Django when it is configured; the model and its tests run
-    without Django too, and then numbers are English.
+    without Django too, and then numbers are English. Django's lookup is bound
+    once: every figure asks, and an import statement per figure adds up.
     """
-    try:
-        from django.utils.translation import get_language
+    global _get_language
+    if _get_language is None:
+        try:
+            from django.conf import settings
+            from django.utils.translation import get_language
 
-        language = get_language()
-    except Exception:  # Django absent or unconfigured: no language is active
-        return None
-    return cldr_locale(language)
+            settings.USE_I18N  # noqa: B018 -- raises while Django is unconfigured
+        except Exception:  # Django absent or unconfigured: no language is active
+            return None
+        _get_language = get_language
+    return cldr_locale(_get_language())
 
 
 @lru_cache(maxsize=64)
@@ -118,8 +127,18 @@ def _style(locale: Locale, kind: str, currency: str | None) -> _Style | None:
     )
 
 
-# Enough digits to round any finite float to cents exactly (1e308 has 309).
+# Enough digits to round any finite float to cents exactly (1e308 has 309),
+# for the rare figure beyond the default context's 28 digits.
 _EXACT = Context(prec=400)
+_QUANTA = tuple(Decimal(1).scaleb(-digits) for digits in range(12))
+
+
+def _rounded(number: Decimal, digits: int) -> Decimal:
+    """``number`` to ``digits`` decimals, half to even, as Babel rounds."""
+    try:
+        return number.quantize(_QUANTA[digits])
+    except InvalidOperation:  # more than 28 digits: rare, and slower to round
+        return number.quantize(_QUANTA[digits], context=_EXACT)
 
 
 def _cldr(
@@ -143,8 +162,9 @@ def _cldr(
             number = abs(number)
         pattern = _pattern(locale, kind, low, high)
         return pattern.apply(number, locale, currency=currency, currency_digits=False)
-    number = number.scaleb(style.scale)
-    rounded = abs(number).quantize(Decimal(1).scaleb(-high), context=_EXACT)
+    if style.scale:
+        number = number.scaleb(style.scale)
+    rounded = _rounded(abs(number), high)
     negative = int(number.is_signed() and bool(rounded))
     whole, _, fraction = f"{rounded:,f}".partition(".")
     fraction = fraction[:low] + fraction[low:].rstrip("0")

@@ -74,6 +74,12 @@ class TestMoney:
         # Under a million, the whole amount.
         assert in_language("de", formatting.money_short, 999000, "EUR") == f"999.000{NBSP}€"
 
+    def test_a_huge_figure_is_written_in_full(self):
+        # Beyond the 28 digits of Python's default decimal context.
+        text = in_language("de", formatting.money, -1e30, "EUR")
+        assert text == "-1" + ".000" * 10 + f"{NBSP}€"
+        assert in_language("fr", formatting.percent, 1e25).endswith(f"000{NBSP}%")
+
     def test_rounding_happens_only_at_display(self):
         # 1234.565 is not rounded on its way in: two cents' digits, then the unit.
         assert in_language("de", formatting.money, 99.995, "EUR") == f"100,00{NBSP}€"
