@@ -260,3 +260,14 @@ def test_any_text_is_a_number_in_range_or_a_message(text, key, language):
     marked = CalculatorForm({key: f"<b>{text}"}, language=language)
     assert not marked.is_valid()
     assert all("<b>" not in message for message in marked.errors[key])
+
+
+def test_typical_costs_are_shown_as_the_language_writes_them(client):
+    with override("de"):
+        page = client.get("/?integration=custom").content.decode()
+        typed = form("integration=custom&setup_cost=1.500", "de")
+    assert 'placeholder="1.500"' in page
+    assert 'data-setup-cost="1.500"' in page
+    assert typed.is_valid() and typed.inputs().setup_cost == 1500  # read back as shown
+    english = client.get("/?integration=custom").content.decode()
+    assert 'placeholder="1500"' in english
