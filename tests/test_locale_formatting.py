@@ -168,15 +168,15 @@ class TestSurfaces:
                 float(cell)  # '1234.56', never '1.234,56'
         spend_row = next(row for row in table if row and row[0].startswith("spend"))
         assert spend_row[1] == "123456.78"
-        assert "123.456" not in text.getvalue().split("Input,Value")[1]
+        assert "123.456" not in text.getvalue().split("Eingabe,Wert")[1]
 
     def test_the_csv_download_on_a_german_request(self, client):
-        with override("de"):
-            response = client.get("/export.csv?spend=123456.78&currency=EUR&months=24")
+        # German pages, and their CSV, live under /de/ (calculator/locale.py).
+        response = client.get("/de/export.csv?spend=123456.78&currency=EUR&months=24")
         table = list(csv.reader(io.StringIO(response.content.decode())))
         assert NBSP in table[1][1]  # the verdict's words carry German figures...
-        figures = table[table.index(["Figure", "Value", "P10", "P90"]) + 1 :]
-        net = next(row for row in figures if row[0].startswith("Net over"))
+        figures = table[table.index(["Kennzahl", "Wert", "P10", "P90"]) + 1 :]
+        net = next(row for row in figures if row[0].startswith("Netto über"))
         assert all(float(cell) == float(cell) for cell in net[1:])  # ...the cells do not
         assert ["spend (EUR)", "123456.78"] in table or any(
             row[1:] == ["123456.78"] for row in table if row
@@ -288,9 +288,8 @@ def test_cash_flow_axis_labels_zero_when_there_is_room():
 def test_a_card_in_another_language_has_its_own_etag_and_bytes(client):
     url = client.get("/card.png?spend=20000&currency=EUR").url
     english = client.get(url)
-    with override("de"):
-        german = client.get(url)
-        again = client.get(url, HTTP_IF_NONE_MATCH=english["ETag"])
+    german = client.get(f"/de{url}")  # the card of a German page
+    again = client.get(f"/de{url}", HTTP_IF_NONE_MATCH=english["ETag"])
     assert english["ETag"] != german["ETag"]
     assert english.content != german.content
     assert again.status_code == 200  # the English copy is not the German card
