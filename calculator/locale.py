@@ -118,12 +118,14 @@ def alternates(request: HttpRequest) -> list[dict[str, Any]]:
     path = request.path_info
     query = request.META.get("QUERY_STRING", "")
     english = translate_url(path, DEFAULT)
-    if translate_url(english, PREFIXED[0]) == english:
-        return []
+    with translation.override(DEFAULT):
+        if translate_url(english, PREFIXED[0]) == english:
+            return []
     current = translation.get_language()
     links = []
     for code, name in settings.LANGUAGES:
-        target = translate_url(english, code)
+        with translation.override(DEFAULT):  # the English address resolves in English
+            target = translate_url(english, code)
         own_query = query
         if code == DEFAULT and target == "/" and not query:
             own_query = urlencode({CHOSEN: DEFAULT})  # stays English, not negotiated

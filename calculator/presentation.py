@@ -103,9 +103,12 @@ SOURCES = {
         "per result for Pixel + CAPI, self-selected and measured on reported results: an upper "
         "bound."
     ),
-    "lift_slope": "Default 20. Meta's 13% better cost per result sits beside a median 39% "
-    "more purchase events, a slope of about 33; those advertisers chose CAPI themselves, so "
-    "the default takes a bit over half of it. The estimate is capped at 25%.",
+    # xgettext:no-python-format
+    "lift_slope": gettext_lazy(
+        "Default 20. Meta's 13% better cost per result sits beside a median 39% "
+        "more purchase events, a slope of about 33; those advertisers chose CAPI themselves, "
+        "so the default takes a bit over half of it. The estimate is capped at 25%."
+    ),
 }
 
 # Version 1 has no estimate: an old link's page words its lift field as it did.

@@ -223,13 +223,27 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @cacheable(max_age=DAY)
 @require_safe
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
-    """The site's own pages and the presets' results: what a search engine should know."""
-    home = _absolute(request, "calculator")
+    """The site's own pages and the presets' results, each in every language with
+    its alternates (hreflang): what a search engine should know."""
+    pages = [
+        ("calculator", ""),
+        ("method", ""),
+        ("embed-builder", ""),
+        *(("calculator", query) for _, query in presentation.preset_links()),
+    ]
+    every = []  # per page, (language, address) for each language
+    for name, query in pages:
+        versions = []
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                address = _absolute(request, name) + (f"?{query}" if query else "")
+            versions.append((code, address))
+        every.append(versions)
+    # English first, then each language's pages, each naming all its versions.
     urls = [
-        home,
-        _absolute(request, "method"),
-        _absolute(request, "embed-builder"),
-        *(f"{home}?{query}" for _, query in presentation.preset_links()),
+        {"loc": versions[k][1], "alternates": versions}
+        for k in range(len(settings.LANGUAGES))
+        for versions in every
     ]
     return render(
         request, "sitemap.xml", {"urls": urls}, content_type="application/xml; charset=utf-8"

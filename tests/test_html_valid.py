@@ -34,6 +34,13 @@ PAGES = {
     "embed-profile": "/embed/acme/?spend=9000",
     "not-found": "/no-such-page/",
     "embed-not-found": "/embed/no-such-agency/",
+    "home-de": "/de/",
+    "result-de": "/de/?spend=50000&consent=40&currency=EUR",
+    "invalid-input-fr": "/fr/?margin=140&spend=-1",
+    "method-es": "/es/method/",
+    "builder-de": "/de/embed/builder/",
+    "embed-de": "/embed/?spend=20000&lang=de",
+    "not-found-de": "/de/no-such-page/",
 }
 
 # A host page as an agency might write it, around what the builder gave them.

@@ -101,6 +101,18 @@
     var results = document.getElementById("results");
     if (results) results.removeAttribute("aria-busy");
   });
+  // The language switcher leads to the same result in another language: after
+  // a live update it takes the address bar's new query (the result's link).
+  function syncLanguages() {
+    if (!location.search) return;
+    document.querySelectorAll(".languages a[hreflang]").forEach(function (link) {
+      var target = new URL(link.href);
+      target.search = location.search;
+      link.href = target.toString();
+    });
+  }
+
   document.addEventListener("htmx:afterSettle", function () { syncErrors(); bindPrint(); watchVerdict(); });
+  document.addEventListener("htmx:replacedInHistory", syncLanguages);
   document.addEventListener("htmx:oobAfterSwap", syncErrors);
 })();
