@@ -48,7 +48,11 @@ MONEY_MARKS = sorted(
     key=len,
     reverse=True,
 )
-WORDS = ((1e9, gettext_lazy("%(number)s billion")), (1e6, gettext_lazy("%(number)s million")))
+# Worded at use, so that a language with a singular says "1 Milliarde".
+WORDS = (
+    (1e9, lambda n: ngettext("%(number)s billion", "%(number)s billion", n)),
+    (1e6, lambda n: ngettext("%(number)s million", "%(number)s million", n)),
+)
 
 
 def _amount(value: float) -> str:
@@ -56,7 +60,10 @@ def _amount(value: float) -> str:
     1e6 '1 million', 1500 '1500', 0.5 '0.5'."""
     for scale, word in WORDS:
         if abs(value) >= scale and (value / scale) == round(value / scale, 3):
-            return str(word) % {"number": roi.format_number(round(value / scale, 3))}
+            count = round(value / scale, 3)
+            # ngettext counts whole numbers: 1.5 million is plural, as is 2.
+            plural = 1 if count == 1 else 2
+            return word(plural) % {"number": roi.format_number(count)}
     return roi.format_number(float(value))
 
 

@@ -213,6 +213,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /api/",
         "Disallow: /admin/",
         "Disallow: /share/",
+        # The share redirects of the other languages too (roi_site/urls.py).
+        *(
+            f"Disallow: /{code}/share/"
+            for code, _ in settings.LANGUAGES
+            if code != settings.LANGUAGE_CODE
+        ),
         "",
         f"Sitemap: {_absolute(request, 'sitemap')}",
         "",

@@ -230,9 +230,12 @@ def test_the_switcher_keeps_the_result_and_marks_the_current_language(client):
         html.index('class="languages"') : html.index("</nav>", html.index('class="languages"'))
     ]
     query = RESULT.replace("&", "&amp;")
-    assert f'href="http://testserver/?{query}" hreflang="en" lang="en">English' in switcher
-    assert f'href="http://testserver/fr/?{query}" hreflang="fr" lang="fr">Français' in switcher
-    assert 'lang="de" aria-current="true">Deutsch' in switcher
+    name = '<span class="languages__name">'
+    assert f'href="http://testserver/?{query}" hreflang="en" lang="en">{name}English' in switcher
+    assert (
+        f'href="http://testserver/fr/?{query}" hreflang="fr" lang="fr">{name}Français' in switcher
+    )
+    assert f'lang="de" aria-current="true">{name}Deutsch' in switcher
 
 
 @pytest.mark.django_db
@@ -429,3 +432,10 @@ def test_the_sitemap_names_every_language_of_each_page(client):
     xml = client.get("/sitemap.xml").content.decode()
     for language in ("de", "fr", "es"):
         assert f'hreflang="{language}" href="http://testserver/{language}/method/"' in xml
+
+
+@pytest.mark.django_db
+def test_robots_keep_crawlers_from_every_languages_share_redirects(client):
+    robots = client.get("/robots.txt").content.decode().splitlines()
+    for prefix in ("", "/de", "/fr", "/es"):
+        assert f"Disallow: {prefix}/share/" in robots
