@@ -363,6 +363,12 @@ def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[
     )
     height = _height(query.get("height"))
     path = reverse("embed-profile", args=[profile.slug]) if profile else reverse("embed")
+    # The embed's language: the profile's when it fixes one, else the choice
+    # here, which starts as the builder page's own language.
+    fixed = locale.valid(profile.language) if profile else None
+    language = fixed or locale.valid(query.get(locale.CHOSEN)) or translation.get_language()
+    if language != locale.DEFAULT and not fixed:
+        prefill = [*prefill, (locale.CHOSEN, language)]
     src = request.build_absolute_uri(path) + "?" + urlencode([*prefill, *chosen.pairs()])
     preview = embed.Display(
         accent=chosen.accent,
@@ -377,6 +383,9 @@ def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[
         "accent": f"#{accent}",
         "display": display,
         "themes": embed.THEMES,
+        "languages": settings.LANGUAGES,
+        "embed_language": language,
+        "language_fixed": bool(fixed),
         "sections": [(key, SECTION_LABELS[key]) for key in embed.SECTIONS],
         "height": height,
         "heights": HEIGHTS,
