@@ -12,11 +12,17 @@ half the static file's rate; the embed and the API with a new query on every
 request (the cold path, "new") a fifth. Routes that answer 404 (not built yet)
 are listed as missing. The load generator shares the machine's cores with the server, so
 the figures are a floor, not a capacity plan.
+
+With --nginx the same routes go through deploy/nginx.conf (TLS with a throwaway
+certificate, its shared cache) in front of the same gunicorn, as in production.
+--port P puts gunicorn on P and nginx on P+1 (HTTPS) and P+2 (HTTP); by default
+free ports are taken.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import http.client
 import itertools
 import json
@@ -25,6 +31,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -45,6 +52,22 @@ THREADS = 4
 QUERY = "spend=50000&consent=40&adblock=12"
 
 
+@dataclass(frozen=True)
+class Server:
+    """Where the requests go: gunicorn itself, or nginx in front of it (TLS)."""
+
+    port: int
+    tls: bool = False
+
+    def connection(self) -> http.client.HTTPConnection:
+        if not self.tls:
+            return http.client.HTTPConnection(HOST, self.port, timeout=30)
+        context = ssl.create_default_context()
+        context.check_hostname = False  # the throwaway certificate of --nginx
+        context.verify_mode = ssl.CERT_NONE
+        return http.client.HTTPSConnection(HOST, self.port, timeout=30, context=context)
+
+
 @dataclass
 class Route:
     name: str
@@ -52,7 +75,9 @@ class Route:
     # and returns None when the feature is not there yet. A path with "{n}"
     # gets a new number on every request: a new result each time, which no
     # cache has seen (the cold path).
-    path: str | Callable[[int], str | None]
+    path: str | Callable[[Server], str | None]
+    # What a browser adds: Accept-Encoding sends the kept gzipped body.
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def fresh(self) -> bool:
@@ -66,9 +91,9 @@ NUMBERS = itertools.count(1000)
 FRESH = "spend={n}&consent=40&adblock=12"
 
 
-def short_link(port: int) -> str | None:
+def short_link(server: Server) -> str | None:
     """A fresh short link from POST /api/v1/links, or None without that API."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn = server.connection()
     body = json.dumps({"query": QUERY})
     conn.request("POST", "/api/v1/links", body, {"Content-Type": "application/json"})
     response = conn.getresponse()
@@ -83,9 +108,9 @@ def short_link(port: int) -> str | None:
     return url or None
 
 
-def card_image(port: int) -> str | None:
+def card_image(server: Server) -> str | None:
     """The card's canonical URL: /card.png redirects any other spelling to it."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn = server.connection()
     conn.request("GET", f"/card.png?{QUERY}")
     response = conn.getresponse()
     response.read()
@@ -97,6 +122,7 @@ def card_image(port: int) -> str | None:
 ROUTES = [
     Route("page", f"/?{QUERY}"),
     Route("embed", f"/embed/?{QUERY}"),
+    Route("embed, gzip", f"/embed/?{QUERY}", {"Accept-Encoding": "gzip"}),
     Route("api", f"/api/v1/calculate?{QUERY}"),
     Route("short link", short_link),
     Route("card image", card_image),
@@ -123,7 +149,9 @@ class Result:
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(p) - 1]
 
 
-def hammer(port: int, path: str, total: int, seconds: float) -> Result:
+def hammer(
+    server: Server, path: str, total: int, seconds: float, headers: dict[str, str] | None = None
+) -> Result:
     """``total`` GETs of ``path`` from CONCURRENCY keep-alive connections, within ``seconds``."""
     result = Result()
     lock = threading.Lock()
@@ -139,26 +167,26 @@ def hammer(port: int, path: str, total: int, seconds: float) -> Result:
             return True
 
     def worker() -> None:
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        conn = server.connection()
         latencies, non_2xx, errors = [], 0, 0
         while take():
             target = path.format(n=next(NUMBERS)) if "{n}" in path else path
             start = time.perf_counter()
             try:
-                conn.request("GET", target)
+                conn.request("GET", target, headers=headers or {})
                 response = conn.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException):
                 errors += 1
                 conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                conn = server.connection()
                 continue
             latencies.append(time.perf_counter() - start)
             if not 200 <= response.status < 300:
                 non_2xx += 1
             if response.will_close:
                 conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+                conn = server.connection()
         conn.close()
         with lock:
             result.latencies.extend(latencies)
@@ -176,9 +204,9 @@ def hammer(port: int, path: str, total: int, seconds: float) -> Result:
     return result
 
 
-def fetch(port: int, path: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    conn.request("GET", path)
+def fetch(server: Server, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    conn = server.connection()
+    conn.request("GET", path, headers=headers or {})
     response = conn.getresponse()
     body = response.read()
     conn.close()
@@ -230,7 +258,7 @@ def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Pope
         if server.poll() is not None:
             raise SystemExit(f"gunicorn stopped at start-up; see {log}")
         try:
-            status, _ = fetch(port, "/healthz")
+            status, _ = fetch(Server(port), "/healthz")
             if status == 200:
                 return server
         except OSError:
@@ -262,19 +290,116 @@ def line(name: str, path: str, size: int, r: Result) -> str:
     )
 
 
+def nginx_config(workdir: Path, https_port: int, http_port: int, app_port: int) -> str:
+    """deploy/nginx.conf with this machine's user, paths, ports and certificate."""
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    for old, new in [
+        ("user www-data;", f"user {getpass.getuser()};"),
+        ("pid /run/nginx.pid;", f"pid {workdir}/nginx.pid;"),
+        ("error_log /var/log/nginx/error.log warn;", f"error_log {workdir}/nginx-error.log warn;"),
+        ("access_log /var/log/nginx/access.log;", "access_log off;"),
+        ("/var/cache/nginx/roi ", f"{workdir}/nginx-cache "),
+        ("server 10.0.0.5:8000;", f"server {HOST}:{app_port};"),
+        ("listen 80;", f"listen {HOST}:{http_port};"),
+        ("listen [::]:80;", ""),
+        ("listen 443 ssl http2;", f"listen {HOST}:{https_port} ssl http2;"),
+        ("listen [::]:443 ssl http2;", ""),
+        ("/etc/letsencrypt/live/roi.example.com/fullchain.pem", f"{workdir}/cert.pem"),
+        ("/etc/letsencrypt/live/roi.example.com/privkey.pem", f"{workdir}/key.pem"),
+    ]:
+        if old not in text:
+            raise SystemExit(f"deploy/nginx.conf no longer has {old!r}")
+        text = text.replace(old, new)
+    return text
+
+
+def start_nginx(workdir: Path, https_port: int, http_port: int, app_port: int) -> subprocess.Popen:
+    """nginx with the reference config in front of gunicorn, and a throwaway certificate."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=roi.example.com", "-keyout", str(workdir / "key.pem"),
+         "-out", str(workdir / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    config = workdir / "nginx.conf"
+    config.write_text(nginx_config(workdir, https_port, http_port, app_port))
+    command = [nginx, "-p", str(workdir), "-c", str(config), "-g", "daemon off;"]
+    proxy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if proxy.poll() is not None:
+            raise SystemExit(f"nginx stopped at start-up; see {workdir}/nginx-error.log")
+        try:
+            if fetch(Server(https_port, tls=True), "/healthz")[0] == 200:
+                return proxy
+        except OSError:
+            time.sleep(0.2)
+    proxy.terminate()
+    raise SystemExit("nginx did not answer within 15 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def run_routes(server: Server, args: argparse.Namespace) -> None:
+    """Each route's figures beside the static file's of about its size, and their ratio."""
+    header = (
+        f"{'route':<12} {'path':<34} {'bytes':>8} {'count':>7} {'req/s':>8} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}   static req/s  ratio"
+    )
+    print(header)
+    print("-" * len(header))
+    files = static_files()
+    static_rates: dict[str, Result] = {}
+    for route in ROUTES:
+        path = route.path(server) if callable(route.path) else route.path
+        first = path.format(n=next(NUMBERS)) if route.fresh else path
+        status, body = fetch(server, first, route.headers) if path else (404, b"")
+        if status == 404:
+            print(f"{route.name:<12} missing: answers 404, skipped (not built yet)")
+            continue
+        hammer(server, path, CONCURRENCY * 2, args.seconds, route.headers)  # warm every worker
+        result = hammer(server, path, args.requests, args.seconds, route.headers)
+        size, static_path = closest(files, len(body))
+        if static_path not in static_rates:
+            hammer(server, static_path, CONCURRENCY * 2, args.seconds)
+            static_rates[static_path] = hammer(server, static_path, args.requests, args.seconds)
+        static = static_rates[static_path]
+        ratio = result.rate / static.rate if static.rate else 0.0
+        target = COLD_TARGET if route.fresh else HOT_TARGET
+        verdict = "ok" if ratio >= target else "below"
+        print(
+            f"{line(route.name, path, len(body), result)}   {static.rate:>12.0f}  "
+            f"{ratio:.2f}x  (target {target}x: {verdict})"
+        )
+    print()
+    for static_path, static in static_rates.items():
+        size = next(s for s, p in files if p == static_path)
+        print(line("static", static_path, size, static))
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="at most this many per route")
     parser.add_argument("--seconds", type=float, default=20, help="at most this long per route")
+    parser.add_argument("--nginx", action="store_true", help="through deploy/nginx.conf")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port; nginx's follow")
     args = parser.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="roi-load-"))
     env = production_env(workdir)
-    port = free_port()
+    port = args.port or free_port()
     log = workdir / "gunicorn.log"
     print(f"preparing: migrate, collectstatic ({ROOT / 'staticfiles'})")
     prepare(env)
     server = start_gunicorn(env, port, log)
+    proxy = None
     try:
         cores = os.cpu_count()
         print(
@@ -282,45 +407,18 @@ def main(argv: list[str]) -> None:
             f"{cores} cores; {CONCURRENCY} keep-alive connections; "
             f"at most {args.requests} requests or {args.seconds:g} s per route\n"
         )
-        header = (
-            f"{'route':<12} {'path':<34} {'bytes':>8} {'count':>7} {'req/s':>8} "
-            f"{'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}   static req/s  ratio"
-        )
-        print(header)
-        print("-" * len(header))
-        files = static_files()
-        static_rates: dict[str, Result] = {}
-        for route in ROUTES:
-            path = route.path(port) if callable(route.path) else route.path
-            first = path.format(n=next(NUMBERS)) if route.fresh else path
-            status, body = fetch(port, first) if path else (404, b"")
-            if status == 404:
-                print(f"{route.name:<12} missing: answers 404, skipped (not built yet)")
-                continue
-            hammer(port, path, CONCURRENCY * 2, args.seconds)  # warm every worker
-            result = hammer(port, path, args.requests, args.seconds)
-            size, static_path = closest(files, len(body))
-            if static_path not in static_rates:
-                hammer(port, static_path, CONCURRENCY * 2, args.seconds)
-                static_rates[static_path] = hammer(port, static_path, args.requests, args.seconds)
-            static = static_rates[static_path]
-            ratio = result.rate / static.rate if static.rate else 0.0
-            target = COLD_TARGET if route.fresh else HOT_TARGET
-            verdict = "ok" if ratio >= target else "below"
-            print(
-                f"{line(route.name, path, len(body), result)}   {static.rate:>12.0f}  "
-                f"{ratio:.2f}x  (target {target}x: {verdict})"
-            )
-        print()
-        for static_path, static in static_rates.items():
-            size = next(s for s, p in files if p == static_path)
-            print(line("static", static_path, size, static))
+        target = Server(port)
+        if args.nginx:
+            https_port = port + 1 if args.port else free_port()
+            http_port = port + 2 if args.port else free_port()
+            proxy = start_nginx(workdir, https_port, http_port, port)
+            target = Server(https_port, tls=True)
+            print(f"through nginx (deploy/nginx.conf, its cache, TLS) on {HOST}:{https_port}\n")
+        run_routes(target, args)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        if proxy is not None:
+            stop(proxy)
+        stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -7,9 +7,11 @@ place.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -168,6 +170,27 @@ PRESETS = [
 ]
 
 
+# Field markup by everything it is made of (FieldView.html); a few thousand
+# fields' markup is a few megabytes at most.
+_FIELD_MARKUP: dict[tuple, SafeString] = {}
+FIELD_MARKUP_KEPT = 4096
+
+
+_LAST_SUMMARY = threading.local()
+
+
+def summary_of(report: roi.Report) -> Summary:
+    """``summarise(report)``, remembered per thread for its last report (by
+    identity) and language: a page reads one report's summary for its
+    results and again for its share tags, and each one formats some hundred
+    figures."""
+    last, language = _LAST_SUMMARY, translation.get_language()
+    if getattr(last, "report", None) is not report or last.language != language:
+        last.summary = summarise(report)
+        last.report, last.language = report, language
+    return last.summary
+
+
 @dataclass(frozen=True)
 class FieldView:
     """One form field, with everything its template needs worked out once."""
@@ -186,6 +209,37 @@ class FieldView:
     option_data: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def html(self) -> SafeString:
+        """The field's markup, made once for each distinct field and kept: a
+        new result changes one or two of the page's 22 fields, so the others'
+        markup is the same as on the last page. The key is every attribute
+        the markup is made of (the translated words among them) and the
+        active language."""
+        key = self._identity()
+        markup = _FIELD_MARKUP.get(key)
+        if markup is None:
+            markup = self._markup()
+            if len(_FIELD_MARKUP) >= FIELD_MARKUP_KEPT:  # bounded: start afresh
+                _FIELD_MARKUP.clear()
+            _FIELD_MARKUP[key] = markup
+        return markup
+
+    def _identity(self) -> tuple:
+        return (
+            translation.get_language(),
+            self.name,
+            self.id,
+            self.label,
+            self.unit,
+            self.value,
+            self.hint,
+            self.source,
+            tuple(self.errors),
+            tuple(self.choices),
+            self.placeholder,
+            tuple((key, tuple(data.items())) for key, data in self.option_data.items()),
+        )
+
+    def _markup(self) -> SafeString:
         """The field's markup: label with unit, input, hint with source, message.
 
         Built here rather than in a template because the page has 22 fields
@@ -414,7 +468,7 @@ def results_context(report: roi.Report) -> dict[str, object]:
     """Everything the results partials show: the summary, the charts and tables."""
     currency = report.inputs.currency
     rows = charts.loss_rows(report)
-    summary = summarise(report)
+    summary = summary_of(report)
     return {
         "summary": summary,
         "live_line": live_line(summary),

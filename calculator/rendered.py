@@ -37,8 +37,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import has_vary_header
 
+from roi_site.compression import KeptGzip, accepts_gzip, gzipped
+
 from . import card, roi
-from .caching import KEPT_MARKS, per_visitor
+from .caching import KEPT_MARKS, etag_of, per_visitor
 
 logger = logging.getLogger(__name__)
 
@@ -182,11 +184,15 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _frozen(response: HttpResponse) -> dict[str, Any]:
+    content = response.content
     return {
-        "content": response.content,
+        "content": content,
         "headers": list(response.items()),
         "charset": response.charset,
         "marks": {mark: getattr(response, mark) for mark in KEPT_MARKS if hasattr(response, mark)},
+        # Computed once rather than on every answer: the ETag's digest here,
+        # the gzipped body on the first request that takes it (see respond).
+        "etag": etag_of(content),
     }
 
 
@@ -196,6 +202,10 @@ def _thawed(frozen: dict[str, Any]) -> HttpResponse:
         response[header] = value
     for mark, value in frozen["marks"].items():
         setattr(response, mark, value)
+    # .get: a copy an earlier release put in the shared cache has no digest.
+    response.content_etag = frozen.get("etag")
+    if frozen.get("gzipped") is not None:
+        response.kept_gzip = KeptGzip(len(frozen["content"]), frozen["gzipped"])
     return response
 
 
@@ -222,6 +232,12 @@ def respond(
             if shared:
                 SHARED.set(key, frozen, SHARED_SECONDS)
         LOCAL.set(key, frozen, len(frozen["content"]), seconds=SHARED_SECONDS)
+    if "gzipped" not in frozen and accepts_gzip(request):
+        # Once per answer and process, and only when a client takes gzip: a
+        # client that does not (a script, a load test) pays nothing for it.
+        # Kept in this process's copy only; the LRU counts the plain body,
+        # which the gzipped one adds a fifth or so to.
+        frozen["gzipped"] = gzipped(frozen["content"], frozen["headers"])
     return _thawed(frozen)
 
 

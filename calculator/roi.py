@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
@@ -596,7 +597,8 @@ def _triangular(u: Any, low: float, mode: float, high: float) -> Any:
 
 @dataclass(frozen=True)
 class Scenarios:
-    """Many variants of the same inputs, one array entry each, in fractions.
+    """Many variants of the same inputs, one array entry each, in fractions
+    (lists of floats while the sensitivity runs are being set up).
 
     ``slope`` is set when the lift follows the signal (version 2, estimated):
     each scenario's lift is then min(0.25, slope * G) of its own signal gain G.
@@ -640,15 +642,16 @@ def _scenario_outcomes(
 
 
 def _base_scenarios(inputs: Inputs, size: int, recovery: Mapping[str, Recovery]) -> Scenarios:
-    """``size`` copies of the user's own values."""
+    """``size`` copies of the user's own values, in lists of floats: the
+    sensitivity runs set a few dozen of them one by one, which a list does
+    many times faster than a numpy array."""
     p = _Params.of(inputs, recovery)
-    ones = np.ones(size)
-    rates = {name: ones * getattr(inputs, name) * 0.01 for name in RATE_NAMES}
+    rates = {name: [float(getattr(inputs, name)) * 0.01] * size for name in RATE_NAMES}
     return Scenarios(
         rates=rates,
-        recovery=[ones * rate for rate in p.recovery],
-        match_after=ones * p.match_after,
-        gain=ones * p.gain,
+        recovery=[[float(rate)] * size for rate in p.recovery],
+        match_after=[float(p.match_after)] * size,
+        gain=[float(p.gain)] * size,
     )
 
 
@@ -703,30 +706,50 @@ def _percentile_plan(count: int) -> tuple[Any, Any, Any, Any]:
 _PLANS: dict[int, tuple[Any, Any, Any, Any]] = {}
 
 
-def _order_statistics(values: Any) -> tuple[Any, Any]:
-    """The neighbours each percentile interpolates between, by one partial sort."""
+def _order_statistics(values: Any) -> tuple[list[float], list[float]]:
+    """The neighbours each percentile interpolates between, by partial sorts."""
     count = values.shape[-1]
     plan = _PLANS.get(count) or _PLANS.setdefault(count, _percentile_plan(count))
     previous, after, _gamma, kth = plan
-    ordered = np.partition(values, kth)
-    return ordered[previous], ordered[after]
+    ordered = values.copy()
+    _select(ordered, kth.tolist())
+    return ordered[previous].tolist(), ordered[after].tolist()
 
 
-def _interpolate(count: int, previous: Any, after: Any) -> Any:
-    """np.percentile's own linear interpolation (numpy's _lerp), to the last bit."""
-    gamma = _PLANS[count][2]
-    diff = after - previous
-    result = np.add(previous, diff * gamma)
-    np.subtract(after, diff * (1 - gamma), out=result, where=gamma >= 0.5)
-    return result
+def _select(values: Any, kth: list[int]) -> None:
+    """Put the values at the (rising) indexes ``kth`` in their sorted places,
+    in place, as np.partition(values, kth) does: a partition at the middle
+    index, then each side on its own. Given several indexes at once, numpy's
+    partition is slower than a full sort; given one, several times faster."""
+    if not kth:
+        return
+    middle = len(kth) // 2
+    k = kth[middle]
+    if k == len(values) - 1:  # the largest: one pass finds it
+        top = int(values.argmax())
+        values[top], values[k] = values[k], values[top]
+    else:
+        values.partition(k)
+    _select(values[:k], kth[:middle])
+    _select(values[k + 1 :], [j - k - 1 for j in kth[middle + 1 :]])
+
+
+def _interpolate(count: int, previous: list[float], after: list[float]) -> list[float]:
+    """np.percentile's own linear interpolation (numpy's _lerp), to the last
+    bit: the same float64 steps, on three numbers at a time in plain Python,
+    where numpy's overhead would outweigh them."""
+    interpolated = []
+    for low, high, gamma in zip(previous, after, _PLANS[count][2].tolist(), strict=True):
+        diff = high - low
+        interpolated.append(high - diff * (1 - gamma) if gamma >= 0.5 else low + diff * gamma)
+    return interpolated
 
 
 def _band(values: Any) -> Band:
     """P10/P50/P90 of one outcome's draws, exactly as np.percentile gives them."""
     if np.isnan(values).any():  # never from valid inputs; numpy's answer is nan
         return Band(*(float(v) for v in np.percentile(values, PERCENTILES)))
-    previous, after = _order_statistics(values)
-    return Band(*(float(v) for v in _interpolate(values.shape[-1], previous, after)))
+    return Band(*_interpolate(values.shape[-1], *_order_statistics(values)))
 
 
 def _bands(
@@ -741,21 +764,22 @@ def _bands(
     all three. Interpolating then gives np.percentile's figures bit for bit.
     """
     weight_sum, total_cost = costs
-    bands = {name: _band(outcomes[name]) for name in names if name not in ("net", "roi")}
     benefit = outcomes["monthly_benefit"]
     ordered = None if np.isnan(benefit).any() else _order_statistics(benefit)
-    for name in ("net", "roi"):
+    bands = {}
+    for name in names:
         if outcomes[name] is None:
             bands[name] = Band(None, None, None)
-        elif ordered is None:
+        elif ordered is None or name not in ("monthly_benefit", "net", "roi"):
             bands[name] = _band(outcomes[name])
         else:
-            ends = [b * weight_sum - total_cost for b in ordered]
+            ends = ordered
+            if name != "monthly_benefit":
+                ends = tuple([b * weight_sum - total_cost for b in end] for end in ends)
             if name == "roi":
-                ends = [e / total_cost for e in ends]
-            values = _interpolate(benefit.shape[-1], *ends)
-            bands[name] = Band(*(float(v) for v in values))
-    return {name: bands[name] for name in names}
+                ends = tuple([e / total_cost for e in end] for end in ends)
+            bands[name] = Band(*_interpolate(benefit.shape[-1], *ends))
+    return bands
 
 
 # One row of uniforms per drawn input, in this order: the loss rates, the five
@@ -798,25 +822,70 @@ def _triangle(name: str, value: float, inputs: Inputs) -> tuple[float, float, fl
 
 
 def _draw(u: Any, rows: list[_Row]) -> Any:
-    """Each row's triangular draws, clipped and in fractions.
-
-    Row by row the arithmetic is _triangular's, then the clip, then the
-    division, so every draw has the bits it always had. Row by row, not as
-    one 2-D batch: a row (80 kB) stays in the processor's cache through
-    every step, which makes it the faster of the two.
-    """
+    """Each row's triangular draws from the uniforms ``u``, clipped and in fractions."""
     drawn = np.empty(u.shape)
     for k, row in enumerate(rows):
-        out = drawn[k]
-        if row.high - row.low <= 0:  # a zero-width range gives the mode
-            out.fill(float(row.mode))
-        else:
-            _triangular_into(out, u[k], row.low, row.mode, row.high)
-        if _may_leave(row):
-            np.clip(out, row.limit.low, row.limit.high, out=out)
-        if row.per != 1:
-            out /= row.per
+        _draw_row(drawn[k], u[k], row)
     return drawn
+
+
+def _draw_row(out: Any, u: Any, row: _Row) -> None:
+    """One row's draws into ``out``: _triangular's arithmetic, then the clip,
+    then the division, so every draw has the bits it always had."""
+    if row.high - row.low <= 0:  # a zero-width range gives the mode
+        out.fill(float(row.mode))
+    else:
+        _triangular_into(out, u, row.low, row.mode, row.high)
+    if _may_leave(row):
+        np.clip(out, row.limit.low, row.limit.high, out=out)
+    if row.per != 1:
+        out /= row.per
+
+
+def _draw_seeded(seed: int, rows: list[_Row], draws: int, spare: int = 0) -> Any:
+    """``_draw(default_rng(seed).random((len(rows), draws)), rows)``, computed
+    faster, in a matrix with ``spare`` unused columns after the draws.
+
+    The generator fills a 2-D array row after row, so drawing each row's
+    uniforms in turn gives the same numbers; one row (80 kB) then stays in
+    the processor's cache through every step. A zero-width row needs no
+    uniforms: the generator skips them (one 64-bit step per float64), so the
+    rows after it get the uniforms they always had. The matrix is reused by
+    the next calculation in the same thread (see ``_Buffers``).
+    """
+    generator = np.random.default_rng(seed)
+    drawn = _BUFFERS.get("drawn", (len(rows), draws + spare))
+    u = _BUFFERS.get("uniforms", (draws,))
+    for k, row in enumerate(rows):
+        if row.high - row.low <= 0:
+            generator.bit_generator.advance(draws)
+        else:
+            generator.random(out=u)
+        _draw_row(drawn[k, :draws], u, row)
+    return drawn
+
+
+class _Buffers(threading.local):
+    """Arrays kept from one calculation to the next, one set per thread.
+
+    A new 1 MB array is memory the allocator asks the system for and hands
+    back on release, page by page: hundreds of page faults, which cost more
+    than the arithmetic on the draws. Each thread (gunicorn's threads share a
+    process) gets its own, so no calculation sees another's numbers. Only a
+    calculation's own steps use them: no figure the model answers refers to them.
+    """
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, Any] = {}
+
+    def get(self, name: str, shape: tuple[int, ...]) -> Any:
+        array = self.arrays.get(name)
+        if array is None or array.shape != shape:
+            array = self.arrays[name] = np.empty(shape)
+        return array
+
+
+_BUFFERS = _Buffers()
 
 
 def _may_leave(row: _Row) -> bool:
@@ -831,20 +900,41 @@ def _may_leave(row: _Row) -> bool:
 
 
 def _triangular_into(out: Any, u: Any, low: float, mode: float, high: float) -> None:
-    """_triangular in place, for a range of positive width: the same steps in
-    the same order, with fewer temporary arrays."""
+    """_triangular into ``out``, for a range of positive width: the same steps
+    in the same order, in arrays kept for the thread."""
     split = (mode - low) / (high - low)
     width = high - low
-    np.multiply(u, width, out=out)
-    out *= mode - low
-    np.sqrt(out, out=out)
-    out += low
-    falling = 1 - u
+    shape = u.shape
+    rising = np.multiply(u, width, out=_BUFFERS.get("rising", shape))
+    rising *= mode - low
+    np.sqrt(rising, out=rising)
+    rising += low
+    falling = np.subtract(1, u, out=_BUFFERS.get("falling", shape))
     falling *= width
     falling *= high - mode
     np.sqrt(falling, out=falling)
     np.subtract(high, falling, out=falling)
-    np.copyto(out, falling, where=u >= split)
+    below = np.subtract(u, split, out=_BUFFERS.get("below", shape))
+    _choose_into(out, below, rising, falling)
+
+
+def _choose_into(out: Any, sign: Any, negative: Any, other: Any) -> None:
+    """``out = np.where(sign < 0, negative, other)`` bit for bit, without a
+    branch per element; ``sign`` (never -0.0 or NaN) and ``negative`` are
+    used up.
+
+    np.where and masked copies branch on every element, and on random draws
+    the processor guesses half of those branches wrong, which costs more than
+    all the arithmetic. Here each float is taken as its 64 bits: shifting the
+    sign bit across gives all ones where sign < 0 and all zeros elsewhere, and
+    ((negative ^ other) & mask) ^ other is then one or the other, unchanged.
+    """
+    mask = sign.view(np.int64)
+    mask >>= 63
+    chosen = negative.view(np.int64)
+    chosen ^= other.view(np.int64)
+    chosen &= mask
+    np.bitwise_xor(chosen, other.view(np.int64), out=out.view(np.int64))
 
 
 def _drawn_scenarios(drawn: Any, gain: Any, slope: Any = None) -> Scenarios:
@@ -860,6 +950,61 @@ def _costs(inputs: Inputs) -> tuple[float, float]:
     return math.fsum(ramp_weights(int(inputs.ramp), int(inputs.months))), float(total_cost)
 
 
+def _lift_row_v1(inputs: Inputs) -> _Row:
+    """Version 1 draws the entered CPA improvement, in percent."""
+    return _Row(*_triangle("cpa_gain", inputs.cpa_gain, inputs), LIMITS["cpa_gain"])
+
+
+def _lift_row_v2(inputs: Inputs) -> _Row:
+    """Version 2 draws the lift's slope when it is estimated (each draw's lift
+    then follows its signal gain), else the entered lift, as fractions."""
+    if inputs.cpa_gain is None:
+        k = inputs.lift_slope / 100
+        return _Row(LIFT_LOW * k, k, LIFT_HIGH * k, NO_LIMIT, per=1)
+    p = inputs.cpa_gain / 100
+    return _Row(LIFT_LOW * p, p, LIFT_HIGH * p, DRAWN_LIFT, per=1)
+
+
+BANDS_V1 = ("recovered", "monthly_benefit", "net", "roi")
+BANDS_V2 = (*BANDS_V1, "cpa_gain")
+
+
+def _ranges(
+    inputs: Inputs,
+    version: int,
+    recovery: Mapping[str, Recovery],
+    draws: int,
+    tornado: _Tornado | None,
+) -> tuple[dict[str, Band], float, list[Swing]]:
+    """The bands of the draws, the share of draws that pay, and the tornado's
+    swings (none without a tornado).
+
+    The tornado's scenarios ride along as extra columns of the draws, so one
+    pass of the model computes both: the arithmetic is elementwise, so every
+    scenario gets exactly the figures it would get alone, without the
+    overhead of a second pass over a few dozen numbers.
+    """
+    estimated = version >= 2 and inputs.cpa_gain is None
+    rows = _measurement_rows(inputs, recovery)
+    rows.append(_lift_row_v2(inputs) if version >= 2 else _lift_row_v1(inputs))
+    spare = 0 if tornado is None else tornado.size
+    drawn = _draw_seeded(seed_for(inputs, version), rows, draws, spare)
+    if tornado is not None:
+        drawn[:, draws:] = tornado.matrix()
+    if estimated:
+        sc = _drawn_scenarios(drawn, gain=None, slope=drawn[-1])
+    else:
+        sc = _drawn_scenarios(drawn, gain=drawn[-1])
+    out = _scenario_outcomes(inputs, sc, recovery)
+    ranged = {name: None if value is None else value[:draws] for name, value in out.items()}
+    names = BANDS_V2 if version >= 2 else BANDS_V1
+    bands = _bands(ranged, names, _costs(inputs))
+    # the share of draws that pay: np.mean's figure (an exact count over the draws)
+    probability = np.count_nonzero(ranged["net"] > 0) / draws
+    swings = [] if tornado is None else tornado.swings(out["net"][draws:])
+    return bands, probability, swings
+
+
 def uncertainty_v1(
     inputs: Inputs,
     version: int = 1,
@@ -867,13 +1012,8 @@ def uncertainty_v1(
     draws: int = DRAWS,
 ) -> Uncertainty:
     """P10/P50/P90 over ``draws`` triangular scenarios, seeded from the inputs."""
-    u = np.random.default_rng(seed_for(inputs, version)).random((DRAW_ROWS, draws))
-    rows = _measurement_rows(inputs, recovery)
-    rows.append(_Row(*_triangle("cpa_gain", inputs.cpa_gain, inputs), LIMITS["cpa_gain"]))
-    drawn = _draw(u, rows)
-    out = _scenario_outcomes(inputs, _drawn_scenarios(drawn, drawn[-1]), recovery)
-    bands = _bands(out, ("recovered", "monthly_benefit", "net", "roi"), _costs(inputs))
-    return Uncertainty(draws=draws, **bands, probability_positive=float(np.mean(out["net"] > 0)))
+    bands, probability, _ = _ranges(inputs, version, recovery, draws, None)
+    return Uncertainty(draws=draws, **bands, probability_positive=probability)
 
 
 def uncertainty_v2(
@@ -884,24 +1024,8 @@ def uncertainty_v2(
 ) -> UncertaintyV2:
     """Version 2's range: as version 1's, but the lift follows each draw's signal
     gain (or is drawn around the entered figure), and can be negative."""
-    u = np.random.default_rng(seed_for(inputs, version)).random((DRAW_ROWS, draws))
-    rows = _measurement_rows(inputs, recovery)
-    estimated = inputs.cpa_gain is None
-    if estimated:
-        k = inputs.lift_slope / 100
-        rows.append(_Row(LIFT_LOW * k, k, LIFT_HIGH * k, NO_LIMIT, per=1))
-    else:
-        p = inputs.cpa_gain / 100
-        rows.append(_Row(LIFT_LOW * p, p, LIFT_HIGH * p, DRAWN_LIFT, per=1))
-    drawn = _draw(u, rows)
-    if estimated:
-        sc = _drawn_scenarios(drawn, gain=None, slope=drawn[-1])
-    else:
-        sc = _drawn_scenarios(drawn, gain=drawn[-1])
-    out = _scenario_outcomes(inputs, sc, recovery)
-    names = ("recovered", "monthly_benefit", "net", "roi", "cpa_gain")
-    bands = _bands(out, names, _costs(inputs))
-    return UncertaintyV2(draws=draws, **bands, probability_positive=float(np.mean(out["net"] > 0)))
+    bands, probability, _ = _ranges(inputs, version, recovery, draws, None)
+    return UncertaintyV2(draws=draws, **bands, probability_positive=probability)
 
 
 @dataclass(frozen=True)
@@ -944,39 +1068,70 @@ def _set_ends(sc: Scenarios, name: str, k: int, inputs: Inputs) -> tuple[float, 
 def _swings(
     names: list[str], ends: dict[str, tuple[float, float]], net: Any, labels: Mapping[str, str]
 ) -> list[Swing]:
+    net = [float(value) for value in net]
     swings = [
         Swing(
             input=name,
             label=labels[name],
             low_value=ends[name][0],
             high_value=ends[name][1],
-            net_low=float(net[2 * k]),
-            net_high=float(net[2 * k + 1]),
-            swing=abs(float(net[2 * k + 1] - net[2 * k])),
+            net_low=net[2 * k],
+            net_high=net[2 * k + 1],
+            swing=abs(net[2 * k + 1] - net[2 * k]),
         )
         for k, name in enumerate(names)
     ]
     return sorted(swings, key=lambda s: s.swing, reverse=True)
 
 
-def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> list[Swing]:
-    """Each uncertain input at its low and its high end, the rest at the user's value.
+@dataclass(frozen=True)
+class _Tornado:
+    """The sensitivity runs of one result: input ``names[k]`` at its low end
+    in scenario 2k and at its high end in 2k+1, the rest at the visitor's
+    values."""
 
-    Sorted by swing, largest first: the bars of a tornado chart. Recovery
-    rates and the match rate only move measurement, so their swing is 0: an
-    honest result, shown as such.
-    """
+    names: list[str]
+    ends: dict[str, tuple[float, float]]  # each input's two ends, in its own unit
+    labels: Mapping[str, str]
+    scenarios: Scenarios
+
+    @property
+    def size(self) -> int:
+        return 2 * len(self.names)
+
+    def matrix(self) -> Any:
+        """The scenarios as the rows of the draws: loss rates, recovery rates,
+        match rate, then the lift (its slope when the lift follows the signal)."""
+        sc = self.scenarios
+        lift = sc.gain if sc.slope is None else sc.slope
+        return np.array(
+            [*(sc.rates[name] for name in RATE_NAMES), *sc.recovery, sc.match_after, lift]
+        )
+
+    def swings(self, net: Any) -> list[Swing]:
+        return _swings(self.names, self.ends, net, self.labels)
+
+    def run(self, inputs: Inputs, recovery: Mapping[str, Recovery]) -> list[Swing]:
+        """The swings, computed on their own."""
+        rows = self.matrix()
+        if self.scenarios.slope is None:
+            sc = _drawn_scenarios(rows, gain=rows[-1])
+        else:
+            sc = _drawn_scenarios(rows, gain=None, slope=rows[-1])
+        return self.swings(_scenario_outcomes(inputs, sc, recovery)["net"])
+
+
+def _tornado_v1(inputs: Inputs, recovery: Mapping[str, Recovery]) -> _Tornado:
     names = list(SPREADS)
     sc = _base_scenarios(inputs, 2 * len(names), recovery)
     ends = {name: _set_ends(sc, name, k, inputs) for k, name in enumerate(names)}
-    net = _scenario_outcomes(inputs, sc, recovery)["net"]
-    return _swings(names, ends, net, {name: SPREADS[name].label for name in names})
+    return _Tornado(names, ends, {name: SPREADS[name].label for name in names}, sc)
 
 
-def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> list[Swing]:
-    """Version 2's tornado: the lift is ranked by its own source (the slope when
-    estimated, the entered figure otherwise), and because it follows the signal
-    the loss rates, recovery rates and match rate move profit too."""
+def _tornado_v2(inputs: Inputs, recovery: Mapping[str, Recovery]) -> _Tornado:
+    """The lift is ranked by its own source (the slope when estimated, the
+    entered figure otherwise), and because it follows the signal the loss
+    rates, recovery rates and match rate move profit too."""
     estimated = inputs.cpa_gain is None
     lift = "lift_slope" if estimated else "cpa_gain"
     names = [name for name in SENSITIVITY_V2 if name in SPREADS and name != "cpa_gain"]
@@ -986,7 +1141,7 @@ def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V
     last = 2 * (len(names) - 1)
     if estimated:
         k = inputs.lift_slope / 100
-        slope = np.full(2 * len(names), k)
+        slope = [k] * (2 * len(names))
         slope[last], slope[last + 1] = LIFT_LOW * k, LIFT_HIGH * k
         sc = replace(sc, slope=slope)
         ends[lift] = (LIFT_LOW * inputs.lift_slope, LIFT_HIGH * inputs.lift_slope)
@@ -995,8 +1150,40 @@ def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V
         low, high = (float(_clip(f * p, DRAWN_LIFT)) for f in (LIFT_LOW, LIFT_HIGH))
         sc.gain[last], sc.gain[last + 1] = low, high
         ends[lift] = (low * 100, high * 100)
-    net = _scenario_outcomes(inputs, sc, recovery)["net"]
-    return _swings(names, ends, net, LABELS_V2)
+    return _Tornado(names, ends, LABELS_V2, sc)
+
+
+def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> list[Swing]:
+    """Each uncertain input at its low and its high end, the rest at the user's value.
+
+    Sorted by swing, largest first: the bars of a tornado chart. Recovery
+    rates and the match rate only move measurement, so their swing is 0: an
+    honest result, shown as such.
+    """
+    return _tornado_v1(inputs, recovery).run(inputs, recovery)
+
+
+def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> list[Swing]:
+    """Version 2's tornado (see _tornado_v2)."""
+    return _tornado_v2(inputs, recovery).run(inputs, recovery)
+
+
+def ranges_v1(
+    inputs: Inputs, version: int = 1, recovery: Mapping[str, Recovery] = RECOVERY_V1
+) -> tuple[Uncertainty, list[Swing]]:
+    """uncertainty_v1 and sensitivity_v1 at once, for less than their sum."""
+    tornado = _tornado_v1(inputs, recovery)
+    bands, probability, swings = _ranges(inputs, version, recovery, DRAWS, tornado)
+    return Uncertainty(draws=DRAWS, **bands, probability_positive=probability), swings
+
+
+def ranges_v2(
+    inputs: Inputs, version: int = 2, recovery: Mapping[str, Recovery] = RECOVERY_V1
+) -> tuple[UncertaintyV2, list[Swing]]:
+    """uncertainty_v2 and sensitivity_v2 at once, for less than their sum."""
+    tornado = _tornado_v2(inputs, recovery)
+    bands, probability, swings = _ranges(inputs, version, recovery, DRAWS, tornado)
+    return UncertaintyV2(draws=DRAWS, **bands, probability_positive=probability), swings
 
 
 # --- can a holdout test prove it? --------------------------------------------
@@ -1165,15 +1352,20 @@ class ModelVersion:
     def sensitivity(self, inputs: Inputs) -> list[Swing]:
         return sensitivity_v1(inputs, self.recovery)
 
+    def ranges(self, inputs: Inputs) -> tuple[Uncertainty, list[Swing]]:
+        """The uncertainty and the sensitivity, computed together."""
+        return ranges_v1(inputs, self.number, self.recovery)
+
     def report(self, inputs: Inputs) -> Report:
         results = self.compute(inputs)
         table = self.recovery[inputs.setup]
+        uncertainty, sensitivity = self.ranges(inputs)
         return Report(
             model_version=self.number,
             inputs=inputs,
             results=results,
-            uncertainty=self.uncertainty(inputs),
-            sensitivity=self.sensitivity(inputs),
+            uncertainty=uncertainty,
+            sensitivity=sensitivity,
             recovery={cause: getattr(table, cause) for cause in CAUSES},
             months=schedule(inputs, results),
         )
@@ -1200,6 +1392,9 @@ class ModelVersion2(ModelVersion):
 
     def sensitivity(self, inputs: Inputs) -> list[Swing]:
         return sensitivity_v2(inputs, self.recovery)
+
+    def ranges(self, inputs: Inputs) -> tuple[UncertaintyV2, list[Swing]]:
+        return ranges_v2(inputs, self.number, self.recovery)
 
 
 VERSIONS: dict[int, ModelVersion] = {1: ModelVersion(1), 2: ModelVersion2(2)}

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import roi
 from .forms import CalculatorForm
-from .summary import PRODUCT, Summary, summarise
+from .presentation import summary_of
+from .summary import PRODUCT, Summary
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 
@@ -88,7 +89,7 @@ def share_context(
     }
     if report is not None and names_inputs(query):
         canonical = form.canonical_query()
-        summary = summarise(report)
+        summary = summary_of(report)
         description = summary.description
         context.update(
             is_result=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from django.http import QueryDict
 from PIL import Image
 
@@ -106,3 +107,28 @@ class TestCardWords:
         box = regular.getmask("\uffff").getbbox()
         for symbol in "€£¥−–·":
             assert regular.getmask(symbol).getbbox() != box, symbol
+
+
+def test_the_unpacked_font_draws_as_the_woff_does():
+    from PIL import Image, ImageDraw, ImageFont
+
+    from calculator import card
+
+    for bold in (False, True):
+        weight = 700 if bold else 400
+        woff = ImageFont.truetype(str(card.FONTS / f"dejavu-sans-latin-{weight}-normal.woff"), 44)
+        unpacked = card.font(44, bold)
+        drawn = []
+        for face in (woff, unpacked):
+            image = Image.new("RGB", (700, 60), card.NAVY)
+            ImageDraw.Draw(image).text((0, 0), "Break-even 4.9% · €1,234 −12 £ ¥", font=face)
+            drawn.append(image.tobytes())
+        assert drawn[0] == drawn[1]
+        assert unpacked.getlength("Payback in 3 months") == woff.getlength("Payback in 3 months")
+
+
+def test_a_file_that_is_not_woff_is_refused():
+    from calculator import card
+
+    with pytest.raises(ValueError):
+        card.sfnt_of_woff(b"\0\1\0\0" + bytes(40))

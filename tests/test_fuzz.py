@@ -105,7 +105,9 @@ def keep_the_test_connection():
 @schema.parametrize()
 @settings(max_examples=150, deadline=None)
 def test_the_api_keeps_its_contract(case):
-    case.query = without_thousands_lookalikes(with_orders_rule(with_match_rule(case.query)))
+    # The orders rule last: it asks the form whether the rest is valid, which
+    # a money value like 1.055 (refused as ambiguous) would make it not.
+    case.query = with_orders_rule(without_thousands_lookalikes(with_match_rule(case.query)))
     # The links API takes a whole query string as one JSON string, whose
     # validity the schema cannot state: a 400 there is the documented answer.
     excluded = [positive_data_acceptance] if case.operation.path == "/api/v1/links" else []

@@ -30,3 +30,14 @@ def test_fresh_routes_get_a_new_query_every_time():
     assert not Route("page", "/?spend=1").fresh
     first, second = (fresh[0].path.format(n=next(NUMBERS)) for _ in range(2))
     assert first != second
+
+
+def test_the_nginx_run_uses_the_reference_config_with_local_places(tmp_path):
+    from calculator.loadtest import nginx_config
+
+    text = nginx_config(tmp_path, 8441, 8480, 8400)
+    assert "server 127.0.0.1:8400;" in text
+    assert "listen 127.0.0.1:8441 ssl http2;" in text
+    for production_only in ("/etc/letsencrypt", "10.0.0.5", "/var/", "www-data", "[::]"):
+        assert production_only not in text
+    assert "proxy_cache roi;" in text  # the cache itself is the reference one

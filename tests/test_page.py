@@ -229,3 +229,25 @@ def test_a_free_setup_says_any_gain_is_profit(client):
 def test_monthly_gain_is_shown_before_and_after_running_costs(client):
     html = page(client, "monthly_cost=300")
     assert "$962" in html and "$662 after running costs" in html
+
+
+def test_field_markup_is_kept_per_field_value_and_language(monkeypatch):
+    from django.utils import translation
+
+    from calculator import presentation
+
+    monkeypatch.setattr(presentation, "_FIELD_MARKUP", {})
+    monkeypatch.setattr(presentation, "FIELD_MARKUP_KEPT", 3)
+    base = {"name": "spend", "id": "id_spend", "label": "Spend", "unit": "USD", "hint": ""}
+    base.update(source="", errors=[], choices=[])
+    typed = presentation.FieldView(**base, value='<b>"5"</b>')
+    other = presentation.FieldView(**base, value="6")
+    assert 'value="&lt;b&gt;&quot;5&quot;&lt;/b&gt;"' in typed.html()
+    assert typed.html() is typed.html()  # made once
+    assert 'value="6"' in other.html()
+    with translation.override("de"):
+        assert typed._identity()[0] == translation.get_language()  # keyed by language
+        assert typed.html() == typed._markup()
+    presentation.FieldView(**base, value="7").html()
+    presentation.FieldView(**base, value="8").html()
+    assert len(presentation._FIELD_MARKUP) <= 3  # bounded: started afresh

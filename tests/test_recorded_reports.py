@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -83,3 +84,40 @@ def test_the_draws_are_the_plain_inverse_cdf_row_by_row():
         plain = roi._triangular(u[k], row.low, row.mode, row.high)
         expected = np.clip(plain, row.limit.low, row.limit.high) / row.per
         assert np.array_equal(drawn[k], expected)
+
+
+def test_the_seeded_draws_are_the_generators_rows_whatever_rows_are_skipped():
+    """Row by row from the generator, a zero-width row's uniforms skipped in the
+    stream, gives exactly the draws of one (rows, draws) call to the generator."""
+    rows = [
+        roi._Row(0.0, 0.0, 0.0, roi.LIMITS["consent"]),
+        roi._Row(2.5, 5.0, 7.5, roi.LIMITS["att"]),
+        roi._Row(0.9, 0.9, 0.9, roi.Limit(0, 1), per=1),
+        roi._Row(85.0, 92.0, 96.0, roi.Limit(85.0, 100)),
+        roi._Row(-0.05, 0.2, 0.4, roi.NO_LIMIT, per=1),
+    ]
+    for seed, draws in ((7, 1000), (2**63 + 5, 333)):
+        expected = roi._draw(np.random.default_rng(seed).random((len(rows), draws)), rows)
+        drawn = roi._draw_seeded(seed, rows, draws, spare=4)
+        assert drawn.shape == (len(rows), draws + 4)
+        assert np.array_equal(drawn[:, :draws], expected)
+
+
+def test_calculations_in_parallel_threads_keep_their_own_numbers():
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [
+        roi.Inputs(spend=spend, adblock=adblock) for spend in (900, 52000) for adblock in (3, 40)
+    ]
+    alone = [roi.ranges_v2(inputs) for inputs in cases]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(roi.ranges_v2, cases * 10))
+    assert together == alone * 10
+
+
+def test_ranges_are_the_uncertainty_and_the_sensitivity():
+    entered = replace(roi.DEFAULTS, cpa_gain=7)
+    for inputs, version in ((roi.DEFAULTS, 2), (entered, 2), (roi.DEFAULTS_V1, 1)):
+        uncertainty, swings = getattr(roi, f"ranges_v{version}")(inputs)
+        assert uncertainty == getattr(roi, f"uncertainty_v{version}")(inputs)
+        assert swings == getattr(roi, f"sensitivity_v{version}")(inputs)

@@ -325,3 +325,51 @@ def test_a_lead_form_is_never_older_than_its_token_step(client, renders, monkeyp
     later = client.get("/embed/acme/?spend=5100")
     assert len(renders) == 2
     assert later.content != first.content
+
+
+@pytest.mark.parametrize(
+    "url", ["/?spend=50000", "/embed/?spend=9000", "/api/v1/calculate?spend=7000"]
+)
+def test_a_kept_answer_is_gzipped_once_and_sent_to_whoever_accepts_it(client, monkeypatch, url):
+    import gzip
+
+    from roi_site import compression
+
+    made = []
+    real = compression.compress_string
+
+    def counting(content, **kwargs):
+        made.append(len(content))
+        return real(content, **kwargs)
+
+    monkeypatch.setattr(compression, "compress_string", counting)
+    plain = client.get(url)
+    assert made == []  # nothing gzipped for a client that does not take it
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    second = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert len(made) == 1  # for the first client that takes it, never again
+    assert first.content == second.content
+    assert first["Content-Encoding"] == second["Content-Encoding"] == "gzip"
+    assert gzip.decompress(second.content) == plain.content
+    assert int(second["Content-Length"]) == len(second.content)
+    assert "Content-Encoding" not in plain
+    for answer in (second, plain):
+        assert "Accept-Encoding" in answer["Vary"]
+    # The gzipped bytes are another representation of the same answer: a weak
+    # ETag with the same tag, which revalidates either way.
+    assert second["ETag"] == "W/" + plain["ETag"]
+    for tag in (second["ETag"], plain["ETag"]):
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=tag)
+        assert again.status_code == 304
+        assert again.content == b""
+
+
+def test_only_a_body_that_gzip_shortens_is_gzipped():
+    from roi_site.compression import gzipped
+
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    assert gzipped(b"x" * 199, html) is None
+    assert gzipped(b"x" * 400, html) is not None
+    assert gzipped(b"x" * 400, [("Content-Type", "image/png")]) is None
+    assert gzipped(b"x" * 400, [*html, ("Content-Encoding", "br")]) is None
+    assert gzipped(os.urandom(400), html) is None  # gzip would only make it longer

@@ -228,6 +228,7 @@ def test_model_imports_no_django():
         "collections",
         "dataclasses",
         "typing",
+        "threading",
         "numpy",
     }
 
