@@ -45,8 +45,10 @@ def main(argv: list[str]) -> None:
         call_command("createcachetable", verbosity=0)
     logging.disable(logging.INFO)  # one log line a request would flood the figures
     from django.test import Client
+    from django.utils import translation
 
     from calculator import card, roi
+    from calculator.summary import summarise
 
     inputs = roi.DEFAULTS  # the current version's: the lift estimated from the signal
     scale = 1 if quick else 10
@@ -84,6 +86,22 @@ def main(argv: list[str]) -> None:
         f"(target < 6 ms; p90 {statistics.quantiles(page_times, n=10)[-1] * 1e3:.2f} ms)"
     )
     print(f"social card, 1200x630 PNG: {drawing * 1e3:8.2f} ms   (drawing only, model excluded)")
+    # Figures in German are written by CLDR's patterns, English by plain
+    # string formatting: the German page must not be slower to write.
+    words = {}
+    for language in ("en", "de"):
+        with translation.override(language):
+            words[language] = per_call(lambda: summarise(report), 20 * scale)
+            times = []
+            for i in range(20 * scale):
+                start = time.perf_counter()
+                response = client.get(f"/?conversions={400 + i}")
+                times.append(time.perf_counter() - start)
+                assert response.status_code == 200
+        print(
+            f"  page in {language!r}: {statistics.median(times) * 1e3:8.2f} ms median; "
+            f"its words and figures (summary) {words[language] * 1e3:.3f} ms"
+        )
     # The hot path: the same URL again, answered from this process's kept copy.
     page_url = "/embed/?spend=20000&theme=dark"
     client.get(page_url)

@@ -95,7 +95,9 @@ def _wrap(
     """``text`` in at most ``lines`` lines of ``width`` pixels, shrinking as needed."""
     while True:
         out, line = [], ""
-        for word in text.split():
+        # Only plain spaces break a line: the no-break spaces of '20.000\u00a0€'
+        # keep a figure and its unit together, as CLDR means them to.
+        for word in filter(None, text.split(" ")):
             trial = f"{line} {word}".strip()
             if font(size, bold).getlength(trial) <= width or not line:
                 line = trial

@@ -13,7 +13,7 @@ from html import escape
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from . import roi
-from .formatting import money
+from .formatting import money, number
 
 WIDTH = 640
 LABEL_W = 170  # room for the row labels of horizontal bar charts
@@ -152,7 +152,7 @@ def losses_chart(rows: list[LossRow]) -> Chart:
                 BAR_H,
                 "bar bar--good",
                 gettext("%(cause)s: %(count)s recoverable")
-                % {"cause": row.label, "count": f"{row.recoverable:,.0f}"},
+                % {"cause": row.label, "count": number(row.recoverable)},
             )
         )
         bars.append(
@@ -163,11 +163,24 @@ def losses_chart(rows: list[LossRow]) -> Chart:
                 BAR_H,
                 "bar bar--muted",
                 gettext("%(cause)s: %(count)s not recoverable")
-                % {"cause": row.label, "count": f"{row.unrecoverable:,.0f}"},
+                % {"cause": row.label, "count": number(row.unrecoverable)},
             )
         )
-        texts.append(Text(x(row.lost) + 6, y + BAR_H * 0.72, f"{row.lost:,.0f}", "chart__value"))
+        texts.append(Text(x(row.lost) + 6, y + BAR_H * 0.72, number(row.lost), "chart__value"))
     return Chart(WIDTH, 8 + len(rows) * ROW_H, bars, texts, [])
+
+
+TICK_GAP = 14  # px between axis labels: closer, two labels print over each other
+
+
+def _ticks(low: float, high: float, y) -> list[float]:
+    """The axis values to label: the lowest, the highest and zero, leaving out
+    zero when it sits too close to an end for both labels to be read (the axis
+    line marks it anyway)."""
+    ends = list(dict.fromkeys((low, high)))
+    if all(abs(y(0.0) - y(end)) >= TICK_GAP for end in ends):
+        ends.append(0.0)
+    return ends
 
 
 def cashflow_chart(results: roi.Results, currency: str) -> Chart:
@@ -208,7 +221,7 @@ def cashflow_chart(results: roi.Results, currency: str) -> Chart:
     texts.append(
         Text(left + (WIDTH - left) / 2, height - 2, gettext("Month"), "chart__tick", "middle")
     )
-    for value in {low, 0.0, high}:
+    for value in _ticks(low, high, y):
         texts.append(
             Text(left - 8, y(value) + 4, money(value, currency, cents=False), "chart__tick", "end")
         )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import roi
-from .formatting import money, number, percent
+from .formatting import money, number, percent, trimmed
 
 # --- the holdout planner ------------------------------------------------------
 
@@ -26,14 +26,14 @@ def about(weeks: float) -> str:
     """92.49 becomes '92', 437 '440', 1495.7 '1,500', 1.43 '1.4': no more digits
     than a plan has."""
     if weeks < 10:
-        return f"{round(weeks, 1):g}"
+        return trimmed(weeks, 1)
     if weeks < 100:
         rounded = round(weeks)
     elif weeks < 1000:
         rounded = round(weeks, -1)
     else:
         rounded = round(weeks, 2 - len(str(int(weeks))))  # two significant digits
-    return f"{int(rounded):,}"
+    return number(rounded)
 
 
 def weeks_phrase(weeks: float) -> str:
@@ -49,7 +49,7 @@ def weeks_phrase(weeks: float) -> str:
 def _split(share: float) -> str:
     """The split as 'with CAPI/held out': 0.5 gives '50/50', 0.3 '70/30'."""
     held = round(share * 100, 2)
-    return f"{100 - held:g}/{held:g}"
+    return f"{trimmed(100 - held, 2)}/{trimmed(held, 2)}"
 
 
 @dataclass(frozen=True)

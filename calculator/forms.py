@@ -12,10 +12,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.numbers import get_currency_symbol
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import roi
+from .formatting import CLDR_LOCALES, cldr_locale
 from .integrations import INTEGRATIONS, typical_cost
 
 # A plain decimal number: no NaN, inf, hex, underscores or non-ASCII digits,
@@ -53,31 +56,71 @@ WORDS = (
     (1e9, lambda n: ngettext("%(number)s billion", "%(number)s billion", n)),
     (1e6, lambda n: ngettext("%(number)s million", "%(number)s million", n)),
 )
+# A thousands group after a dot: '30.000' (thirty thousand in German, Spanish).
+DOT_GROUPED = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
 
 
-def _amount(value: float) -> str:
+@dataclass(frozen=True)
+class Typing:
+    """How the people of a locale type numbers, from CLDR: the decimal sign,
+    whether a dot groups thousands there, and the currency symbols they see."""
+
+    decimal: str
+    dot_groups: bool
+    marks: tuple[str, ...]
+
+
+@lru_cache(maxsize=16)
+def typing_for(language: str | None) -> Typing | None:
+    """The typing conventions of a language's locale; None for English (and
+    for the API, which has no language), whose rules stay as they always were,
+    and for a locale whose decimal sign is a dot, which English rules fit."""
+    locale = cldr_locale(language)
+    if locale is None:
+        return None
+    symbols = locale.number_symbols["latn"]
+    if symbols["decimal"] != ",":
+        return None
+    # The symbols the pages of every language show ('$US', 'US$', '£GB'), so a
+    # figure copied from one page can be typed into another.
+    shown = {
+        get_currency_symbol(code, locale=cldr_locale(other)).lower()
+        for code in roi.CURRENCIES
+        for other in CLDR_LOCALES
+    }
+    marks = sorted(set(MONEY_MARKS) | shown, key=len, reverse=True)
+    return Typing(symbols["decimal"], symbols["group"] == ".", tuple(marks))
+
+
+def _plain(value: float, typing: Typing | None = None) -> str:
+    """The shortest exact text, with the locale's decimal sign: 0.5 is '0,5' in German."""
+    text = roi.format_number(float(value))
+    return text.replace(".", typing.decimal) if typing and "e" not in text else text
+
+
+def _amount(value: float, typing: Typing | None = None) -> str:
     """A bound for a message, with no separator to misread: 1e9 becomes '1 billion',
-    1e6 '1 million', 1500 '1500', 0.5 '0.5'."""
+    1e6 '1 million', 1500 '1500', 0.5 '0.5' (or '0,5' where a comma is the decimal sign)."""
     for scale, word in WORDS:
         if abs(value) >= scale and (value / scale) == round(value / scale, 3):
             count = round(value / scale, 3)
             # ngettext counts whole numbers: 1.5 million is plural, as is 2.
             plural = 1 if count == 1 else 2
-            return word(plural) % {"number": roi.format_number(count)}
-    return roi.format_number(float(value))
+            return word(plural) % {"number": _plain(count, typing)}
+    return _plain(value, typing)
 
 
-def _understood(value: float) -> str:
+def _understood(value: float, typing: Typing | None = None) -> str:
     """A number as read, for a message: 1500000 becomes '1500000 (1.5 million)'."""
-    plain = roi.format_number(float(value)) if abs(value) < 1e15 else f"{value:g}"
-    words = _amount(value)
+    plain = _plain(value, typing) if abs(value) < 1e15 else f"{value:g}"
+    words = _amount(value, typing)
     return plain if words == plain or " " not in words else f"{plain} ({words})"
 
 
-def describe_range(limit: roi.Limit, unit: str) -> str:
+def describe_range(limit: roi.Limit, unit: str, typing: Typing | None = None) -> str:
     """'between 0% and 95%', 'between 0.01 and 1 billion'."""
     suffix = "%" if unit == "%" else ""
-    low, high = _amount(limit.low) + suffix, _amount(limit.high) + suffix
+    low, high = _amount(limit.low, typing) + suffix, _amount(limit.high, typing) + suffix
     return _("between %(low)s and %(high)s") % {"low": low, "high": high}
 
 
@@ -89,7 +132,7 @@ class Ambiguous(ValueError):
         self.readings = readings
 
 
-def _strip_marks(text: str, unit: str) -> str:
+def _strip_marks(text: str, unit: str, marks: tuple[str, ...] | list[str] = MONEY_MARKS) -> str:
     """The amount without a currency mark (money) or a percent sign (rates)."""
     if unit == "%":
         return text.removesuffix("%").strip()
@@ -99,11 +142,11 @@ def _strip_marks(text: str, unit: str) -> str:
     if text[:1] and text[0] in "+-":
         sign, text = text[0], text[1:].strip()
     lowered = text.lower()
-    for mark in MONEY_MARKS:
+    for mark in marks:
         if lowered.startswith(mark):
             text, lowered = text[len(mark) :].strip(), lowered[len(mark) :].strip()
             break
-    for mark in MONEY_MARKS:
+    for mark in marks:
         if lowered.endswith(mark):
             text = text[: len(text) - len(mark)].strip()
             break
@@ -138,25 +181,77 @@ def _readings(text: str, unit: str) -> list[float]:
     )
 
 
-def parse_typed(raw: str, unit: str) -> float:
+def _local_plain_readings(body: str, unit: str, typing: Typing) -> list[float]:
+    """Readings of a plain number ('30.000', '12.5', '2e3') where a comma is the
+    decimal sign.
+
+    Where a dot groups thousands (German, Spanish), '30.000' is thirty thousand
+    for money, purchases, months and weeks. A percentage keeps both readings for
+    its range to decide: a shared link writes 12.345% as '12.345', and the
+    thousands reading is never a valid rate. Purchases are read as thousands
+    even though a link could write 1.234 purchases so: '1.500' is what a German
+    types for orders, and a purchase count with three decimals is no real figure.
+    Where a dot does not group (French), it is read as in English.
+    """
+    if typing.dot_groups and DOT_GROUPED.fullmatch(body):
+        thousands = float(body.replace(".", ""))
+        return [thousands, float(body)] if unit == "%" else [thousands]
+    found = [float(body)]
+    if unit == "money" and DOT_GROUPED.fullmatch(body):
+        found.append(float(body.replace(".", "")))  # as in English: 30 or 30000
+    return found
+
+
+def _local_readings(text: str, unit: str, typing: Typing) -> list[float]:
+    """Every way to read ``text`` where a comma is the decimal sign, most likely first.
+
+    '1.234,56', '1 234,56' and '1234,56' are read as the locale writes them.
+    English grouping ('1,234,567', '1,234.5') is read when the locale's cannot
+    be; '30,000' is thirty here, and for money, counted in whole cents, three
+    decimals are a real doubt, so thirty thousand is a second reading.
+    """
+    sign = -1.0 if text.startswith("-") else 1.0
+    body = text.lstrip("+-").strip()
+    if NUMBER.fullmatch(body):
+        return [sign * value for value in _local_plain_readings(body, unit, typing)]
+    local = english = None
+    if CONTINENTAL.fullmatch(body):
+        local = float(re.sub(r"[. ']", "", body).replace(",", "."))
+    elif DECIMAL_COMMA.fullmatch(body):
+        local = float(body.replace(",", "."))
+    if ENGLISH.fullmatch(body):
+        english = float(re.sub(r"[, ']", "", body))
+    if local is None:
+        found = [] if english is None else [english]
+    elif english is None or english == local:
+        found = [local]
+    else:
+        decimals = len(body.rpartition(",")[2])
+        found = [local, english] if unit == "money" and decimals == 3 else [local]
+    return [sign * value for value in found]
+
+
+def parse_typed(raw: str, unit: str, typing: Typing | None = None) -> float:
     """A number as people type it: '30,000', '30 000', '$30,000', '30k', '1.5m', '40%'.
 
-    Raises ValueError when the text is not a number, and Ambiguous when two
-    readings differ ('30.000': 30 or 30000); the field decides whether both
-    readings are allowed values.
+    With ``typing`` (a locale whose decimal sign is a comma), as that locale's
+    people type it: '1.234,56', '1 234,56', '30.000 €'. Raises ValueError when
+    the text is not a number, and Ambiguous when two readings differ ('30.000':
+    30 or 30000); the field decides whether both readings are allowed values.
 
     >>> parse_typed("$30,000", "money"), parse_typed("1.5m", "money")
     (30000.0, 1500000.0)
     """
     text = SPACES.sub(" ", raw.translate(APOSTROPHES)).strip()
-    text = _strip_marks(text, unit)
+    text = _strip_marks(text, unit) if typing is None else _strip_marks(text, unit, typing.marks)
     scale = 1.0
     if unit in ("money", "count"):
         match = SCALE_SUFFIX.fullmatch(text.lstrip("+-").strip())
         if match:
             scale = SCALES[match.group(2).lower()]
             text = text[: len(text) - len(text.lstrip("+-"))] + match.group(1).strip()
-    readings = list(dict.fromkeys(value * scale for value in _readings(text, unit)))
+    found = _readings(text, unit) if typing is None else _local_readings(text, unit, typing)
+    readings = list(dict.fromkeys(value * scale for value in found))
     if not readings:
         raise ValueError("not a number")
     if len(readings) > 1:
@@ -171,13 +266,19 @@ class NumberField(forms.Field):
         self.key = key
         self.unit = unit
         self.limit = roi.LIMITS[key]
+        self.typing: Typing | None = None
         # Worded when shown, in the language of the request, not at import.
         messages = {"required": lazy(self._required, str)()}
         super().__init__(label=label, help_text=help_text, error_messages=messages, **kwargs)
 
+    def read_as(self, language: str | None) -> None:
+        """Read and word numbers as ``language``'s people type them (None: as the
+        API does, in every language alike). Called on a form's own copy of the field."""
+        self.typing = typing_for(language)
+
     @property
     def range_text(self) -> str:
-        return describe_range(self.limit, self.unit)
+        return describe_range(self.limit, self.unit, self.typing)
 
     def _values(self) -> dict[str, str]:
         return {"field": str(self.label), "range": self.range_text}
@@ -213,7 +314,7 @@ class NumberField(forms.Field):
         return self.message
 
     def _out_of_range(self, number: float) -> str:
-        values = {**self._values(), "read": _understood(number)}
+        values = {**self._values(), "read": _understood(number, self.typing)}
         if self.limit.integer:
             return _("%(field)s must be a whole number %(range)s; this reads as %(read)s.") % values
         return _("%(field)s must be a number %(range)s; this reads as %(read)s.") % values
@@ -231,11 +332,11 @@ class NumberField(forms.Field):
         if len(text) > MAX_NUMBER_TEXT:
             raise ValidationError(self.message, code="invalid")
         try:
-            number = parse_typed(text, self.unit)
+            number = parse_typed(text, self.unit, self.typing)
         except Ambiguous as ambiguous:
             allowed = [n for n in ambiguous.readings if self.limit.in_range(n)]
             if len(allowed) != 1:
-                first, second = (_understood(n) for n in ambiguous.readings)
+                first, second = (_understood(n, self.typing) for n in ambiguous.readings)
                 raise ValidationError(
                     _(
                         "%(field)s could be %(first)s or %(second)s: type the number "
@@ -551,12 +652,22 @@ class CalculatorForm(forms.Form):
     )
     v = VersionField(label=gettext_lazy("Model version"), widget=forms.HiddenInput)
 
-    def __init__(self, query: Mapping[str, Any] | None = None, **kwargs: Any):
+    def __init__(
+        self, query: Mapping[str, Any] | None = None, language: str | None = None, **kwargs: Any
+    ):
         """Bind ``query`` (a QueryDict or a dict) with defaults for missing keys.
 
         A key given more than once arrives as a list, which the fields reject.
+        ``language`` is the page's: its numbers are read as its people type them
+        ('30.000' is thirty thousand in German). Without one (the API, stored
+        links) numbers are read alike in every language.
         """
         super().__init__(data=with_defaults(query or {}), **kwargs)
+        self.typing = typing_for(language)
+        if self.typing is not None:
+            for field_ in self.fields.values():
+                if isinstance(field_, NumberField):
+                    field_.read_as(language)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -577,7 +688,7 @@ class CalculatorForm(forms.Form):
                     "Match rate with CAPI must be at least the match rate with the Pixel only "
                     "(%(before)s%%), and at most 100%%."
                 )
-                % {"before": _amount(before)},
+                % {"before": _amount(before, self.typing)},
             )
         model = roi.VERSIONS.get(data.get("v") or version_of(self.data))
         if model is not None and "lift_slope" not in model.keys and data.get("cpa_gain") is None:
@@ -592,6 +703,8 @@ class CalculatorForm(forms.Form):
         implied = roi.true_purchases(replace(roi.DEFAULTS, **{k: data[k] for k in BEHIND_N}))
         if implied <= data["orders"]:
             return
+        reported = _amount(data["conversions"], self.typing)
+        orders = _amount(data["orders"], self.typing)
         self.add_error(
             "orders",
             ngettext(
@@ -606,9 +719,9 @@ class CalculatorForm(forms.Form):
                 1 if data["orders"] == 1 else 2,
             )
             % {
-                "reported": _amount(data["conversions"]),
+                "reported": reported,
                 "implied": round(implied),
-                "orders": _amount(data["orders"]),
+                "orders": orders,
             },
         )
 

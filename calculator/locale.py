@@ -100,11 +100,15 @@ class LanguageMiddleware:
                 return response
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+            if not api:
+                response.headers.setdefault("Content-Language", translation.get_language())
+        finally:
+            # The thread serves its next request (or test) from a clean slate.
+            translation.deactivate()
         if negotiated or (api and response.status_code >= 400):
             patch_vary_headers(response, ("Accept-Language",))
-        if not api:
-            response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
 

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import charts, roi
+from . import charts, formatting, roi
 from .forms import COSTS
 from .integrations import INTEGRATIONS, typical_cost
 from .summary import Summary, figures_data, summarise
@@ -323,10 +323,19 @@ def chosen_integration(form) -> str:
     return "sgtm_self" if data.get("setup") == "relay" else "custom"
 
 
+def typical_text(value: float) -> str:
+    """A typical cost as a placeholder and hint show it: plain digits on English
+    pages ('1500'), the language's grouping elsewhere ('1.500', '1 500'), which
+    that page's form reads back as the same amount."""
+    if formatting.active_locale() is None:
+        return roi.format_number(value)
+    return formatting.number(value, 0 if float(value).is_integer() else 2)
+
+
 def _cost_source(integration: str, name: str, currency: str) -> str:
     item = INTEGRATIONS[integration]
     typical = typical_cost(integration, name)
-    amount = roi.format_number(typical)
+    amount = typical_text(typical)
     return _("Typical for %(integration)s: %(amount)s %(currency)s. %(source)s") % {
         "integration": item.short,
         "amount": amount,
@@ -386,14 +395,14 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
         option_data: dict[str, dict[str, str]] = {}
         if name in COSTS:
             text = _typed_value(form, name, integration if explicit else None)
-            placeholder = roi.format_number(typical_cost(integration, name))
+            placeholder = typical_text(typical_cost(integration, name))
             source = _cost_source(integration, name, currency)
         elif name == "integration":
             text = integration
             option_data = {
                 key: {
-                    "setup-cost": roi.format_number(item.setup_cost),
-                    "monthly-cost": roi.format_number(item.monthly_cost),
+                    "setup-cost": typical_text(item.setup_cost),
+                    "monthly-cost": typical_text(item.monthly_cost),
                     "short": str(item.short),
                 }
                 for key, item in INTEGRATIONS.items()

@@ -155,7 +155,9 @@ def fetch(key: str, produce: Callable[[], bytes], seconds: int = CARD_SECONDS) -
 
 
 def card_key(identity: str) -> str:
-    digest = hashlib.sha256(f"{card.DESIGN}|{identity}".encode()).hexdigest()
+    # A card's figures are written in the active language: '20.000 €' in German.
+    language = translation.get_language() or ""
+    digest = hashlib.sha256(f"{card.DESIGN}|{language}|{identity}".encode()).hexdigest()
     return f"card:{digest}"
 
 

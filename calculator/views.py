@@ -49,8 +49,13 @@ def _field_groups(
 
 
 def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[str, Any]:
-    """Form, report and everything the page shows for ``query``."""
-    form = CalculatorForm(query)
+    """Form, report and everything the page shows for ``query``.
+
+    The form reads numbers as the page's language types them ('30.000' is
+    thirty thousand on a German page); its canonical query is the same in
+    every language.
+    """
+    form = CalculatorForm(query, language=translation.get_language())
     report = roi.report(form.inputs(), form.version) if form.is_valid() else None
     advanced = [name for _, names in presentation.ADVANCED_GROUPS for name in names]
     currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
@@ -323,10 +328,10 @@ def card_png(request: HttpRequest) -> HttpResponse:
 
 def _png(request: HttpRequest, identity: str, draw, cache_control: str) -> HttpResponse:
     """The PNG, or 304 when the client holds it already (checked before drawing)."""
-    language = translation.get_language()
-    if language != settings.LANGUAGE_CODE:
-        identity = f"{language}|{identity}"  # the card's words follow the page's language
-    digest = hashlib.sha256(f"{card.DESIGN}|{identity}".encode()).hexdigest()[:32]
+    # The card is drawn in the active language ('20.000 €' in German), so the
+    # language is part of its ETag as of its kept copy's key.
+    language = translation.get_language() or ""
+    digest = hashlib.sha256(f"{card.DESIGN}|{language}|{identity}".encode()).hexdigest()[:32]
     etag = f'"{digest}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:

@@ -82,6 +82,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: /de/ resolves only once German is active, and the API's error
+    # middleware words its messages in the request's language. Never a cookie,
+    # so pages stay cacheable.
+    "calculator.locale.LanguageMiddleware",
     # First, so it compresses what every other middleware wrote. Pages carry no
     # secret (no session, no CSRF token), so compression leaks nothing (BREACH).
     "roi_site.compression.GZipMiddleware",
@@ -95,9 +99,6 @@ MIDDLEWARE = [
     # Outside the session, CSRF and messages middleware: drops their cookies
     # from the embed's responses (see calculator/middleware.py).
     "calculator.middleware.CookieFreeMiddleware",
-    # Before CommonMiddleware and the URL resolver: /de/ resolves only once
-    # German is active. Never a cookie, so pages stay cacheable.
-    "calculator.locale.LanguageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
