@@ -35,26 +35,28 @@ def _plain(value: float | int | str | None) -> str:
     return value if isinstance(value, str) else roi.format_number(value)
 
 
-# Units of the inputs, for their row labels.
-UNITS = {
-    "spend": "money",
-    "aov": "money",
-    "setup_cost": "money",
-    "monthly_cost": "money",
-    "ramp": "months",
-    "months": "months",
-}
-TEXT_INPUTS = ("currency", "integration", "setup", "mode")
+def _unit_text(unit: str | None, currency: str) -> str:
+    """What a row label shows in brackets for a field's unit: a count needs none."""
+    if unit == "money":
+        return currency
+    if unit == "months":
+        return _("months")
+    if unit == "weeks":
+        return _("weeks")
+    return unit if unit == "%" else ""
 
 
 def rows(
     report: roi.Report,
     labels: Mapping[str, str],
     choices: Mapping[str, Mapping[str, str]] | None = None,
+    units: Mapping[str, str | None] | None = None,
 ) -> list[list[str]]:
-    """The spreadsheet's rows; ``labels`` names each input and ``choices`` each
-    choice as the form does."""
+    """The spreadsheet's rows; ``labels`` names each input, ``choices`` each
+    choice and ``units`` each input's unit ('%', 'money', 'count', 'months',
+    'weeks') as the form does."""
     choices = choices or {}
+    units = units or {}
     summary = summarise(report)
     inputs, r, u = report.inputs, report.results, report.uncertainty
     c = inputs.currency
@@ -182,8 +184,7 @@ def rows(
         value = getattr(inputs, name)
         if value is None:
             continue
-        unit = UNITS.get(name, "%" if name not in TEXT_INPUTS else "")
-        unit = c if unit == "money" else unit
+        unit = _unit_text(units.get(name), c)
         label = f"{labels.get(name, name)} ({unit})" if unit else labels.get(name, name)
         if name == "integration":
             value = str(INTEGRATIONS[value].label)

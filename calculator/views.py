@@ -153,9 +153,10 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         name: {key: str(text) for key, text in getattr(form.fields[name], "choices", [])}
         for name in roi.INPUT_KEYS
     }
+    units = {name: getattr(form.fields[name], "unit", None) for name in roi.INPUT_KEYS}
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="capi-roi.csv"'
-    csv.writer(response).writerows(spreadsheet.rows(report, labels, choices))
+    csv.writer(response).writerows(spreadsheet.rows(report, labels, choices, units))
     return response
 
 

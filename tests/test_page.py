@@ -191,6 +191,18 @@ class TestExportAndMethod:
         assert months[0][:6] == ["0", "0.00", "0.00", "1500.00", "0.00", "-1500.00"]
         assert months[1][:6] == ["1", "100.00", "962.19", "0.00", "100.00", "862.19"]
 
+    def test_csv_input_rows_carry_each_fields_own_unit(self, client):
+        response = client.get("/export.csv?months=3&ramp=0")
+        labels = [row[0] for row in csv.reader(io.StringIO(response.content.decode())) if row]
+        assert "Purchases reported per month" in labels  # a count has no unit
+        assert "Holdout test length (weeks)" in labels
+        assert "Ramp-up (months)" in labels
+        assert "Consent refusals (%)" in labels
+        assert "Average order value (USD)" in labels
+        german = client.get("/de/export.csv?months=3&ramp=0").content.decode()
+        assert "(months)" not in german
+        assert "(Monate)" in german
+
     def test_csv_refuses_invalid_inputs(self, client):
         response = client.get("/export.csv?months=0")
         assert response.status_code == 400
