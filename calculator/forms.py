@@ -259,7 +259,25 @@ def parse_typed(raw: str, unit: str, typing: Typing | None = None) -> float:
     return readings[0]
 
 
-class NumberField(forms.Field):
+class SharedWidget:
+    """A field whose form copies share its widget (and choices).
+
+    Every form copies all its 28 fields, and Django's deep copy of each
+    widget and choice list was a good part of a page's cost. Nothing changes
+    these fields' widgets or choices per form, so the copies share them; a
+    form's copy gets its own messages and validators (and, for a number
+    field, its own typing through read_as)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        result = object.__new__(type(self))  # copy.copy, without its generic reduce
+        result.__dict__.update(self.__dict__)
+        memo[id(self)] = result
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
+class NumberField(SharedWidget, forms.Field):
     """A bounded number, read as people type it; ``integer`` allows whole numbers only."""
 
     def __init__(self, key: str, label: str, unit: str, help_text: str = "", **kwargs: Any):
@@ -362,7 +380,7 @@ class NumberField(forms.Field):
         return int(number) if self.limit.integer else number
 
 
-class ChoiceKeyField(forms.ChoiceField):
+class ChoiceKeyField(SharedWidget, forms.ChoiceField):
     """One of a fixed set of words; a repeated key is an error, not a guess."""
 
     def to_python(self, value: Any) -> str:
@@ -373,7 +391,7 @@ class ChoiceKeyField(forms.ChoiceField):
         return super().to_python(value)
 
 
-class VersionField(forms.Field):
+class VersionField(SharedWidget, forms.Field):
     """A known model version; the set is read at validation, as versions can be added."""
 
     def to_python(self, value: Any) -> int:
@@ -663,6 +681,7 @@ class CalculatorForm(forms.Form):
         links) numbers are read alike in every language.
         """
         super().__init__(data=with_defaults(query or {}), **kwargs)
+        self._canonical: str | None = None
         self.typing = typing_for(language)
         if self.typing is not None:
             for field_ in self.fields.values():
@@ -731,9 +750,14 @@ class CalculatorForm(forms.Form):
         return roi.Inputs(**{name: data[name] for name in roi.INPUT_KEYS})
 
     def canonical_query(self) -> str:
-        """The normalised query string of a valid form: the identity of its result."""
-        pairs = [*roi.canonical_pairs(self.inputs(), self.version), ("v", str(self.version))]
-        return urlencode(pairs)
+        """The normalised query string of a valid form: the identity of its result.
+
+        Worked out once: a page asks for it for its links, its share panel and
+        its kept answer's key, and a valid form's data no longer changes."""
+        if self._canonical is None:
+            pairs = [*roi.canonical_pairs(self.inputs(), self.version), ("v", str(self.version))]
+            self._canonical = urlencode(pairs)
+        return self._canonical
 
     @property
     def model_keys(self) -> tuple[str, ...]:
