@@ -17,12 +17,13 @@ while its figures stay language-neutral.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import translate_url
+from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import (
@@ -112,6 +113,32 @@ class LanguageMiddleware:
         return response
 
 
+def _routing() -> tuple[str | None, str | None, str]:
+    """What an address resolves or reverses by, besides the arguments."""
+    return translation.get_language(), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+
+
+@lru_cache(maxsize=512)
+def _reversed(name: str, args: tuple[str, ...], routing: tuple[str | None, ...]) -> str:
+    return reverse(name, args=args)
+
+
+def path_of(name: str, *args: str) -> str:
+    """reverse(), remembered: a page asks for the same dozen addresses on every
+    request, and they change only with the language (its prefix) and the routes."""
+    return _reversed(name, args, _routing())
+
+
+@lru_cache(maxsize=1024)  # bounded: the path comes from the visitor
+def _translated(path: str, code: str, routing: tuple[str | None, ...]) -> str:
+    return translate_url(path, code)
+
+
+def translated_path(path: str, code: str) -> str:
+    """translate_url(), remembered: every page links to itself in each language."""
+    return _translated(path, code, _routing())
+
+
 def _address(request: HttpRequest, path: str, query: str) -> str:
     return request.build_absolute_uri(path + (f"?{query}" if query else ""))
 
@@ -121,15 +148,15 @@ def alternates(request: HttpRequest) -> list[dict[str, Any]]:
     an address that has one language only (the API, the embed, robots.txt)."""
     path = request.path_info
     query = request.META.get("QUERY_STRING", "")
-    english = translate_url(path, DEFAULT)
+    english = translated_path(path, DEFAULT)
     with translation.override(DEFAULT):
-        if translate_url(english, PREFIXED[0]) == english:
+        if translated_path(english, PREFIXED[0]) == english:
             return []
     current = translation.get_language()
     links = []
     for code, name in settings.LANGUAGES:
         with translation.override(DEFAULT):  # the English address resolves in English
-            target = translate_url(english, code)
+            target = translated_path(english, code)
         own_query = query
         if code == DEFAULT and target == "/" and not query:
             own_query = urlencode({CHOSEN: DEFAULT})  # stays English, not negotiated
