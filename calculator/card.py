@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from PIL import Image, ImageDraw, ImageFont
@@ -215,3 +217,11 @@ def render_generic() -> bytes:
     for k, line in enumerate(lines):
         _text(draw, (MARGIN, 420 + 48 * k), line, 32, MIST)
     return _png(image)
+
+
+def warm() -> None:
+    """Unpack the fonts and load the sizes a card is drawn in, so that a web
+    worker's first card costs what every later one does (the first draw in a
+    fresh process was two or three times slower). Run once as a worker starts."""
+    with translation.override(settings.LANGUAGE_CODE):
+        render_result(roi.report(roi.DEFAULTS))
