@@ -360,6 +360,62 @@ def _typed_value(form, name: str, integration: str | None) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class FieldWords:
+    """What a field shows that depends on the page's language only."""
+
+    label: str
+    hint: str
+    choices: tuple[tuple[str, str], ...]
+    option_data: dict[str, dict[str, str]]
+
+
+def _field_words(form, name: str) -> FieldWords:
+    field_ = form.fields[name]
+    # The typing (how the language writes numbers) words the allowed range.
+    key = (type(form), name, translation.get_language(), getattr(field_, "typing", None))
+    words = _FIELD_WORDS.get(key)
+    if words is None:
+        words = _worded(form[name])
+        _FIELD_WORDS[key] = words  # bounded: fields × languages × typings
+    return words
+
+
+def _worded(bound) -> FieldWords:
+    """A field's label, hint, choices and choice data, worded in the active language:
+    the same on every page in that language, so they are worded once and kept."""
+    field_ = bound.field
+    hint = " ".join(
+        str(part)
+        for part in (
+            field_.help_text,
+            _("Allowed: %(range)s.") % {"range": field_.range_text}
+            if hasattr(field_, "range_text")
+            else "",
+        )
+        if part
+    )
+    option_data: dict[str, dict[str, str]] = {}
+    if bound.name == "integration":
+        option_data = {
+            key: {
+                "setup-cost": typical_text(item.setup_cost),
+                "monthly-cost": typical_text(item.monthly_cost),
+                "short": str(item.short),
+            }
+            for key, item in INTEGRATIONS.items()
+        }
+    return FieldWords(
+        label=str(bound.label),
+        hint=hint,
+        choices=tuple((key, str(text)) for key, text in getattr(field_, "choices", [])),
+        option_data=option_data,
+    )
+
+
+_FIELD_WORDS: dict[tuple, FieldWords] = {}
+
+
 def field_views(form, names: list[str], currency: str) -> list[FieldView]:
     """Plain values for the field template: the form page renders 22 of them, and
     resolving bound-field attributes in the template costs more than the rest of it.
@@ -381,16 +437,8 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
         unit_text = {"%": "%", "money": currency, "months": _("months"), "weeks": _("weeks")}.get(
             unit, ""
         )
-        hint = " ".join(
-            str(part)
-            for part in (
-                field_.help_text,
-                _("Allowed: %(range)s.") % {"range": field_.range_text}
-                if hasattr(field_, "range_text")
-                else "",
-            )
-            if part
-        )
+        words = _field_words(form, name)
+        hint = words.hint
         value = bound.value()
         text = "" if value is None else str(value)
         source = str(SOURCES.get(name, ""))
@@ -402,14 +450,7 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
             source = _cost_source(integration, name, currency)
         elif name == "integration":
             text = integration
-            option_data = {
-                key: {
-                    "setup-cost": typical_text(item.setup_cost),
-                    "monthly-cost": typical_text(item.monthly_cost),
-                    "short": str(item.short),
-                }
-                for key, item in INTEGRATIONS.items()
-            }
+            option_data = words.option_data
         if name == "cpa_gain" and "lift_slope" not in keys:
             help_text, source = (str(text) for text in V1_CPA_GAIN)
             hint = _("%(help)s Allowed: %(range)s.") % {
@@ -420,13 +461,13 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
             FieldView(
                 name=name,
                 id=bound.id_for_label,
-                label=str(bound.label),
+                label=words.label,
                 unit=unit_text,
                 value=text,
                 hint=hint,
                 source=source,
                 errors=list(bound.errors),
-                choices=[(key, str(text)) for key, text in getattr(field_, "choices", [])],
+                choices=list(words.choices),
                 placeholder=placeholder,
                 option_data=option_data,
             )
