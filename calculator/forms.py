@@ -32,6 +32,11 @@ from .integrations import INTEGRATIONS, typical_cost
 # all of which Python's float() would otherwise accept.
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 MAX_NUMBER_TEXT = 40
+# The blanks an empty number field may hold (a browser's or a hand-typed
+# link's), and the same set as a pattern for the OpenAPI document, so the
+# API and its schema agree on what counts as empty.
+BLANKS = " \t\n\r\f\v\u00a0\u202f"
+BLANK_PATTERN = "^[ \\t\\n\\r\\f\\v\\u00a0\\u202f]*$"
 PERCENT_DECIMALS = 4
 
 # How people type amounts: "30,000", "30 000", "30'000", "1.234,5", "$30k", "1.5m".
@@ -326,7 +331,7 @@ class NumberField(forms.Field):
             )
         if value is None:
             return None
-        text = str(value).strip()
+        text = str(value).strip(BLANKS)
         if text in self.empty_values:
             return None
         if len(text) > MAX_NUMBER_TEXT:
