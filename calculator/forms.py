@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import roi
-from .formatting import CLDR_LOCALES, cldr_locale
+from .formatting import CLDR_LOCALES, active_locale, cldr_locale, rate
 from .integrations import INTEGRATIONS, typical_cost
 
 # A plain decimal number: no NaN, inf, hex, underscores or non-ASCII digits,
@@ -124,8 +124,12 @@ def _understood(value: float, typing: Typing | None = None) -> str:
 
 def describe_range(limit: roi.Limit, unit: str, typing: Typing | None = None) -> str:
     """'between 0% and 95%', 'between 0.01 and 1 billion'."""
-    suffix = "%" if unit == "%" else ""
-    low, high = _amount(limit.low, typing) + suffix, _amount(limit.high, typing) + suffix
+    if unit == "%" and active_locale() is not None:
+        # As the page writes percentages: '0 %' in German and French.
+        low, high = rate(limit.low), rate(limit.high)
+    else:
+        suffix = "%" if unit == "%" else ""
+        low, high = _amount(limit.low, typing) + suffix, _amount(limit.high, typing) + suffix
     return _("between %(low)s and %(high)s") % {"low": low, "high": high}
 
 
