@@ -77,6 +77,8 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     }
     if report is not None:
         context["query"] = form.canonical_query()
+        if query:  # a result's page in other languages: as every language reads it
+            request.canonical_query = context["query"]
         context.update(presentation.results_context(report))
     return context
 
