@@ -115,13 +115,13 @@ SOURCES = {
 
 # Version 1 has no estimate: an old link's page words its lift field as it did.
 V1_CPA_GAIN = (
-    # xgettext:no-python-format
     gettext_lazy(
+        # xgettext:no-python-format
         "How much cheaper each real purchase becomes. Meta's 13% is an upper bound; confirm "
         "it with a holdout test."
     ),
-    # xgettext:no-python-format
     gettext_lazy(
+        # xgettext:no-python-format
         "Default 5%. Meta reports 13% better cost per result for Pixel + CAPI, self-selected "
         "and measured on reported results: an upper bound."
     ),
