@@ -426,6 +426,8 @@ def test_api_errors_follow_accept_language_and_its_figures_do_not(client):
 def test_the_csv_speaks_the_pages_language_with_machine_readable_values(client):
     german = client.get(f"/de/export.csv?{RESULT}").content.decode()
     english = client.get(f"/export.csv?{RESULT}").content.decode()
+    assert german.startswith("\ufeff")  # so spreadsheet programs read UTF-8
+    german, english = german.removeprefix("\ufeff"), english.removeprefix("\ufeff")
     assert german.splitlines()[0] == "Ergebnis des CAPI-ROI-Rechners"
     assert "Monatlicher Gewinnzuwachs bei voller Stärke (EUR)" in german
     values = lambda text: [line.rsplit(",", 1)[-1] for line in text.splitlines()[-13:]]  # noqa: E731
