@@ -25,13 +25,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import roi
-from .formatting import CLDR_LOCALES, cldr_locale
+from .formatting import CLDR_LOCALES, active_locale, cldr_locale, rate
 from .integrations import INTEGRATIONS, typical_cost
 
 # A plain decimal number: no NaN, inf, hex, underscores or non-ASCII digits,
 # all of which Python's float() would otherwise accept.
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 MAX_NUMBER_TEXT = 40
+# The blanks an empty number field may hold (a browser's or a hand-typed
+# link's), and the same set as a pattern for the OpenAPI document, so the
+# API and its schema agree on what counts as empty.
+BLANKS = " \t\n\r\f\v\u00a0\u202f"
+BLANK_PATTERN = "^[ \\t\\n\\r\\f\\v\\u00a0\\u202f]*$"
 PERCENT_DECIMALS = 4
 
 # How people type amounts: "30,000", "30 000", "30'000", "1.234,5", "$30k", "1.5m".
@@ -119,8 +124,12 @@ def _understood(value: float, typing: Typing | None = None) -> str:
 
 def describe_range(limit: roi.Limit, unit: str, typing: Typing | None = None) -> str:
     """'between 0% and 95%', 'between 0.01 and 1 billion'."""
-    suffix = "%" if unit == "%" else ""
-    low, high = _amount(limit.low, typing) + suffix, _amount(limit.high, typing) + suffix
+    if unit == "%" and active_locale() is not None:
+        # As the page writes percentages: '0 %' in German and French.
+        low, high = rate(limit.low), rate(limit.high)
+    else:
+        suffix = "%" if unit == "%" else ""
+        low, high = _amount(limit.low, typing) + suffix, _amount(limit.high, typing) + suffix
     return _("between %(low)s and %(high)s") % {"low": low, "high": high}
 
 
@@ -344,7 +353,7 @@ class NumberField(SharedWidget, forms.Field):
             )
         if value is None:
             return None
-        text = str(value).strip()
+        text = str(value).strip(BLANKS)
         if text in self.empty_values:
             return None
         if len(text) > MAX_NUMBER_TEXT:

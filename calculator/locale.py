@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -65,12 +65,24 @@ def from_accept_language(header: str) -> str:
     return DEFAULT
 
 
+# Fetch metadata of a click inside the site: a visitor already on a page of
+# ours, English included, has chosen its language, so the bare page answers
+# in English instead of sending them back to their browser's language.
+WITHIN_SITE = ("same-origin", "same-site")
+# What the bare page's answer depends on, for caches.
+NEGOTIATION_VARY = ("Accept-Language", "Sec-Fetch-Site")
+
+
 def _negotiates(request: HttpRequest) -> bool:
     return (
         request.path_info == "/"
         and request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
     )
+
+
+def _arrives_from_outside(request: HttpRequest) -> bool:
+    return request.headers.get("Sec-Fetch-Site", "") not in WITHIN_SITE
 
 
 class LanguageMiddleware:
@@ -92,12 +104,14 @@ class LanguageMiddleware:
                 language = valid(request.GET.get(CHOSEN)) or DEFAULT
             else:
                 language = DEFAULT
-        if negotiated:
+        if negotiated and _arrives_from_outside(request):
             preferred = from_accept_language(accept)
             if preferred != DEFAULT:
                 response = HttpResponseRedirect(f"/{preferred}/")
-                response["Cache-Control"] = f"public, max-age={REDIRECT_MAX_AGE}"
-                patch_vary_headers(response, ("Accept-Language",))
+                # Private: a shared cache that ignored Vary would send everyone
+                # to one visitor's language; the English page it may keep.
+                response["Cache-Control"] = f"private, max-age={REDIRECT_MAX_AGE}"
+                patch_vary_headers(response, NEGOTIATION_VARY)
                 return response
         translation.activate(language)
         request.LANGUAGE_CODE = language
@@ -108,7 +122,9 @@ class LanguageMiddleware:
         finally:
             # The thread serves its next request (or test) from a clean slate.
             translation.deactivate()
-        if negotiated or (api and response.status_code >= 400):
+        if negotiated:
+            patch_vary_headers(response, NEGOTIATION_VARY)
+        elif api and response.status_code >= 400:
             patch_vary_headers(response, ("Accept-Language",))
         return response
 
@@ -143,11 +159,28 @@ def _address(request: HttpRequest, path: str, query: str) -> str:
     return request.build_absolute_uri(path + (f"?{query}" if query else ""))
 
 
+def _query_for_languages(request: HttpRequest) -> str:
+    """The query the page's other languages get. A page with a result passes
+    its canonical query (``request.canonical_query``, set by the view): each
+    language reads typed numbers by its own rules, so '1.500' typed on a German
+    page must not reach the English one as typed. Never the English marker."""
+    canonical = getattr(request, "canonical_query", None)
+    if canonical is not None:
+        return canonical
+    raw = request.META.get("QUERY_STRING", "")
+    pairs = parse_qsl(raw, keep_blank_values=True)
+    return (
+        raw
+        if all(key != CHOSEN for key, _ in pairs)
+        else urlencode([(key, value) for key, value in pairs if key != CHOSEN])
+    )
+
+
 def alternates(request: HttpRequest) -> list[dict[str, Any]]:
     """The page in every language, for hreflang links and the switcher; empty for
     an address that has one language only (the API, the embed, robots.txt)."""
     path = request.path_info
-    query = request.META.get("QUERY_STRING", "")
+    query = _query_for_languages(request)
     english = translated_path(path, DEFAULT)
     with translation.override(DEFAULT):
         if translated_path(english, PREFIXED[0]) == english:

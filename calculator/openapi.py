@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from . import roi
-from .forms import COSTS, CalculatorForm, NumberField
+from .forms import BLANK_PATTERN, COSTS, CalculatorForm, NumberField
 
 NUMBER = {"type": "number"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}
@@ -122,7 +122,7 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         schema = {"type": "integer" if limit.integer else "number", "maximum": limit.high}
         schema["minimum"] = limit.low
         if not field.required:  # optional: an empty value is the same as none
-            schema = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+            schema = {"anyOf": [schema, {"type": "string", "pattern": BLANK_PATTERN}]}
     elif name == "v":
         schema = {"type": "integer", "enum": sorted(roi.VERSIONS)}
     else:
@@ -132,7 +132,7 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
     default = getattr(roi.DEFAULTS, name, roi.CURRENT_VERSION if name == "v" else None)
     if name in COSTS:
         # Empty (or missing) means the chosen integration's typical cost.
-        schema = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+        schema = {"anyOf": [schema, {"type": "string", "pattern": BLANK_PATTERN}]}
         default = None
     if default is not None:
         schema["default"] = default

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import urlencode
 
-from django.template.defaultfilters import floatformat
 from django.utils import translation
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
@@ -118,13 +117,13 @@ SOURCES = {
 
 # Version 1 has no estimate: an old link's page words its lift field as it did.
 V1_CPA_GAIN = (
-    # xgettext:no-python-format
     gettext_lazy(
+        # xgettext:no-python-format
         "How much cheaper each real purchase becomes. Meta's 13% is an upper bound; confirm "
         "it with a holdout test."
     ),
-    # xgettext:no-python-format
     gettext_lazy(
+        # xgettext:no-python-format
         "Default 5%. Meta reports 13% better cost per result for Pixel + CAPI, self-selected "
         "and measured on reported results: an upper bound."
     ),
@@ -564,11 +563,11 @@ def cashflow_table_rows(report: roi.Report) -> SafeString:
     )
 
 
-def _swing_end(swing, value: float) -> str:
+def _swing_end(swing, value: float | None) -> str:
     # The recovery swing is a factor (×0.5); the others are percentages.
     if swing.input == "recovery":
         return "×" + localize(value)
-    return floatformat(value, "-1") + "%"
+    return "—" if value is None else formatting.rate(value)
 
 
 def sensitivity_table_rows(named_swings, currency: str) -> SafeString:

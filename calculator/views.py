@@ -77,6 +77,8 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     }
     if report is not None:
         context["query"] = form.canonical_query()
+        if query:  # a result's page in other languages: as every language reads it
+            request.canonical_query = context["query"]
         context.update(presentation.results_context(report))
     return context
 
@@ -156,6 +158,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     units = {name: getattr(form.fields[name], "unit", None) for name in roi.INPUT_KEYS}
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="capi-roi.csv"'
+    # A byte-order mark first: without it Excel reads UTF-8 as Windows-1252 and
+    # the German, French and Spanish labels (ü, é, ñ) arrive garbled.
+    response.write("\ufeff")
     csv.writer(response).writerows(spreadsheet.rows(report, labels, choices, units))
     return response
 

@@ -166,6 +166,18 @@ class TestHostileQueries:
         body = strict_json(client.get("/api/v1/calculate?spend=1&spend=2").content)
         assert body["errors"]["spend"] == ["Monthly Meta ad spend was given more than once."]
 
+    @pytest.mark.parametrize("blank", [" ", "\t", "\x0c", "\u00a0", "\u202f"])
+    def test_a_blank_cost_is_an_empty_one_as_the_schema_says(self, client, blank):
+        response = client.get(f"/api/v1/calculate?setup_cost={quote(blank)}")
+        assert response.status_code == 200
+        assert strict_json(response.content)["inputs"]["setup_cost"] == 1500  # typical
+
+    @pytest.mark.parametrize("other", ["\x1f", "\u2003", "\u3000"])
+    def test_other_invisible_characters_are_not_a_blank(self, client, other):
+        response = client.get(f"/api/v1/calculate?setup_cost={quote(other)}")
+        assert response.status_code == 400
+        assert list(strict_json(response.content)["errors"]) == ["setup_cost"]
+
     def test_many_bad_fields_at_once(self, client):
         body = strict_json(client.get("/api/v1/calculate?spend=x&aov=y&months=z").content)
         assert set(body["errors"]) == {"spend", "aov", "months"}

@@ -211,12 +211,13 @@ def test_no_english_prefix_and_no_prefixed_machine_addresses(client, url):
 @pytest.mark.django_db
 def test_every_page_names_its_languages_with_hreflang_and_x_default(client):
     head = head_of(client.get(f"/fr/?{RESULT}"))
+    canonical = _canonical(client)  # a result links its canonical query in every language
     assert head.languages == {
-        "en": f"http://testserver/?{RESULT}",
-        "de": f"http://testserver/de/?{RESULT}",
-        "fr": f"http://testserver/fr/?{RESULT}",
-        "es": f"http://testserver/es/?{RESULT}",
-        "x-default": f"http://testserver/?{RESULT}",
+        "en": f"http://testserver/?{canonical}",
+        "de": f"http://testserver/de/?{canonical}",
+        "fr": f"http://testserver/fr/?{canonical}",
+        "es": f"http://testserver/es/?{canonical}",
+        "x-default": f"http://testserver/?{canonical}",
     }
     method = head_of(client.get("/de/method/"))
     assert method.languages["en"] == "http://testserver/method/"
@@ -229,7 +230,7 @@ def test_the_switcher_keeps_the_result_and_marks_the_current_language(client):
     switcher = html[
         html.index('class="languages"') : html.index("</nav>", html.index('class="languages"'))
     ]
-    query = RESULT.replace("&", "&amp;")
+    query = _canonical(client).replace("&", "&amp;")
     name = '<span class="languages__name">'
     assert f'href="http://testserver/?{query}" hreflang="en" lang="en">{name}English' in switcher
     assert (
@@ -258,11 +259,38 @@ def test_the_bare_page_sends_a_german_browser_to_de_once_without_a_cookie(client
     assert response.status_code == 302
     assert response["Location"] == "/de/"
     assert "Accept-Language" in response["Vary"]
-    assert "public" in response["Cache-Control"]
+    assert "Sec-Fetch-Site" in response["Vary"]
+    # Private: a shared cache that ignores Vary must not send everyone to German.
+    assert "private" in response["Cache-Control"]
     assert not response.cookies
     landing = client.get("/de/", headers={"Accept-Language": "de-AT,de;q=0.9"})
     assert landing.status_code == 200  # no loop
     assert not landing.cookies
+
+
+@pytest.mark.django_db
+def test_a_click_within_the_site_to_the_bare_page_stays_english(client):
+    """A German browser on /?lang=en that follows the brand or "Calculator"
+    link to / has chosen English: the browser says the click came from here."""
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    inside = client.get("/", headers={**german, "Sec-Fetch-Site": "same-origin"})
+    assert inside.status_code == 200
+    assert '<html lang="en">' in inside.content.decode()
+    assert "Sec-Fetch-Site" in inside["Vary"]
+    arriving = client.get("/", headers={**german, "Sec-Fetch-Site": "cross-site"})
+    assert arriving.status_code == 302
+
+
+@pytest.mark.django_db
+def test_other_languages_get_a_result_as_they_read_it(client):
+    """'1.500' purchases typed on a German page are 1500; the English page
+    would read '1.500' as 1.5, so the switcher passes the canonical query."""
+    html = client.get("/de/?conversions=1.500").content.decode()
+    links = dict(re.findall(r'<link rel="alternate" hreflang="([a-z-]+)" href="([^"]+)"', html))
+    assert "conversions=1500&" in links["en"].replace("&amp;", "&")
+    assert "conversions=1.500" not in html.split("<body", 1)[0]
+    english = client.get("/?lang=en").content.decode()
+    assert "lang=en" not in re.search(r'hreflang="de" href="([^"]+)"', english).group(1)
 
 
 @pytest.mark.django_db
@@ -398,6 +426,8 @@ def test_api_errors_follow_accept_language_and_its_figures_do_not(client):
 def test_the_csv_speaks_the_pages_language_with_machine_readable_values(client):
     german = client.get(f"/de/export.csv?{RESULT}").content.decode()
     english = client.get(f"/export.csv?{RESULT}").content.decode()
+    assert german.startswith("\ufeff")  # so spreadsheet programs read UTF-8
+    german, english = german.removeprefix("\ufeff"), english.removeprefix("\ufeff")
     assert german.splitlines()[0] == "Ergebnis des CAPI-ROI-Rechners"
     assert "Monatlicher Gewinnzuwachs bei voller Stärke (EUR)" in german
     values = lambda text: [line.rsplit(",", 1)[-1] for line in text.splitlines()[-13:]]  # noqa: E731

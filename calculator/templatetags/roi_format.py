@@ -25,6 +25,12 @@ def percent(value: float | None, digits: int | None = None) -> str:
 
 
 @register.filter
+def rate(value: float | None) -> str:
+    """An input given in percent (40 for 40%), as the page's language writes it."""
+    return "—" if value is None else formatting.rate(value)
+
+
+@register.filter
 def chance(value: float) -> str:
     return formatting.chance(value)
 
