@@ -12,7 +12,6 @@ formatted. The named placeholders that do matter are checked by the tests
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -36,4 +35,4 @@ def compile_all(root: Path = LOCALE) -> list[Path]:
 
 if __name__ == "__main__":
     for path in compile_all():
-        print(f"compiled {path.relative_to(LOCALE.parent)}", file=sys.stderr)
+        print(f"compiled {path.relative_to(LOCALE.parent)}")
