@@ -6,6 +6,7 @@ import csv
 import hashlib
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -300,7 +301,25 @@ def short_link(request: HttpRequest, code: str) -> HttpResponse:
     return render_calculator(request, QueryDict(link.query))
 
 
+def _not_modified_if_held(view):
+    """304 when the client holds the kept card already: the ETag of a kept
+    answer is known without running the view."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or not response.has_header("ETag"):
+            return response
+        return get_conditional_response(request, etag=response["ETag"], response=response)
+
+    return wrapped
+
+
 @require_http_methods(["GET", "HEAD"])
+@_not_modified_if_held
+# A repeat asks nothing of the form: the answer for this exact query and
+# language is kept, headers and all (its ETag and Cache-Control).
+@rendered.cached()
 def card_png(request: HttpRequest) -> HttpResponse:
     """The social card: generic without a query, the result's for a canonical one.
 

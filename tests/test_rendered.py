@@ -220,6 +220,28 @@ def test_a_card_is_drawn_once_for_every_worker(client, shared, monkeypatch):
     assert third["ETag"] == first["ETag"]
 
 
+def test_a_repeated_card_is_answered_without_reading_its_query_again(client, monkeypatch):
+    url = client.get("/card.png?spend=12500").url
+    first = client.get(url)
+    forms = []
+    real = views.CalculatorForm
+
+    def counting(*args, **kwargs):
+        forms.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views, "CalculatorForm", counting)
+    again = client.get(url)
+    held = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert forms == []
+    assert again.content == first.content
+    for header in ("ETag", "Cache-Control", "Content-Type"):
+        assert again[header] == first[header]
+    assert held.status_code == 304
+    assert held["ETag"] == first["ETag"]
+    assert held.content == b""
+
+
 def test_the_lru_keeps_the_recent_and_bounds_the_bytes():
     lru = rendered.LRU(entries=2, size=400)
     lru.set("a", "A", 50)
