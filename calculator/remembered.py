@@ -10,6 +10,7 @@ translation objects), so it is kept on the active translation object itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import _trans, trans_real
@@ -27,24 +28,34 @@ def _memo_of(active: Any) -> dict:
     return memo
 
 
+def _active() -> Any:
+    """The translation object Django's gettext would use now, if it has one yet."""
+    return getattr(trans_real._active, "value", None) or trans_real._default
+
+
+def remember(key: Any, produce: Callable[[], Any]) -> Any:
+    """What ``produce`` gives in the active language, worked out once per ``key``."""
+    active = _active()
+    if active is None:  # before the first lookup set up the default
+        return produce()
+    memo = _memo_of(active)
+    try:
+        return memo[key]
+    except KeyError:
+        result = produce()
+        if len(memo) < LIMIT:
+            memo[key] = result
+        return result
+
+
 def remembering(lookup):
     """``lookup`` (Django's gettext) with its answers kept per translation object."""
 
     def gettext(message):
-        active = getattr(trans_real._active, "value", None) or trans_real._default
-        if active is None:  # before the first lookup set up the default
-            return lookup(message)
-        memo = _memo_of(active)
         # A template's literal is a SafeString, equal to the plain string but
         # answered with a SafeString: the tuple keeps the two apart.
         key = message if type(message) is str else (message,)
-        try:
-            return memo[key]
-        except KeyError:
-            result = lookup(message)
-            if len(memo) < LIMIT:
-                memo[key] = result
-            return result
+        return remember(key, lambda: lookup(message))
 
     gettext.remembers = True
     return gettext

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Engine, Template
+from django.templatetags import i18n as django_i18n
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy, trans_real
 
 from calculator import remembered
+from calculator.templatetags.remembered_i18n import RememberedTranslateNode
 from tests.test_catalogs import LANGUAGES, catalog
 
 
@@ -63,3 +65,51 @@ def test_the_memo_is_bounded(monkeypatch):
             )
         assert len(memo) == 3
         assert translation.gettext("Calculate") == trans_real.gettext("Calculate")
+
+
+STOCK = Engine(libraries={"i18n": "django.templatetags.i18n"})  # for comparison
+
+
+def render(text: str, autoescape: bool = True, engine=None, **context) -> str:
+    """``text`` rendered with the site's library, or with Django's by ``engine``."""
+    if engine:
+        template = engine.from_string("{% load i18n %}" + text)
+    else:
+        template = Template("{% load remembered_i18n %}" + text)
+    return template.render(Context(context, autoescape=autoescape))
+
+
+TAGS = [
+    '{% translate "Does Meta\'s Conversions API pay for you?" %}',
+    '{% translate "Calculate" as word %}[{{ word }}]',
+    '{% translate "Calculate"|upper %}',
+    '{% translate "Calculate" noop %}',
+    '{% translate "weeks" context "the weeks a test needs, in a formula" %}',
+    "{% translate word %}",
+]
+
+
+@pytest.mark.parametrize("tag", TAGS)
+def test_translate_tags_render_as_djangos_own(tag):
+    for language in ("en", "de", "en", "fr", "de", "es"):
+        with translation.override(language):
+            for autoescape in (True, False):
+                ours = render(tag, autoescape, word="Calculate")
+                assert ours == render(tag, autoescape, STOCK, word="Calculate")
+                assert ours == render(tag, autoescape, word="Calculate")  # remembered
+
+
+def test_a_literal_translate_tag_follows_the_language():
+    answers = {}
+    for language in ("en", "de", "fr", "en", "de"):
+        with translation.override(language):
+            answers.setdefault(language, set()).add(render('{% translate "Calculate" %}'))
+    assert answers == {"en": {"Calculate"}, "de": {"Berechnen"}, "fr": {"Calculer"}}
+
+
+def test_the_library_has_every_tag_and_filter_of_djangos():
+    library = Template("{% load remembered_i18n %}").engine.template_libraries["remembered_i18n"]
+    assert library.tags.keys() == django_i18n.register.tags.keys()
+    assert library.filters.keys() == django_i18n.register.filters.keys()
+    node = Template('{% load remembered_i18n %}{% translate "Calculate" %}').nodelist[-1]
+    assert isinstance(node, RememberedTranslateNode)
