@@ -415,6 +415,15 @@ def _worded(bound) -> FieldWords:
 _FIELD_WORDS: dict[tuple, FieldWords] = {}
 
 
+def _unit_text(unit: str, currency: str) -> str:
+    """A field's unit as its label shows it: '%', the currency, or the time word."""
+    if unit == "months":
+        return _("months")
+    if unit == "weeks":
+        return _("weeks")
+    return {"%": "%", "money": currency}.get(unit, "")
+
+
 def field_views(form, names: list[str], currency: str) -> list[FieldView]:
     """Plain values for the field template: the form page renders 22 of them, and
     resolving bound-field attributes in the template costs more than the rest of it.
@@ -433,9 +442,7 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
         bound = form[name]
         field_ = bound.field
         unit = getattr(field_, "unit", "")
-        unit_text = {"%": "%", "money": currency, "months": _("months"), "weeks": _("weeks")}.get(
-            unit, ""
-        )
+        unit_text = _unit_text(unit, currency)
         words = _field_words(form, name)
         hint = words.hint
         value = bound.value()
@@ -485,9 +492,13 @@ def changed_from_defaults(form, names: list[str]) -> int:
     return changed
 
 
+# A preset's query is the same in every language: encoded once.
+_PRESET_QUERIES = [(label, urlencode(values)) for label, values in PRESETS]
+
+
 def preset_links() -> list[tuple[str, str]]:
     """(label, query string) for each preset; a preset is only a link."""
-    return [(str(label), urlencode(values)) for label, values in PRESETS]
+    return [(str(label), query) for label, query in _PRESET_QUERIES]
 
 
 def live_line(summary: Summary) -> str:
