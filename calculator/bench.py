@@ -72,6 +72,9 @@ def main(argv: list[str]) -> None:
         call_command("migrate", verbosity=0)
         call_command("createcachetable", verbosity=0)
     logging.disable(logging.INFO)  # one log line a request would flood the figures
+    from roi_site import worker
+
+    worker.prepare()  # as a web worker starts (roi_site/wsgi.py)
     from django.core.handlers.wsgi import WSGIHandler
     from django.utils import translation
 

@@ -52,10 +52,20 @@ def remembering(lookup):
     """``lookup`` (Django's gettext) with its answers kept per translation object."""
 
     def gettext(message):
+        # remember() written out: this runs some 300 times a page.
+        active = _active()
+        if active is None:  # before the first lookup set up the default
+            return lookup(message)
+        memo = active.__dict__.get("_remembered") or _memo_of(active)
         # A template's literal is a SafeString, equal to the plain string but
         # answered with a SafeString: the tuple keeps the two apart.
         key = message if type(message) is str else (message,)
-        return remember(key, lambda: lookup(message))
+        result = memo.get(key)
+        if result is None:
+            result = lookup(message)
+            if len(memo) < LIMIT:
+                memo[key] = result
+        return result
 
     gettext.remembers = True
     return gettext

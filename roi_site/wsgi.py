@@ -10,8 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roi_site.settings")
 
 application = get_wsgi_application()
 
-# Each web worker imports this module once, after gunicorn forks it: draw a
-# card now, so the first visitor who asks for one does not wait for the fonts.
-from calculator import card  # noqa: E402  (needs the settings configured above)
+# Each web worker imports this module once, after gunicorn forks it.
+from roi_site import worker  # noqa: E402  (needs the settings configured above)
 
-card.warm()
+worker.prepare()
