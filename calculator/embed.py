@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 THEMES = ("auto", "light", "dark")
 # Result sections a host may leave out, in the order the results show them.
@@ -113,10 +112,6 @@ def display_options(
         hide=frozenset(hide & set(SECTIONS)),
         frame=frame if frame and FRAME_ID.fullmatch(frame) else None,
     )
-
-
-def display_query(display: Display) -> str:
-    return urlencode(display.pairs())
 
 
 # Colours: WCAG 2 relative luminance and contrast.

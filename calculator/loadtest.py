@@ -9,9 +9,8 @@ with a static file of about the same size served by the same server, which
 is the cheapest thing the stack can answer: the ratio shows what the Django
 view itself costs. The same URL again and again (the hot path) should reach
 half the static file's rate; the embed and the API with a new query on every
-request (the cold path, "new") a fifth. Routes that answer 404 (not built yet)
-are listed as missing. The load generator shares the machine's cores with the server, so
-the figures are a floor, not a capacity plan.
+request (the cold path, "new") a fifth. The load generator shares the
+machine's cores with the server, so the figures are a floor, not a capacity plan.
 
 With --nginx the same routes go through deploy/nginx.conf (TLS with a throwaway
 certificate, its shared cache) in front of the same gunicorn, as in production.
@@ -71,11 +70,11 @@ class Server:
 @dataclass
 class Route:
     name: str
-    # The path, or a function that prepares it (e.g. creates a short link)
-    # and returns None when the feature is not there yet. A path with "{n}"
+    # The path, or a function that prepares it (e.g. creates a short link).
+    # A path with "{n}"
     # gets a new number on every request: a new result each time, which no
     # cache has seen (the cold path).
-    path: str | Callable[[Server], str | None]
+    path: str | Callable[[Server], str]
     # What a browser adds: Accept-Encoding sends the kept gzipped body.
     headers: dict[str, str] = field(default_factory=dict)
 
@@ -91,8 +90,8 @@ NUMBERS = itertools.count(1000)
 FRESH = "spend={n}&consent=40&adblock=12"
 
 
-def short_link(server: Server) -> str | None:
-    """A fresh short link from POST /api/v1/links, or None without that API."""
+def short_link(server: Server) -> str:
+    """A fresh short link from POST /api/v1/links."""
     conn = server.connection()
     body = json.dumps({"query": QUERY})
     conn.request("POST", "/api/v1/links", body, {"Content-Type": "application/json"})
@@ -100,25 +99,23 @@ def short_link(server: Server) -> str | None:
     data = response.read()
     conn.close()
     if response.status not in (200, 201):
-        return None
-    answer = json.loads(data)
-    url = answer.get("url") or answer.get("path") or ""
-    if "://" in url:
-        url = "/" + url.split("://", 1)[1].split("/", 1)[1]
-    return url or None
+        raise SystemExit(f"POST /api/v1/links answered {response.status}: {data[:200]!r}")
+    url = json.loads(data)["url"]
+    return "/" + url.split("://", 1)[1].split("/", 1)[1] if "://" in url else url
 
 
-def card_image(server: Server) -> str | None:
+def card_image(server: Server) -> str:
     """The card's canonical URL: /card.png redirects any other spelling to it."""
     conn = server.connection()
     conn.request("GET", f"/card.png?{QUERY}")
     response = conn.getresponse()
     response.read()
     conn.close()
-    return response.getheader("Location") if response.status == 301 else None
+    if response.status != 301:
+        raise SystemExit(f"/card.png?{QUERY} answered {response.status}, not its redirect")
+    return response.getheader("Location")
 
 
-# Extend here as routes arrive.
 ROUTES = [
     Route("page", f"/?{QUERY}"),
     Route("embed", f"/embed/?{QUERY}"),
@@ -360,10 +357,9 @@ def run_routes(server: Server, args: argparse.Namespace) -> None:
     for route in ROUTES:
         path = route.path(server) if callable(route.path) else route.path
         first = path.format(n=next(NUMBERS)) if route.fresh else path
-        status, body = fetch(server, first, route.headers) if path else (404, b"")
-        if status == 404:
-            print(f"{route.name:<12} missing: answers 404, skipped (not built yet)")
-            continue
+        status, body = fetch(server, first, route.headers)
+        if status != 200:
+            raise SystemExit(f"{route.name}: {first} answered {status}")
         hammer(server, path, CONCURRENCY * 2, args.seconds, route.headers)  # warm every worker
         result = hammer(server, path, args.requests, args.seconds, route.headers)
         size, static_path = closest(files, len(body))

@@ -136,7 +136,6 @@ def calculator(request: HttpRequest) -> HttpResponse:
 def method(request: HttpRequest) -> HttpResponse:
     share = sharing.page_share(request, "method", METHOD_TITLE, METHOD_DESCRIPTION)
     context = {
-        "recovery": roi.RECOVERY_V1,
         "integrations": list(INTEGRATIONS.values()),
         "share": share,
     }

@@ -202,8 +202,15 @@ SHORT_LINKS_PER_HOUR = 60
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One JSON object per line on stdout (roi_site/logs.py), for log collectors.
+    "formatters": {"json": {"()": "roi_site.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        }
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
@@ -239,14 +246,12 @@ PERMISSIONS_POLICY: dict[str, list[str]] = dict.fromkeys(
 # shares with no extra service to run; its table is made by `migrate`. With
 # REDIS_URL set it is Redis instead, through Django's own backend, and the
 # limits' counters move there too (calculator/ratelimit.py: atomic either way).
-# "local" is per process and fast, for values that are the same everywhere.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
     },
-    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Rendered answers and social cards (calculator/rendered.py), shared by
     # every worker and server. A table of their own, so that their churn never
     # culls anything else; Redis instead when REDIS_URL is set.
@@ -291,10 +296,6 @@ LOGIN_THROTTLE = {
     "failures_per_username": 5,
     "failures_per_address": 20,
 }
-
-# One JSON object per line on stdout (roi_site/logs.py), for log collectors.
-LOGGING["formatters"]["json"] = {"()": "roi_site.logs.JsonFormatter"}
-LOGGING["handlers"]["stdout"].update(formatter="json", stream="ext://sys.stdout")
 
 # --- Agencies: accounts, leads and their delivery --------------------------------
 

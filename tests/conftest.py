@@ -30,6 +30,10 @@ def fresh_rendered_cache(settings):
 
     from calculator import rendered
 
+    settings.CACHES = {
+        **settings.CACHES,
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     settings.RENDERED_CACHE = "local"
     rendered.LOCAL.clear()
     caches["local"].clear()

@@ -4,10 +4,6 @@
 // location: inside an embed's iframe, location is the embed's own address.
 (function () {
   "use strict";
-  if (window.capiShareReady) {
-    return; // the partial came back in a swap, and its script with it
-  }
-  window.capiShareReady = true;
 
   var shortLinks = new Map(); // canonical query -> promise of the short URL
 
