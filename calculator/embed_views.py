@@ -148,7 +148,7 @@ def _own_preview(request: HttpRequest) -> bool:
     return (
         request.headers.get("Sec-Fetch-Dest") == "iframe"
         and request.headers.get("Sec-Fetch-Site") == "same-origin"
-        and not getattr(request, "htmx", False)
+        and not request.htmx
     )
 
 
@@ -222,7 +222,7 @@ def _count_request(request: HttpRequest, profile: EmbedProfile, response: HttpRe
     the site's own previews of it count as neither."""
     if request.method != "GET" or _own_preview(request):
         return
-    if not getattr(request, "htmx", False):
+    if not request.htmx:
         _count(profile, "views")
     elif response.get("HX-Reswap") != "none":  # an invalid input calculates nothing
         _count(profile, "calculations")
@@ -401,7 +401,7 @@ def builder(request: HttpRequest) -> HttpResponse:
     profile = get_object_or_404(EmbedProfile, slug=slug) if slug else None
     context = builder_context(request, profile)
     template = "calculator/builder.html"
-    if getattr(request, "htmx", False):
+    if request.htmx:
         template += "#output"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

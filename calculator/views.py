@@ -27,6 +27,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import replace_url, reswap
 
 from . import api, card, presentation, rendered, roi, sharing, spreadsheet
 from .caching import cacheable
@@ -74,7 +75,7 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
         "presets": presentation.preset_links(),
         "hide": frozenset(),  # result sections to leave out; only the embed sets any
         # A link someone opens shows whose result it is until they change an input.
-        "shared": share["is_result"] and not getattr(request, "htmx", False),
+        "shared": share["is_result"] and not request.htmx,
     }
     if report is not None:
         context["query"] = form.canonical_query()
@@ -100,16 +101,16 @@ def render_calculator(
     context.update(extra or {})
     if context.get("in_embed"):
         context["shared"] = False  # an embed's query is the agency's prefill, not a share
-    if not getattr(request, "htmx", False):
+    if not request.htmx:
         return render(request, template, context)
     response = render(request, "calculator/_calculator.html#results", context)
     if context["report"] is None:
-        response["HX-Reswap"] = "none"
-        response["HX-Replace-Url"] = "false"
+        reswap(response, "none")
+        replace_url(response, False)
     elif not context.get("in_embed"):
         # The address bar shows the result's link as it will be shared:
         # "30k" becomes 30000, and every input is named.
-        response["HX-Replace-Url"] = f"{reverse('calculator')}?{context['query']}"
+        replace_url(response, f"{reverse('calculator')}?{context['query']}")
     return response
 
 

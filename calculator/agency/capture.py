@@ -125,7 +125,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
 
     def answer(status: int, **state: Any) -> HttpResponse:
         lead = lead_context(profile, display, **state)
-        if getattr(request, "htmx", False):
+        if request.htmx:
             response = render(request, "agency/_lead_form.html", {"lead": lead}, status=status)
         else:
             # Without JavaScript: the whole embed again, the result and the form's state.
