@@ -20,10 +20,11 @@ from roi_site.throttle import client_address
 from . import locale, openapi, ratelimit, rendered, roi
 from .caching import cacheable
 from .forms import CalculatorForm
+from .http import ANY_ORIGIN, readable_by_any_site
 from .models import MAX_QUERY, ShortLink
 
 CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
+    **ANY_ORIGIN,
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type",
     "Access-Control-Max-Age": "86400",
@@ -193,6 +194,4 @@ def openapi_json(request: HttpRequest) -> HttpResponse:
     # The description is the API's, language-neutral: in English whatever the visitor asks.
     with translation.override("en"):
         text = json.dumps(openapi.document(server), indent=2, default=str)
-    response = HttpResponse(text, content_type="application/json")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return readable_by_any_site(HttpResponse(text, content_type="application/json"))

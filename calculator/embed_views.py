@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 from . import embed, locale, rendered, roi
 from .caching import cacheable
 from .forms import DEFAULT_INTEGRATION, CalculatorForm
+from .http import readable_by_any_site
 from .integrations import INTEGRATIONS
 from .models import NO_SITE, EmbedDailyStat, EmbedProfile, ShortLink
 from .sharing import CARD_HEIGHT, CARD_WIDTH, names_inputs
@@ -129,7 +130,7 @@ def embed_language(request: HttpRequest, profile: EmbedProfile | None) -> str:
 
 def embed_headers(response: HttpResponse, profile: EmbedProfile | None) -> HttpResponse:
     """What lets other sites frame and read an embed response."""
-    response["Access-Control-Allow-Origin"] = "*"
+    readable_by_any_site(response)
     response["Access-Control-Expose-Headers"] = HTMX_RESPONSE_HEADERS
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     logo = urlsplit(profile.logo_url) if profile and profile.logo_url else None
@@ -262,8 +263,7 @@ def embed_js(request: HttpRequest) -> HttpResponse:
     """The loader at its stable address, for snippets pasted into other sites."""
     response = HttpResponse(LOADER.read_bytes(), content_type="text/javascript; charset=utf-8")
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return readable_by_any_site(response)
 
 
 # The builder: an agency's way to the snippet.
@@ -461,9 +461,7 @@ def _bound(value: str | None, default: int) -> int:
 def oembed(request: HttpRequest) -> HttpResponse:
     """The oEmbed answer (type rich) for a page or result URL of this site."""
     if request.GET.get("format", "json") != "json":
-        response = HttpResponse("Only format=json is available.\n", status=501)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+        return readable_by_any_site(HttpResponse("Only format=json is available.\n", status=501))
     url = request.GET.get("url", "")
     # The title, card and embed follow the language of the page's address.
     language = locale.language_of_path(urlsplit(url[:2000]).path) or locale.DEFAULT
@@ -474,9 +472,7 @@ def oembed(request: HttpRequest) -> HttpResponse:
 def _oembed_answer(request: HttpRequest, url: str, language: str) -> HttpResponse:
     query = _oembed_query(request, url)
     if query is None:
-        response = HttpResponse("Not a page of this calculator.\n", status=404)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
+        return readable_by_any_site(HttpResponse("Not a page of this calculator.\n", status=404))
     width = _bound(request.GET.get("maxwidth"), OEMBED_SIZE[0])
     height = _bound(request.GET.get("maxheight"), OEMBED_SIZE[1])
     src = (
@@ -515,7 +511,6 @@ def _oembed_answer(request: HttpRequest, url: str, language: str) -> HttpRespons
             thumbnail_width=CARD_WIDTH,
             thumbnail_height=CARD_HEIGHT,
         )
-    response = JsonResponse(body)
-    response["Access-Control-Allow-Origin"] = "*"
+    response = readable_by_any_site(JsonResponse(body))
     response["Cache-Control"] = "public, max-age=86400"
     return response

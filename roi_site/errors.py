@@ -20,13 +20,14 @@ from django.template import loader
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from calculator.http import ANY_ORIGIN, readable_by_any_site
 from calculator.middleware import EMBED_PATHS
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 API_CORS = {
-    "Access-Control-Allow-Origin": "*",
+    **ANY_ORIGIN,
     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type",
 }
@@ -85,7 +86,7 @@ def frameable(response: HttpResponse) -> None:
     response.cookie_free = True
     response._csp_config = frame_policy([])
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
-    response["Access-Control-Allow-Origin"] = "*"
+    readable_by_any_site(response)
 
 
 def _handler(status: int) -> Callable[..., HttpResponse]:
@@ -145,5 +146,4 @@ class ApiErrorMiddleware:
                 if kept in response:
                     replacement[kept] = response[kept]
             response = replacement
-        response.headers.setdefault("Access-Control-Allow-Origin", "*")
-        return response
+        return readable_by_any_site(response)
