@@ -9,14 +9,9 @@ import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 
-LOCALE = Path(settings.BASE_DIR) / "locale"
-LANGUAGES = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+from tests.helpers import LANGUAGES, LOCALE, catalog
+
 NAMED = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
-
-
-def catalog(language: str):
-    with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as source:
-        return read_po(source, locale=language)
 
 
 def strings(message) -> tuple[str, ...]:

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from calculator import embed
 from calculator.models import EmbedProfile, ShortLink
-from tests.helpers import head_of
-from tests.test_page import parse
+from tests.helpers import head_of, parse
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from calculator.models import EmbedDailyStat, EmbedProfile
-from tests.test_page import parse
+from tests.helpers import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_page_v2 import page
+from tests.helpers import page_text as page
 
 PRACTICAL = "spend=500000&conversions=20000&aov=60&setup_cost=100000&monthly_cost=40000"
 

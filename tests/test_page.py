@@ -6,7 +6,6 @@ import csv
 import gzip
 import io
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import django_htmx
@@ -14,41 +13,9 @@ import pytest
 from django.conf import settings
 
 from calculator import presentation, roi
+from tests.helpers import page, parse
 
 ROOT = Path(settings.BASE_DIR)
-
-
-class Tags(HTMLParser):
-    """Every start tag with its attributes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.script_text = ""
-        self._in_script = False
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
-
-    def handle_endtag(self, tag):
-        self._in_script = False
-
-    def handle_data(self, data):
-        if self._in_script:
-            self.script_text += data.strip()
-
-
-def parse(html: str) -> Tags:
-    tags = Tags()
-    tags.feed(html)
-    return tags
-
-
-def page(client, query: str = "", **headers) -> str:
-    response = client.get(f"/?{query}", **headers)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 class TestCalculatorPage:

@@ -6,14 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html import unescape
 
-from tests.test_page import page as raw_page
-
-
-def page(client, query: str = "") -> str:
-    """The page with its whitespace runs made single spaces, as a reader sees it."""
-    return " ".join(unescape(raw_page(client, query)).split())
+from tests.helpers import page_text as page
 
 
 class TestWhereTheLiftComesFrom:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, trans_real
 
 from calculator import remembered
 from calculator.templatetags.remembered_i18n import RememberedTranslateNode
-from tests.test_catalogs import LANGUAGES, catalog
+from tests.helpers import LANGUAGES, catalog
 
 
 def test_every_gettext_goes_through_the_memo():

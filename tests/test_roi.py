@@ -12,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from calculator import roi
+from tests.strategies import valid_inputs
 
 D = roi.DEFAULTS_V1  # version 1: its lift is entered (5%)
 
@@ -234,27 +235,6 @@ def test_model_imports_no_django():
 
 
 # --- property tests -------------------------------------------------------------
-
-
-def _in(name: str) -> st.SearchStrategy[float]:
-    limit = roi.LIMITS[name]
-    if limit.integer:
-        return st.integers(int(limit.low), int(limit.high))
-    if limit.cents:
-        low = round(limit.low * 100)
-        return st.integers(low, round(limit.high * 100)).map(lambda cents: cents / 100)
-    return st.floats(limit.low, limit.high, allow_nan=False, allow_infinity=False)
-
-
-@st.composite
-def valid_inputs(draw: st.DrawFn) -> roi.Inputs:
-    values = {name: draw(_in(name)) for name in roi.LIMITS if name not in ("acr",)}
-    values["match_after"] = draw(st.floats(values["match_before"], 100))
-    values["acr"] = draw(st.none() | _in("acr"))
-    values["setup"] = draw(st.sampled_from(roi.SETUPS))
-    values["mode"] = draw(st.sampled_from(roi.MODES))
-    values["currency"] = draw(st.sampled_from(roi.CURRENCIES))
-    return roi.Inputs(**values)
 
 
 class TestInvariants:

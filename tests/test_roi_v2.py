@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from calculator import roi
-from tests.test_roi import valid_inputs
+from tests.strategies import valid_inputs
 
 D = roi.DEFAULTS  # version 2: no cpa_gain, so the lift is estimated
 
