@@ -70,7 +70,8 @@ class TestAccounts:
 class TestDashboard:
     def test_lists_only_the_agencys_own_profiles_with_snippets(self, client, two_agencies):
         page = client.get("/agency/").content.decode()
-        assert "Agency alpha" in page and "Agency beta" not in page
+        assert "Agency alpha" in page
+        assert "Agency beta" not in page
         assert "http://testserver/embed/alpha/?frame=capi-roi" in page
         assert 'class="spark"' in page
         assert client.get("/agency/")["Cache-Control"] == "no-store"
@@ -91,9 +92,11 @@ class TestDashboard:
         assert response.status_code == 302
         profile = EmbedProfile.objects.get(slug="gamma")
         assert profile.owner.email == "alice@alpha.example"
-        assert profile.accent == "#ff8800" and profile.hidden_sections == "losses,share"
+        assert profile.accent == "#ff8800"
+        assert profile.hidden_sections == "losses,share"
         embed = client.get("/embed/gamma/").content.decode()
-        assert "theme-dark" in embed and "Purchases lost today" not in embed
+        assert "theme-dark" in embed
+        assert "Purchases lost today" not in embed
 
     def test_lead_capture_needs_a_privacy_policy(self, client, two_agencies):
         response = client.post(
@@ -133,12 +136,14 @@ class TestDashboard:
         monkeypatch.setattr("calculator.agency.webhooks.resolve", lambda h, p: ["93.184.216.34"])
         shown = client.post("/agency/profiles/alpha/", data)
         secret = EmbedProfile.objects.get(slug="alpha").webhook_secret
-        assert secret.startswith("whsec_") and secret in shown.content.decode()
+        assert secret.startswith("whsec_")
+        assert secret in shown.content.decode()
         assert shown["Cache-Control"] == "no-store"
         assert secret not in client.get("/agency/profiles/alpha/").content.decode()
         rotated = client.post("/agency/profiles/alpha/secret/")
         new = EmbedProfile.objects.get(slug="alpha").webhook_secret
-        assert new != secret and new in rotated.content.decode()
+        assert new != secret
+        assert new in rotated.content.decode()
 
     def test_a_logo_upload_is_re_encoded_and_served(self, client, two_agencies):
         image = io.BytesIO()
@@ -183,7 +188,8 @@ class TestDashboard:
         lead_post(client, "alpha", name="=HYPERLINK(1)")
         client.force_login(ours.owner)
         page = client.get("/agency/profiles/alpha/leads/").content.decode()
-        assert "visitor@shop.example" in page and "Report to the visitor" in page
+        assert "visitor@shop.example" in page
+        assert "Report to the visitor" in page
         csv_text = client.get("/agency/profiles/alpha/leads.csv").content.decode()
         assert csv_text.splitlines()[0].startswith("created,email,name,marketing_consent")
         assert "'=HYPERLINK(1)" in csv_text  # not a formula in a spreadsheet
@@ -239,7 +245,8 @@ class TestIsolation:
 
     def test_the_operators_admin_sees_everything(self, admin_client, two_agencies):
         page = admin_client.get("/admin/calculator/embedprofile/").content.decode()
-        assert "Agency alpha" in page and "Agency beta" in page
+        assert "Agency alpha" in page
+        assert "Agency beta" in page
         assert (
             "visitor@shop.example" in admin_client.get("/admin/calculator/lead/").content.decode()
         )
@@ -252,7 +259,8 @@ class TestCommands:
         out = capsys.readouterr().out
         assert out.strip().endswith("http://localhost:8000/embed/demo/")
         profile = EmbedProfile.objects.get(slug="demo")
-        assert profile.owner.email == "demo@agency.example" and profile.lead_capture
+        assert profile.owner.email == "demo@agency.example"
+        assert profile.lead_capture
         assert profile.privacy_url == "https://agency.example/privacy"
         response = client.post(
             "/accounts/login/", {"login": "demo@agency.example", "password": "demo-pass-phrase-123"}
@@ -269,10 +277,11 @@ class TestCommands:
         )
         assert link
         final = client.get(link.group(1), follow=True)
-        assert final.status_code == 200 and 'name="password1"' in final.content.decode()
+        assert final.status_code == 200
+        assert 'name="password1"' in final.content.decode()
 
     @pytest.mark.parametrize(
-        "args, message",
+        ("args", "message"),
         [
             (["not-an-email", "--profile", "x"], "not an email address"),
             (["a@b.example", "--profile", "builder"], "taken by the site"),
@@ -287,7 +296,8 @@ class TestCommands:
     def test_export_leads_prints_csv(self, client, two_agencies, capsys):
         call_command("export_leads", "beta")
         lines = capsys.readouterr().out.strip().splitlines()
-        assert len(lines) == 2 and "visitor@shop.example" in lines[1]
+        assert len(lines) == 2
+        assert "visitor@shop.example" in lines[1]
         with pytest.raises(CommandError, match="No embed profile"):
             call_command("export_leads", "nobody")
 

@@ -26,7 +26,8 @@ class TestCacheableRoutes:
     def test_a_strong_etag_answers_304(self, client, route):
         first = client.get(route)
         etag = first["ETag"]
-        assert etag.startswith('"') and etag.endswith('"')
+        assert etag.startswith('"')
+        assert etag.endswith('"')
         again = client.get(route, HTTP_IF_NONE_MATCH=etag)
         assert again.status_code == 304
         assert again.content == b""
@@ -36,7 +37,8 @@ class TestCacheableRoutes:
     @pytest.mark.parametrize("route", CACHED)
     def test_a_stale_etag_gets_the_body(self, client, route):
         response = client.get(route, HTTP_IF_NONE_MATCH='"stale"')
-        assert response.status_code == 200 and response.content
+        assert response.status_code == 200
+        assert response.content
 
     def test_the_etag_follows_the_body(self, client):
         a = client.get("/api/v1/calculate?spend=100")

@@ -130,5 +130,5 @@ def test_the_unpacked_font_draws_as_the_woff_does():
 def test_a_file_that_is_not_woff_is_refused():
     from calculator import card
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a WOFF 1.0 font"):
         card.sfnt_of_woff(b"\0\1\0\0" + bytes(40))

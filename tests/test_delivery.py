@@ -165,7 +165,8 @@ class TestWorker:
             make_due()
             run_worker()
         webhook = Lead.objects.get().deliveries.get(kind="webhook")
-        assert webhook.status == "failed" and webhook.attempts == delivery.MAX_ATTEMPTS
+        assert webhook.status == "failed"
+        assert webhook.attempts == delivery.MAX_ATTEMPTS
         assert "public internet" in webhook.last_error
         assert set(Delivery.objects.exclude(kind="webhook").values_list("status", flat=True)) == {
             "sent"
@@ -174,7 +175,8 @@ class TestWorker:
         client.force_login(profile.owner)
         client.post(f"/agency/profiles/acme/deliveries/{webhook.pk}/retry/")
         webhook.refresh_from_db()
-        assert webhook.status == "pending" and webhook.attempts == 0
+        assert webhook.status == "pending"
+        assert webhook.attempts == 0
 
     def test_a_lead_deleted_before_sending_sends_nothing(self, client, profile):
         lead_post(client, "acme")
@@ -192,8 +194,10 @@ class TestEmails:
         assert kind == "text/html"
         report = delivery.report_for(lead)
         assert "CAPI pays for itself if it lowers your true cost per purchase by" in text
-        assert lead.result_url in text and lead.result_url.replace("&", "&amp;") in html
-        assert "Monthly profit gain" in text and "Monthly profit gain" in html
+        assert lead.result_url in text
+        assert lead.result_url.replace("&", "&amp;") in html
+        assert "Monthly profit gain" in text
+        assert "Monthly profit gain" in html
         assert f"Payback: month {report.results.payback_month}" in text
         assert "Book a tracking audit: https://acme.example/audit" in text
         assert message.to == ["visitor@shop.example"]
@@ -201,7 +205,8 @@ class TestEmails:
     def test_the_agency_email_carries_the_lead_and_consent(self, client, profile):
         lead_post(client, "acme")
         message = delivery.agency_email(Lead.objects.get())
-        assert "visitor@shop.example" in message.body and "Vera Visitor" in message.body
+        assert "visitor@shop.example" in message.body
+        assert "Vera Visitor" in message.body
         assert "Agency acme may email me news and offers" in message.body
         assert message.reply_to == ["visitor@shop.example"]
 
@@ -222,7 +227,8 @@ class TestWebhooks:
         assert not verify("whsec_test", timestamp, body + b" ", signature)
         assert not verify("whsec_test", str(int(timestamp) - 3600), body, signature)
         payload = json.loads(body)
-        assert payload["type"] == "lead.created" and payload["profile"] == "acme"
+        assert payload["type"] == "lead.created"
+        assert payload["profile"] == "acme"
         assert payload["lead"]["email"] == "visitor@shop.example"
         assert payload["result"]["url"] == Lead.objects.get().result_url
         assert headers["Content-Type"] == "application/json"
@@ -274,7 +280,8 @@ class TestWebhooks:
         dns["hooks.acme.example"] = ["127.0.0.1"]  # rebinding after the URL was saved
         run_worker()
         webhook = Delivery.objects.get(kind="webhook")
-        assert webhook.status == "pending" and "public internet" in webhook.last_error
+        assert webhook.status == "pending"
+        assert "public internet" in webhook.last_error
 
 
 def test_a_due_time_is_recorded_for_each_retry(client, profile, dns):

@@ -58,7 +58,8 @@ class TestDisplayOptions:
     def test_a_repeated_key_is_ignored(self, rf):
         request = rf.get("/embed/?theme=dark&theme=light&accent=fff&accent=000")
         display = embed.display_options(request.GET)
-        assert display.theme == "auto" and display.accent is None
+        assert display.theme == "auto"
+        assert display.accent is None
 
     @pytest.mark.parametrize("frame", ["a", "Frame_1-x", "z" * 64])
     def test_frame_ids(self, frame):
@@ -105,7 +106,8 @@ class TestEmbedPage:
         html = get(client, "spend=20000&accent=f80&theme=dark&compact=1&hide=share&frame=f1")
         tags = parse(html.content.decode()).tags
         form = next(attrs for tag, attrs in tags if tag == "form")
-        assert form["action"] == "/embed/" and form["data-hx-get"] == "/embed/"
+        assert form["action"] == "/embed/"
+        assert form["data-hx-get"] == "/embed/"
         hidden = {
             a["name"]: a["value"] for t, a in tags if t == "input" and a.get("type") == "hidden"
         }
@@ -139,9 +141,11 @@ class TestEmbedPage:
     def test_hidden_sections_are_left_out(self, client):
         full = get(client).content.decode()
         # Every result can be shared, the bare embed's default one too.
-        assert "What Ads Manager will report" in full and "Share this result" in full
+        assert "What Ads Manager will report" in full
+        assert "Share this result" in full
         with_result = get(client, "spend=20000").content.decode()
-        assert "Share this result" in with_result and "Download CSV" in with_result
+        assert "Share this result" in with_result
+        assert "Download CSV" in with_result
         html = get(client, "spend=20000&hide=" + ",".join(embed.SECTIONS)).content.decode()
         for words in (
             "Can a holdout test prove it?",
@@ -173,7 +177,9 @@ class TestEmbedPage:
     def test_htmx_gets_the_results_only(self, client):
         response = get(client, "spend=20000&hide=share", HTTP_HX_REQUEST="true")
         html = response.content.decode()
-        assert "<strong>" in html and "<form" not in html and "Share this result" not in html
+        assert "<strong>" in html
+        assert "<form" not in html
+        assert "Share this result" not in html
         assert "HX-Request" in response["Vary"]
 
     def test_an_invalid_htmx_request_swaps_nothing(self, client):
@@ -194,7 +200,9 @@ class TestEmbedPage:
     def test_hostile_display_values_never_reach_the_page(self, client, value):
         query = "&".join(f"{k}={value}" for k in embed.DISPLAY_KEYS)
         html = get(client, query).content.decode()
-        assert "alert(1)" not in html and "<x>" not in html and "xxxxxxxx" not in html
+        assert "alert(1)" not in html
+        assert "<x>" not in html
+        assert "xxxxxxxx" not in html
         assert 'class="embed"' in html
         assert "theme.css" not in html
 
@@ -205,7 +213,9 @@ class TestEmbedPage:
         html = response.content.decode()
         if any(c in value for c in '<>"'):
             assert value not in html  # present only escaped, as a field's value
-        assert "<script>alert" not in html and "<x>" not in html and "<img" not in html
+        assert "<script>alert" not in html
+        assert "<x>" not in html
+        assert "<img" not in html
 
 
 class TestThemeStylesheet:
@@ -230,7 +240,9 @@ class TestThemeStylesheet:
         assert response.status_code == 400
         assert response["Content-Type"] == "text/css; charset=utf-8"
         body = response.content.decode()
-        assert "<" not in body and "alert" not in body and "xxxx" not in body
+        assert "<" not in body
+        assert "alert" not in body
+        assert "xxxx" not in body
 
 
 class TestLoaderAndBuilder:
@@ -240,7 +252,8 @@ class TestLoaderAndBuilder:
         assert response["Content-Type"] == "text/javascript; charset=utf-8"
         assert response["Cache-Control"] == "public, max-age=3600"
         body = response.content.decode()
-        assert "capi-roi:resize" in body and "event.source !== iframe.contentWindow" in body
+        assert "capi-roi:resize" in body
+        assert "event.source !== iframe.contentWindow" in body
 
     def test_the_builder_makes_a_snippet_of_valid_choices(self, client):
         response = client.get(
@@ -250,7 +263,8 @@ class TestLoaderAndBuilder:
         assert response.status_code == 200
         tags = parse(response.content.decode()).tags
         code = response.content.decode().split('id="embed-code"')[1].split("</textarea>")[0]
-        assert "&lt;iframe " in code and "<iframe" not in code  # text, not markup
+        assert "&lt;iframe " in code
+        assert "<iframe" not in code
         snippet = html.unescape(code.split(">", 1)[1])
         frame = parse(snippet).tags[0]
         assert frame == (
@@ -290,7 +304,8 @@ class TestLoaderAndBuilder:
     def test_htmx_gets_the_output_only(self, client):
         response = client.get("/embed/builder/?spend=5000", HTTP_HX_REQUEST="true")
         text = response.content.decode()
-        assert 'id="builder-output"' in text and "<form" not in text
+        assert 'id="builder-output"' in text
+        assert "<form" not in text
         assert "spend=5000" in text
 
     @pytest.mark.parametrize("value", HOSTILE)
@@ -298,7 +313,9 @@ class TestLoaderAndBuilder:
         response = client.get("/embed/builder/", dict.fromkeys(("spend", "accent", "theme"), value))
         assert response.status_code == 200
         text = response.content.decode()
-        assert "<script>alert" not in text and "<x>" not in text and "<img src=x" not in text
+        assert "<script>alert" not in text
+        assert "<x>" not in text
+        assert "<img src=x" not in text
 
 
 class TestOembed:
@@ -325,12 +342,16 @@ class TestOembed:
             "width": 800,
             "height": 1400,
         }
-        assert body["provider_url"] == "http://testserver/" and body["title"]
+        assert body["provider_url"] == "http://testserver/"
+        assert body["title"]
         frame = parse(body["html"]).tags[0]
         assert frame[0] == "iframe"
         src = urlsplit(frame[1]["src"])
-        assert src.netloc == "testserver" and src.path == "/embed/"
-        assert "spend=20000" in src.query and "margin=30" in src.query and "v=2" in src.query
+        assert src.netloc == "testserver"
+        assert src.path == "/embed/"
+        assert "spend=20000" in src.query
+        assert "margin=30" in src.query
+        assert "v=2" in src.query
 
     def test_a_short_link_answers_its_result(self, client):
         link, _ = ShortLink.create_for("spend=30000&v=1", 1)
@@ -343,7 +364,8 @@ class TestOembed:
         ).json()
         assert (body["width"], body["height"]) == (500, 600)
         assert 'width="500" height="600"' in body["html"]
-        assert "frame=capi-roi" in body["html"] and "?&" not in body["html"]
+        assert "frame=capi-roi" in body["html"]
+        assert "?&" not in body["html"]
 
     @pytest.mark.parametrize(
         "url",

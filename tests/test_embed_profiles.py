@@ -55,7 +55,8 @@ class TestValidation:
     )
     def test_only_https_links(self, url):
         errors = errors_of(cta_label="Audit", cta_url=url, logo_url=url)
-        assert "cta_url" in errors and "logo_url" in errors
+        assert "cta_url" in errors
+        assert "logo_url" in errors
 
     def test_a_label_needs_its_link(self):
         assert "cta_url" in errors_of(cta_label="Book a tracking audit")
@@ -123,10 +124,12 @@ class TestProfileEmbed:
             "img-src 'self' data: https://cdn.acme.example" in response["Content-Security-Policy"]
         )
         cta = next(a for t, a in tags if t == "a" and a.get("href") == "https://acme.example/audit")
-        assert cta["class"] == "button" and cta["target"] == "_blank"
+        assert cta["class"] == "button"
+        assert cta["target"] == "_blank"
         assert ">Book a tracking audit</a>" in html
         assert "Powered by" not in html
-        assert 'data-currency="EUR"' in html and 'value="20000"' in html
+        assert 'data-currency="EUR"' in html
+        assert 'value="20000"' in html
         assert "/embed/theme.css?accent=123456" in html
         form = next(a for t, a in tags if t == "form")
         assert form["action"] == form["data-hx-get"] == "/embed/acme/"
@@ -134,8 +137,10 @@ class TestProfileEmbed:
     def test_the_query_overrides_the_profile(self, client):
         make(accent="#123456", default_inputs="spend=20000&currency=EUR")
         html = client.get("/embed/acme/?currency=GBP&accent=abcdef").content.decode()
-        assert 'data-currency="GBP"' in html and 'value="20000"' in html
-        assert "accent=abcdef" in html and "accent=123456" not in html
+        assert 'data-currency="GBP"' in html
+        assert 'value="20000"' in html
+        assert "accent=abcdef" in html
+        assert "accent=123456" not in html
         html = client.get("/embed/acme/?accent=nope").content.decode()
         assert "accent=123456" in html
 
@@ -175,7 +180,8 @@ class TestDailyCounts:
 class TestAdmin:
     def test_the_admin_needs_a_login(self, client):
         response = client.get("/admin/calculator/embedprofile/")
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
 
     def test_profiles_and_their_counts_in_the_admin(self, admin_client):
         profile = make()

@@ -184,9 +184,11 @@ class TestCalculatorForm:
 
     def test_version(self):
         form = CalculatorForm(QueryDict("v=1"))
-        assert form.is_valid() and form.version == 1
+        assert form.is_valid()
+        assert form.version == 1
         blank = CalculatorForm(QueryDict(""))
-        assert blank.is_valid() and blank.version == 2
+        assert blank.is_valid()
+        assert blank.version == 2
         assert errors("v=3")["v"] == ["Model version must be one of: 1, 2."]
         assert "v" in errors("v=1.0")
         assert "v" in errors("v=99999999999999999999")
@@ -297,7 +299,8 @@ class TestIntegration:
         shopify = inputs("integration=shopify")
         assert (shopify.setup, shopify.setup_cost, shopify.monthly_cost) == ("backend", 0, 0)
         relay = inputs("integration=sgtm_self")
-        assert relay.setup == "relay" and relay.monthly_cost == 50
+        assert relay.setup == "relay"
+        assert relay.monthly_cost == 50
 
     def test_a_typed_cost_is_kept(self):
         typed = inputs("integration=shopify&setup_cost=400")
@@ -350,7 +353,8 @@ class TestVersion2Inputs:
             "The loss rates and the 400 purchases reported imply about 584 Meta-driven "
             "purchases a month, more than your 500 orders from every channel."
         )
-        assert "consent" in message and "match rate" in message
+        assert "consent" in message
+        assert "match rate" in message
         assert "1 order from" in errors("orders=1")["orders"][0]
 
     def test_enough_orders_are_accepted(self):

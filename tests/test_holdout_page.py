@@ -28,7 +28,8 @@ class TestAtTheDefaults:
 
     def test_it_states_its_assumptions_and_links_the_method(self, client):
         html = page(client)
-        assert "independent purchases" in html and "a geo split, for example" in html
+        assert "independent purchases" in html
+        assert "a geo split, for example" in html
         assert "lower bounds on the time needed" in html
         assert 'href="/method/#holdout"' in html
 

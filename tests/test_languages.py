@@ -325,10 +325,8 @@ def test_the_embed_takes_lang_and_keeps_it_through_recalculations(client):
     assert not response.cookies
     assert 'href="http://testserver/de/method/"' in html
     htmx = client.get(f"/embed/?{RESULT}&lang=de", headers={"HX-Request": "true"})
-    assert (
-        "Break-even" in htmx.content.decode()
-        and "Monatlicher Gewinnzuwachs" in htmx.content.decode()
-    )
+    assert "Break-even" in htmx.content.decode()
+    assert "Monatlicher Gewinnzuwachs" in htmx.content.decode()
     assert '<html lang="en">' in client.get("/embed/?lang=xx").content.decode()
 
 
@@ -350,7 +348,8 @@ def test_the_profile_form_offers_the_language(client):
     make_profile(owner, "berlin")
     client.force_login(owner)
     html = client.get("/agency/profiles/berlin/").content.decode()
-    assert 'name="language"' in html and '<option value="de">Deutsch</option>' in html
+    assert 'name="language"' in html
+    assert '<option value="de">Deutsch</option>' in html
 
 
 # --- shared links ------------------------------------------------------------------

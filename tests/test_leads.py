@@ -23,7 +23,8 @@ def profile():
 class TestTheForm:
     def test_shown_under_the_figures_when_the_profile_captures_leads(self, client, profile):
         page = client.get(f"/embed/acme/?{QUERY}").content.decode()
-        assert '<form id="lead-form"' in page and 'name="email"' in page
+        assert '<form id="lead-form"' in page
+        assert 'name="email"' in page
         assert page.index("Monthly profit gain") < page.index('id="lead-form"')
         assert 'name="consent" value="on">' in page  # never ticked in advance
         assert 'href="https://acme.example/privacy"' in page
@@ -38,7 +39,8 @@ class TestTheForm:
     def test_the_recalculated_results_carry_the_form_for_the_new_result(self, client, profile):
         page = client.get("/embed/acme/?spend=9999", headers={"HX-Request": "true"})
         text = page.content.decode()
-        assert 'id="lead-form"' in text and "spend=9999" in text
+        assert 'id="lead-form"' in text
+        assert "spend=9999" in text
 
     def test_the_embed_stays_cacheable_and_cookie_free(self, client, profile):
         first = client.get("/embed/acme/")
@@ -54,10 +56,13 @@ class TestCapture:
         assert "Report on its way" in response.content.decode()
         assert not response.cookies
         lead = Lead.objects.get()
-        assert lead.profile == profile and lead.email == "visitor@shop.example"
+        assert lead.profile == profile
+        assert lead.email == "visitor@shop.example"
         assert lead.result_url.startswith("http://testserver/?spend=20000&conversions=400")
-        assert lead.result_url.endswith("&v=1") and lead.model_version == 1
-        assert lead.marketing_consent and lead.consent_at is not None
+        assert lead.result_url.endswith("&v=1")
+        assert lead.model_version == 1
+        assert lead.marketing_consent
+        assert lead.consent_at is not None
         assert "Agency acme may email me news and offers" in lead.consent_text
         assert "https://acme.example/privacy" in lead.consent_text
         kinds = sorted(lead.deliveries.values_list("kind", flat=True))
@@ -68,13 +73,16 @@ class TestCapture:
     def test_without_consent_no_consent_is_stored(self, client, profile):
         lead_post(client, "acme", consent="")
         lead = Lead.objects.get()
-        assert not lead.marketing_consent and lead.consent_text == "" and lead.consent_at is None
+        assert not lead.marketing_consent
+        assert lead.consent_text == ""
+        assert lead.consent_at is None
 
     def test_without_javascript_the_whole_embed_answers_with_the_result(self, client, profile):
         response = lead_post(client, "acme", theme="dark")
         text = response.content.decode()
         assert response.status_code == 200
-        assert "Report on its way" in text and "Monthly profit gain" in text
+        assert "Report on its way" in text
+        assert "Monthly profit gain" in text
         assert "theme-dark" in text
         assert "X-Frame-Options" not in response
         assert "frame-ancestors *" in response["Content-Security-Policy"]
@@ -83,7 +91,8 @@ class TestCapture:
         response = lead_post(client, "acme", email="not an address")
         text = response.content.decode()
         assert response.status_code == 400
-        assert "Enter a valid email address." in text and "Monthly profit gain" in text
+        assert "Enter a valid email address." in text
+        assert "Monthly profit gain" in text
         assert not Lead.objects.exists()
 
     def test_visitor_text_is_escaped(self, client, profile):
@@ -139,8 +148,10 @@ class TestRefusals:
 
     def test_the_honeypot_thanks_a_robot_and_keeps_nothing(self, client, profile):
         response = lead_post(client, "acme", website="https://spam.example", htmx=True)
-        assert response.status_code == 200 and "Report on its way" in response.content.decode()
-        assert not Lead.objects.exists() and not Delivery.objects.exists()
+        assert response.status_code == 200
+        assert "Report on its way" in response.content.decode()
+        assert not Lead.objects.exists()
+        assert not Delivery.objects.exists()
 
     @override_settings(LEADS_PER_HOUR=3)
     def test_a_flood_from_one_address_is_refused(self, client, profile):

@@ -63,7 +63,8 @@ class TestMoney:
             for currency in roi.CURRENCIES:
                 text = in_language(language, formatting.money, 20000, currency)
                 assert text.startswith("20"), text
-                assert text != "—" and len(text) > len("20.000"), text
+                assert text != "—", text
+                assert len(text) > len("20.000"), text
 
     def test_headline_amounts_use_cldrs_short_forms(self):
         assert in_language("de", formatting.money_short, 58448814064, "EUR") == (
@@ -221,7 +222,8 @@ class TestCardGlyphs:
         report = roi.report(roi.Inputs(spend=20000, currency="EUR"))
         with override("de"):
             png = card.render_result(report)
-        assert png.startswith(b"\x89PNG") and png != card.render_result(report)
+        assert png.startswith(b"\x89PNG")
+        assert png != card.render_result(report)
 
     def test_a_figure_is_never_broken_at_its_no_break_space(self):
         lines, _ = card._wrap(f"Gewinn 20.000{NBSP}€ im Monat", 40, 230, 3)
@@ -282,7 +284,8 @@ def test_cash_flow_axis_labels_zero_when_there_is_room():
     report = roi.report(roi.Inputs(spend=30000, conversions=1500, setup_cost=20000))
     chart = charts.cashflow_chart(report.results, "USD")
     labels = [t.text for t in chart.texts if t.css == "chart__tick" and t.anchor == "end"]
-    assert "$0" in labels and len(labels) == 3
+    assert "$0" in labels
+    assert len(labels) == 3
 
 
 def test_a_card_in_another_language_has_its_own_etag_and_bytes(client):

@@ -30,7 +30,9 @@ class TestJsonFormatter:
 
     def test_hostile_text_stays_on_one_line(self):
         line = JsonFormatter().format(record("a\nb\r\x1b[31m\u2028"))
-        assert "\n" not in line and "\r" not in line and "\x1b" not in line
+        assert "\n" not in line
+        assert "\r" not in line
+        assert "\x1b" not in line
         assert line.isascii()
         assert json.loads(line)["message"] == "a\nb\r\x1b[31m\u2028"
 
@@ -59,7 +61,8 @@ class TestRequestLog:
         assert entry["method"] == "GET"
         assert entry["path"] == "/api/v1/calculate"
         assert entry["status"] == 400
-        assert isinstance(entry["duration_ms"], float) and entry["duration_ms"] >= 0
+        assert isinstance(entry["duration_ms"], float)
+        assert entry["duration_ms"] >= 0
 
     def test_query_strings_are_left_out(self, client, caplog):
         with caplog.at_level(logging.INFO):
@@ -84,4 +87,5 @@ def test_the_site_logs_json_lines_to_stdout():
     lines = result.stdout.splitlines()
     assert lines, result.stderr
     entry = json.loads(lines[-1])
-    assert entry["logger"] == "roi.check" and entry["message"] == "started 1"
+    assert entry["logger"] == "roi.check"
+    assert entry["message"] == "started 1"

@@ -44,7 +44,8 @@ class TestOrders:
             'id="orders-error">The loss rates and the 400 purchases reported imply about 584'
             in (html)
         )
-        assert 'name="orders"' in html and 'aria-invalid="true"' in html
+        assert 'name="orders"' in html
+        assert 'aria-invalid="true"' in html
 
 
 class TestWarnings:
@@ -63,7 +64,8 @@ class TestWarnings:
 
 def test_the_tornado_says_why_consent_moves_profit(client):
     html = page(client, "consent=40")
-    assert "Lift per extra signal" in html and "What CAPI recovers" in html
+    assert "Lift per extra signal" in html
+    assert "What CAPI recovers" in html
     assert "they make Meta's true business bigger" in html
     assert "CAPI recovers none of them" in html
 
@@ -71,10 +73,12 @@ def test_the_tornado_says_why_consent_moves_profit(client):
 class TestVersion1Pages:
     def test_an_old_link_offers_only_its_own_inputs(self, client):
         html = page(client, "v=1")
-        assert 'name="orders"' not in html and 'name="lift_slope"' not in html
+        assert 'name="orders"' not in html
+        assert 'name="lift_slope"' not in html
         assert 'name="cpa_gain"' in html
         assert "You expect 5%" in html
-        assert "estimated from the" not in html and "true business bigger" not in html
+        assert "estimated from the" not in html
+        assert "true business bigger" not in html
 
 
 def test_the_csv_names_the_lift_used(client):
@@ -91,7 +95,8 @@ def test_the_csv_names_the_lift_used(client):
 class TestMethodPage:
     def test_it_explains_version_2_with_linked_sources(self, client):
         html = client.get("/method/").content.decode()
-        assert 'id="lift"' in html and "p̂ = min(25%, k · G)" in html
+        assert 'id="lift"' in html
+        assert "p̂ = min(25%, k · G)" in html
         links = set(re.findall(r'href="(https://[^"]+)"', html))
         assert len(links) >= 15
         for source in (

@@ -49,7 +49,8 @@ def test_lazy_labels_and_template_literals_keep_their_kind():
         safe = translation.gettext(mark_safe("Calculate"))
         lazy = str(gettext_lazy("Calculate"))
         rendered = Template('{% load i18n %}{% translate "Calculate" %}').render(Context())
-    assert type(plain) is str and not isinstance(plain, SafeString)
+    assert type(plain) is str
+    assert not isinstance(plain, SafeString)
     assert isinstance(safe, SafeString)
     assert plain == safe == lazy == rendered == "Berechnen"
 

@@ -69,7 +69,8 @@ class TestDefaultsMatchModelMd:
 
     def test_cash_flows(self):
         r = self.r
-        assert len(r.cash_flows) == 13 and r.cash_flows[0] == -1500
+        assert len(r.cash_flows) == 13
+        assert r.cash_flows[0] == -1500
         assert r.cash_flows[1] == approx(r.monthly_benefit * 0.5 - 100)
         assert r.cash_flows[2] == approx(r.monthly_benefit - 100)
         assert r.cumulative[-1] == approx(r.net)
@@ -119,7 +120,9 @@ class TestHandCheckedSaveModeRelay:
         assert r.cash_flows == [-1000, approx(1000), approx(1000)]
         assert r.cumulative == [-1000, approx(0), approx(1000)]
         assert r.payback_month == 1  # cumulative 0 counts as paid back
-        assert r.net == approx(1000) and r.roi == approx(1.0) and r.npv == approx(1000)
+        assert r.net == approx(1000)
+        assert r.roi == approx(1.0)
+        assert r.npv == approx(1000)
         assert r.breakeven_cpa_gain == approx(0.05)
         assert r.breakeven_spend == approx(5000)
 
@@ -209,7 +212,7 @@ class TestVersions:
         assert roi.report(roi.DEFAULTS).model_version == 2
 
     def test_a_version_is_never_replaced(self):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="model version 1 exists already"):
             roi.register(roi.ModelVersion(1))
 
 

@@ -85,7 +85,8 @@ class TestDefaultsWorkedByHand:
 class TestTheLift:
     def test_an_entered_lift_overrides_the_estimate(self):
         r = roi.compute_v2(replace(D, cpa_gain=8))
-        assert r.cpa_gain == 0.08 and r.cpa_gain_source == "entered"
+        assert r.cpa_gain == 0.08
+        assert r.cpa_gain_source == "entered"
         assert r.estimated_cpa_gain == approx(P)  # still shown beside it
         assert r.monthly_benefit == approx(N * 0.08 / 0.92 * 32)
 
@@ -101,7 +102,8 @@ class TestTheLift:
 
     def test_a_zero_slope_estimates_no_lift(self):
         r = roi.compute_v2(replace(D, lift_slope=0))
-        assert r.cpa_gain == 0 and r.monthly_benefit == 0
+        assert r.cpa_gain == 0
+        assert r.monthly_benefit == 0
 
     def test_save_mode_saves_spend_times_the_lift(self):
         r = roi.compute_v2(replace(D, mode="save"))

@@ -19,7 +19,8 @@ def test_collectstatic_hashes_and_compresses(tmp_path):
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     favicon = manifest["favicon.svg"]
-    assert favicon != "favicon.svg" and favicon.startswith("favicon.")
+    assert favicon != "favicon.svg"
+    assert favicon.startswith("favicon.")
     assert (tmp_path / favicon).is_file()
     css = manifest["admin/css/base.css"]
     assert (tmp_path / css).is_file()

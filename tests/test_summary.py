@@ -33,7 +33,8 @@ class TestWords:
         # docs/model.md version 1: break-even CPA gain ≈ 1.24%, benefit ≈ 984.40,
         # ROI ≈ 319%, payback month 3, NPV ≈ 8,094, break-even spend ≈ 4,770.
         s = summarise(report_of("v=1"))
-        assert s.verdict == "clears" and s.pays
+        assert s.verdict == "clears"
+        assert s.pays
         assert s.headline == (
             "CAPI pays for itself if it lowers your true cost per purchase by 1.24%."
         )
@@ -71,19 +72,22 @@ class TestWords:
     def test_the_chance_reads_as_english(self):
         s = summarise(report_of())
         assert s.chance.startswith("It pays within 12 months in ")
-        assert "a over" not in s.sentences and "a under" not in s.sentences
+        assert "a over" not in s.sentences
+        assert "a under" not in s.sentences
 
     def test_nothing_to_pay_back_is_said_everywhere_alike(self):
         s = summarise(report_of("setup_cost=0&monthly_cost=0"))
         assert s.verdict == "free"
-        assert s.get("roi").value == "n/a" and s.get("roi").note == "nothing to pay back"
+        assert s.get("roi").value == "n/a"
+        assert s.get("roi").note == "nothing to pay back"
         # Not "Month 1" beside "nothing to pay back", nor a break-even spend of $0.
         assert s.get("payback").value == "None needed"
         assert s.get("net").note == "no costs to cover"
 
     def test_a_result_that_falls_short_says_so(self):
         s = summarise(report_of("cpa_gain=1"))
-        assert s.verdict == "short" and not s.pays
+        assert s.verdict == "short"
+        assert not s.pays
         assert s.judgement == "You expect 1%, which falls short of it."
         assert s.title.endswith("1% expected, so it falls short")
 
@@ -94,8 +98,10 @@ class TestWords:
     def test_percent_and_money_look_alike_on_every_surface(self):
         s = summarise(report_of("currency=EUR&cpa_gain=0.5&spend=5000&conversions=80"))
         roi_value = s.get("roi").value
-        assert roi_value.startswith("−") and "€" in s.get("net").value
-        assert roi_value in s.description and roi_value in s.announcement
+        assert roi_value.startswith("−")
+        assert "€" in s.get("net").value
+        assert roi_value in s.description
+        assert roi_value in s.announcement
 
     def test_amounts_of_millions_are_shortened_the_same_way(self):
         s = summarise(report_of("spend=200000000&conversions=3000000"))
@@ -127,7 +133,8 @@ class TestWords:
             assert rep.results.net >= -1e-6 * rep.results.total_cost
         if s.verdict in ("short", "none"):
             assert rep.results.net <= 1e-6 * rep.results.total_cost
-        assert "nan" not in s.sentences.lower() and "None" not in s.sentences
+        assert "nan" not in s.sentences.lower()
+        assert "None" not in s.sentences
 
 
 class TestEverySurface:
@@ -136,9 +143,11 @@ class TestEverySurface:
         s = summarise(report_of(query))
         page = client.get(f"/?{query}")
         html = unescape(page.content.decode())
-        assert s.lead in html and f"<strong>{s.figure}</strong>" in html
+        assert s.lead in html
+        assert f"<strong>{s.figure}</strong>" in html
         for figure in s.figures:
-            assert figure.value in html and figure.range in html
+            assert figure.value in html
+            assert figure.range in html
         head = head_of(page)
         assert head.title == f"{s.title} | CAPI ROI calculator"
         assert head.meta["og:description"] == s.description
@@ -156,12 +165,14 @@ class TestEverySurface:
         for name in ("charts.py", "views.py", "presentation.py", "sharing.py", "card.py"):
             text = (root / name).read_text()
             assert "VERSIONS" not in text, name
-            assert "/ 100" not in text and "/100" not in text, name
+            assert "/ 100" not in text, name
+            assert "/100" not in text, name
             assert "ramp_weights" not in text, name
         templates = Path(__file__).resolve().parents[1] / "templates" / "calculator"
         for template in templates.glob("*.html"):
             text = template.read_text()
-            assert "breakeven >" not in text and "headline.verdict" not in text, template
+            assert "breakeven >" not in text, template
+            assert "headline.verdict" not in text, template
 
 
 class TestShare:
@@ -213,14 +224,16 @@ class TestLivePage:
 
     def test_a_shared_link_names_its_inputs(self, client):
         html = client.get("/?spend=30000&integration=shopify").content.decode()
-        assert "Shared result." in html and "Shopify native" in html
+        assert "Shared result." in html
+        assert "Shopify native" in html
         assert "Shared result." not in client.get("/").content.decode()
         # An embed's query is the agency's prefill, not someone's shared result.
         assert "Shared result." not in client.get("/embed/?spend=30000").content.decode()
 
     def test_every_result_has_the_share_action(self, client):
         html = client.get("/").content.decode()
-        assert "Share this result:" in html and 'href="/share/linkedin/?spend=20000' in html
+        assert "Share this result:" in html
+        assert 'href="/share/linkedin/?spend=20000' in html
 
     def test_typical_costs_are_placeholders_and_typed_costs_values(self, client):
         html = client.get("/?integration=gateway&monthly_cost=75").content.decode()

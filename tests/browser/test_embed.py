@@ -76,7 +76,8 @@ def host() -> Iterator[HostSite]:
 def snippet_from_builder(page: Page, live_server, query: str = "") -> str:
     page.goto(f"{live_server.url}/embed/builder/{query}")
     code = page.locator("#embed-code").input_value()
-    assert live_server.url + "/embed/?" in code and live_server.url + "/embed.js" in code
+    assert live_server.url + "/embed/?" in code
+    assert live_server.url + "/embed.js" in code
     return code
 
 
@@ -140,7 +141,8 @@ def test_the_builders_snippet_works_on_another_site(
     first = page.evaluate("window.received[0]")
     assert first["frameId"] == "capi-roi"
     assert first["figures"]["breakeven_cpa_gain"] == pytest.approx(0.0124, abs=5e-5)
-    assert first["figures"]["payback_month"] == 3 and first["figures"]["currency"] == "USD"
+    assert first["figures"]["payback_month"] == 3
+    assert first["figures"]["currency"] == "USD"
     # The verdict in the page's own words, from the same summary as the page.
     assert first["verdict"] == "clears"
     assert first["headline"] == frame.locator("#verdict-title").inner_text()
@@ -163,7 +165,8 @@ def test_the_builders_snippet_works_on_another_site(
     shrunk, _ = wait_for_height_match(page, frame)
     assert shrunk < grown
     # The frame's address keeps its display options across recalculations.
-    assert "hide=sensitivity" in frame.url and "frame=capi-roi" in frame.url
+    assert "hide=sensitivity" in frame.url
+    assert "frame=capi-roi" in frame.url
     assert "What moves the result most" not in frame.content()
 
     assert context.cookies() == []  # neither site holds a cookie
@@ -250,7 +253,8 @@ def test_the_verdict_is_on_a_narrow_embeds_first_screen(browser: Browser, live_s
             expect(frame.locator("#verdict")).to_be_visible()
         frame_box = page.locator("iframe").bounding_box()
         verdict = frame.locator("#verdict").bounding_box()
-        assert frame_box and verdict
+        assert frame_box
+        assert verdict
         assert verdict["y"] + verdict["height"] - frame_box["y"] <= 900, query
 
 

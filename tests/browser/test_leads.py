@@ -60,7 +60,8 @@ def test_a_lead_is_captured_inside_another_sites_frame(
     expect(frame.locator(".verdict__title")).to_be_visible()  # the result stays
 
     lead = Lead.objects.get()
-    assert lead.email == "visitor@shop.example" and lead.marketing_consent
+    assert lead.email == "visitor@shop.example"
+    assert lead.marketing_consent
     # New results are made with the current model version, and the link names it.
     assert "spend=20000" in lead.result_url
     assert lead.result_url.endswith(f"&v={roi.CURRENT_VERSION}")
@@ -91,7 +92,8 @@ def test_an_expired_form_says_so_in_place_and_keeps_the_result(
     frame.click("#lead-form button[type=submit]")
     expect(frame.locator("#lead-form")).to_contain_text("Report on its way")
     lead = Lead.objects.get()
-    assert lead.email == "again@shop.example" and "conversions=800" in lead.result_url
+    assert lead.email == "again@shop.example"
+    assert "conversions=800" in lead.result_url
     context.close()
 
 

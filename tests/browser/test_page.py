@@ -163,7 +163,8 @@ def test_the_verdict_is_on_a_phones_first_screen(browser, live_server):
     for query in FIRST_SCREEN_QUERIES:
         page.goto(live_server.url + "/" + query)
         box = verdict_box(page)
-        assert box["y"] >= 0 and box["y"] + box["height"] <= 844, (query, box)
+        assert box["y"] >= 0, (query, box)
+        assert box["y"] + box["height"] <= 844, (query, box)
     context.close()
 
 
@@ -175,7 +176,8 @@ def test_a_doubtful_result_keeps_its_answer_and_actions_on_the_first_screen(brow
     expect(page.locator("#verdict .warnings")).to_be_visible()
     for part in ("#verdict-title", "#verdict .verdict__text", "#verdict .share", ".verdict__more"):
         box = page.locator(part).bounding_box()
-        assert box and box["y"] + box["height"] <= 844, part
+        assert box, part
+        assert box["y"] + box["height"] <= 844, part
     context.close()
 
 
@@ -203,7 +205,9 @@ def test_live_updates_change_the_verdict_in_view(browser, live_server, console):
     live = page.locator("#live-line")
     expect(live).to_contain_text("Falls short: break-even 1.24%, you expect 1%")
     box = live.bounding_box()
-    assert box and box["y"] >= 0 and box["y"] + box["height"] <= 844
+    assert box
+    assert box["y"] >= 0
+    assert box["y"] + box["height"] <= 844
     # The address is the result's link, normalised.
     page.fill("#id_spend", "30k")
     expect(page).to_have_url(re.compile(r"[?&]spend=30000&"))
