@@ -1,17 +1,7 @@
 // Small behaviours of the calculator page; htmx does the live updates.
 (function () {
-  // The page's words for the scripts' messages (templates/_js_messages.html),
-  // with {name} placeholders; English when the page has none.
-  function words(key, fallback, values) {
-    var holder = document.getElementById("js-messages");
-    var text = (holder && holder.dataset[key]) || fallback;
-    Object.keys(values || {}).forEach(function (name) {
-      text = text.split("{" + name + "}").join(values[name]);
-    });
-    return text;
-  }
-
   "use strict";
+  var words = window.capiRoi.words; // common.js
   document.documentElement.classList.add("js");
 
   // Mark fields whose message the last response filled in, so assistive

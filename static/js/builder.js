@@ -1,26 +1,12 @@
 // The embed builder's copy button. Without this script the form still works
 // (Update) and the snippet can be selected and copied by hand.
 (function () {
-  // The page's words for the scripts' messages (templates/_js_messages.html),
-  // with {name} placeholders; English when the page has none.
-  function words(key, fallback, values) {
-    var holder = document.getElementById("js-messages");
-    var text = (holder && holder.dataset[key]) || fallback;
-    Object.keys(values || {}).forEach(function (name) {
-      text = text.split("{" + name + "}").join(values[name]);
-    });
-    return text;
-  }
-
   "use strict";
+  var shared = window.capiRoi; // common.js
+  var words = shared.words;
 
   function revealCopy(root) {
-    if (!navigator.clipboard) {
-      return;
-    }
-    root.querySelectorAll("[data-copy][hidden]").forEach(function (button) {
-      button.hidden = false;
-    });
+    shared.revealCopyButtons(root, "[data-copy][hidden]");
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -38,7 +24,7 @@
     }
     var field = document.getElementById(button.dataset.copy);
     var status = button.parentElement.querySelector("[role=status]");
-    navigator.clipboard.writeText(field.value).then(
+    shared.copy(Promise.resolve(field.value)).then(
       function () {
         status.textContent = words("copiedSnippet", "Copied the snippet.");
       },

@@ -5,26 +5,13 @@
 (function () {
   "use strict";
 
+  var shared = window.capiRoi; // common.js
+  var words = shared.words;
+  var copy = shared.copy;
   var shortLinks = new Map(); // canonical query -> promise of the short URL
 
   function reveal(root) {
-    if (!navigator.clipboard) {
-      return; // an insecure page or an old browser: keep the manual way
-    }
-    root.querySelectorAll(".share [data-share-copy][hidden]").forEach(function (button) {
-      button.hidden = false;
-    });
-  }
-
-  // The page's words for the scripts' messages (templates/_js_messages.html),
-  // with {name} placeholders; English when the page has none.
-  function words(key, fallback, values) {
-    var holder = document.getElementById("js-messages");
-    var text = (holder && holder.dataset[key]) || fallback;
-    Object.keys(values || {}).forEach(function (name) {
-      text = text.split("{" + name + "}").join(values[name]);
-    });
-    return text;
+    shared.revealCopyButtons(root, ".share [data-share-copy][hidden]");
   }
 
   function say(panel, text) {
@@ -61,26 +48,6 @@
       shortLinks.set(query, request);
     }
     return shortLinks.get(query);
-  }
-
-  // Safari allows a copy only during the click itself, so the text is handed
-  // over as a promise when the browser accepts one; otherwise after it arrives.
-  function copy(textPromise) {
-    if (window.ClipboardItem && navigator.clipboard.write) {
-      var blob = textPromise.then(function (text) {
-        return new Blob([text], { type: "text/plain" });
-      });
-      return navigator.clipboard
-        .write([new ClipboardItem({ "text/plain": blob })])
-        .then(function () {
-          return textPromise;
-        });
-    }
-    return textPromise.then(function (text) {
-      return navigator.clipboard.writeText(text).then(function () {
-        return text;
-      });
-    });
   }
 
   document.addEventListener("click", function (event) {

@@ -284,3 +284,19 @@ def test_the_snippet_fills_the_column_under_a_host_csp_that_blocks_style_attribu
     page.goto(f"{host.url}/with-loader.html")
     page.wait_for_function(f"{width} > 1000")
     context.close()
+
+
+def test_the_builders_copy_button_copies_the_snippet(browser: Browser, live_server, console):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = watch(context.new_page(), console)
+    page.goto(live_server.url + "/embed/builder/")
+    button = page.get_by_role("button", name="Copy snippet")
+    expect(button).to_be_visible()  # shown by the script, where the clipboard works
+    button.click()
+    expect(page.locator(".builder__actions [role=status]")).to_have_text("Copied the snippet.")
+    snippet = page.locator("#embed-code").input_value()
+    assert "<iframe" in snippet
+    assert page.evaluate("navigator.clipboard.readText()") == snippet
+    assert console == []
+    context.close()
