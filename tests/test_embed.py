@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -392,3 +394,13 @@ def test_the_builder_prefills_the_integration(client):
     html = client.get("/embed/builder/?integration=shopify").content.decode()
     assert "integration=shopify" in html  # in the snippet's address
     assert "Default (custom backend)" in html
+
+
+def test_the_loader_accepts_the_frame_ids_the_server_accepts():
+    """The loader runs on other sites before any answer: its own copy of the
+    rule must be the server's (embed-frame.js reads the id the server kept)."""
+    loader = (Path(settings.BASE_DIR) / "static" / "js" / "embed.js").read_text()
+    pattern = re.search(r"var valid = /\^(.+)\$/;", loader).group(1)
+    assert pattern == embed.FRAME_ID.pattern
+    frame = (Path(settings.BASE_DIR) / "static" / "js" / "embed-frame.js").read_text()
+    assert embed.FRAME_ID.pattern not in frame

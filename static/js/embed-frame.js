@@ -6,11 +6,10 @@
   if (window.parent === window) {
     return; // opened on its own: there is no host to tell
   }
-  var match = /^[A-Za-z0-9_-]{1,64}$/;
-  var frameId = new URLSearchParams(window.location.search).get("frame");
-  if (!frameId || !match.test(frameId)) {
-    frameId = null;
-  }
+  // The frame's id as the server accepted it (FRAME_ID in calculator/embed.py):
+  // the form carries it as a hidden field, or leaves it out when invalid.
+  var field = document.querySelector('#inputs input[name="frame"]');
+  var frameId = field ? field.value : null;
   // The host's origin when the browser tells it (Chromium, WebKit); otherwise
   // any, as the messages carry nothing but what the visitor sees on screen.
   var ancestors = window.location.ancestorOrigins;
