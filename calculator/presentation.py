@@ -7,6 +7,7 @@ place.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
 from html import escape
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from . import charts, formatting, roi
 from .forms import COSTS
 from .integrations import INTEGRATIONS, typical_cost
-from .summary import Summary, figures_data, summarise
+from .summary import Summary, figures_message, summarise
 
 # Common fields up front, in the order a marketer thinks of them.
 GROUPS = [
@@ -605,7 +606,7 @@ def results_context(report: roi.Report) -> dict[str, object]:
     return {
         "summary": summary,
         "live_line": live_line(summary),
-        "figures": figures_data(report),
+        "figures": json.dumps(figures_message(report), allow_nan=False),
         "loss_table": loss_table_rows(rows),
         "cashflow_table": cashflow_table_rows(report),
         "sensitivity_table": sensitivity_table_rows(named_swings, currency),

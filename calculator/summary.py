@@ -492,6 +492,15 @@ def _raw(value: float | int | None) -> str:
     return "" if value is None else repr(float(value))
 
 
+def figures_message(report: roi.Report) -> dict[str, float | str | None]:
+    """The same figures as numbers, null where one does not exist: what the
+    embed posts to its host page (static/js/embed-frame.js passes them on)."""
+    return {
+        key: (value or None) if key == "currency" else (float(value) if value else None)
+        for key, value in figures_data(report).items()
+    }
+
+
 def figures_data(report: roi.Report) -> dict[str, str]:
     """The headline figures as plain numbers (ratios as fractions), for the results'
     data attributes: the embed hands them to its host page without computing."""

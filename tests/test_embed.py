@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -128,7 +129,7 @@ class TestEmbedPage:
         html = get(client, "spend=20000&currency=EUR").content.decode()
         assert 'name="spend" type="text" inputmode="decimal" autocomplete="off" ' in html
         assert 'value="20000"' in html
-        assert 'data-currency="EUR"' in html
+        assert "&quot;currency&quot;: &quot;EUR&quot;" in html  # the figures' data
 
     def test_links_that_leave_open_a_new_tab(self, client):
         tags = parse(get(client, "spend=20000").content.decode()).tags
@@ -168,13 +169,13 @@ class TestEmbedPage:
 
     def test_the_results_carry_their_figures_as_data(self, client):
         tags = parse(get(client).content.decode()).tags
-        data = next(a for t, a in tags if "data-figures" in a)
-        assert float(data["data-breakeven-cpa-gain"]) == pytest.approx(0.0124, abs=5e-5)
-        assert float(data["data-monthly-benefit"]) == pytest.approx(962.19, abs=0.01)
-        assert float(data["data-roi"]) == pytest.approx(3.10, abs=0.01)
-        assert data["data-payback-month"] == "3"
-        assert 0 <= float(data["data-probability-positive"]) <= 1
-        assert data["data-currency"] == "USD"
+        figures = json.loads(next(a for t, a in tags if "data-figures" in a)["data-figures"])
+        assert figures["breakeven_cpa_gain"] == pytest.approx(0.0124, abs=5e-5)
+        assert figures["monthly_benefit"] == pytest.approx(962.19, abs=0.01)
+        assert figures["roi"] == pytest.approx(3.10, abs=0.01)
+        assert figures["payback_month"] == 3
+        assert 0 <= figures["probability_positive"] <= 1
+        assert figures["currency"] == "USD"
 
     def test_htmx_gets_the_results_only(self, client):
         response = get(client, "spend=20000&hide=share", HTTP_HX_REQUEST="true")

@@ -128,7 +128,7 @@ class TestProfileEmbed:
         assert cta["target"] == "_blank"
         assert ">Book a tracking audit</a>" in html
         assert "Powered by" not in html
-        assert 'data-currency="EUR"' in html
+        assert "&quot;currency&quot;: &quot;EUR&quot;" in html  # the figures' data
         assert 'value="20000"' in html
         assert "/embed/theme.css?accent=123456" in html
         form = next(a for t, a in tags if t == "form")
@@ -137,7 +137,7 @@ class TestProfileEmbed:
     def test_the_query_overrides_the_profile(self, client):
         make(accent="#123456", default_inputs="spend=20000&currency=EUR")
         html = client.get("/embed/acme/?currency=GBP&accent=abcdef").content.decode()
-        assert 'data-currency="GBP"' in html
+        assert "&quot;currency&quot;: &quot;GBP&quot;" in html  # the figures' data
         assert 'value="20000"' in html
         assert "accent=abcdef" in html
         assert "accent=123456" not in html

@@ -37,10 +37,6 @@
     }
   }
 
-  function number(text) {
-    return text === "" || text === undefined ? null : Number(text);
-  }
-
   // The figures the server rendered into the results, never recomputed here.
   function announce() {
     var node = document.querySelector("#results [data-figures]");
@@ -50,14 +46,7 @@
     var d = node.dataset;
     post({
       type: "capi-roi:calculated",
-      figures: {
-        breakeven_cpa_gain: number(d.breakevenCpaGain),
-        monthly_benefit: number(d.monthlyBenefit),
-        roi: number(d.roi),
-        payback_month: number(d.paybackMonth),
-        probability_positive: number(d.probabilityPositive),
-        currency: d.currency || null,
-      },
+      figures: JSON.parse(d.figures), // as calculator/summary.py's figures_message words them
       // The verdict as the page words it, for a host that shows it elsewhere.
       verdict: d.verdict || null,
       headline: d.headline || null,
