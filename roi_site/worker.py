@@ -10,7 +10,7 @@ import gc
 # numpy, the kept answers: about 100,000): 25 ms here, and with Python's
 # default thresholds one runs every hundred pages or so, in some visitor's
 # request. These make young collections rarer and full ones rarer still:
-# about 0.25 ms a page on average in calculator.bench, and far fewer pauses.
+# about 0.25 ms a page on average in scripts/bench, and far fewer pauses.
 THRESHOLDS = (50_000, 20, 100)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from calculator.loadtest import Result, closest
+from scripts.loadtest import Result, closest
 
 
 def test_percentiles():
@@ -23,7 +23,7 @@ def test_the_static_file_closest_in_size():
 
 
 def test_fresh_routes_get_a_new_query_every_time():
-    from calculator.loadtest import NUMBERS, ROUTES, Route
+    from scripts.loadtest import NUMBERS, ROUTES, Route
 
     fresh = [route for route in ROUTES if route.fresh]
     assert {route.name for route in fresh} == {"embed, new", "api, new"}
@@ -33,7 +33,7 @@ def test_fresh_routes_get_a_new_query_every_time():
 
 
 def test_the_nginx_run_uses_the_reference_config_with_local_places(tmp_path):
-    from calculator.loadtest import nginx_config
+    from scripts.loadtest import nginx_config
 
     text = nginx_config(tmp_path, 8441, 8480, 8400)
     assert "server 127.0.0.1:8400;" in text

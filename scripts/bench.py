@@ -1,4 +1,4 @@
-"""Benchmark: python -m calculator.bench [--quick]
+"""Benchmark: scripts/bench [--quick]
 
 Prints the time of one deterministic calculation, of one uncertainty and
 sensitivity run, the rate of in-process API requests, and the time to draw
@@ -16,6 +16,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+# Run as a file (scripts/bench.py): the project's packages are one folder up.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def per_call(func: Callable[[], object], repeat: int, rounds: int = 5) -> float:

@@ -1,4 +1,4 @@
-"""Load figures: python -m calculator.loadtest [--requests N] [--seconds S]
+"""Load figures: scripts/load [--requests N] [--seconds S] [--nginx] [--port P]
 
 Starts gunicorn on 127.0.0.1 with production settings (debug off, plain HTTP,
 a throwaway secret key, static files collected, a throwaway SQLite database
