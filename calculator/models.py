@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .embed import SECTIONS, parse_accent
+from .embeds.display import SECTIONS, parse_accent
 from .forms import CalculatorForm
 from .roi import INPUT_KEYS
 

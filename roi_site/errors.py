@@ -80,7 +80,7 @@ def error_page(request: HttpRequest, status: int, use_context: bool = True) -> H
 
 def frameable(response: HttpResponse) -> None:
     """An embed's error may show inside any site's frame, with no cookie."""
-    from calculator.embed_views import frame_policy
+    from calculator.embeds.views import frame_policy
 
     response.xframe_options_exempt = True
     response.cookie_free = True

@@ -4,8 +4,10 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from calculator import api, embed_views, views
+from calculator import api, views
 from calculator.agency import capture, embed_assets
+from calculator.embeds import builder, oembed
+from calculator.embeds import views as embeds
 from roi_site import errors, health, throttle
 
 # Language-neutral addresses: machines' files, the API, the embed (which takes
@@ -21,10 +23,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # Before admin.site.urls, so this wrapped login answers /admin/login/.
     path("admin/login/", throttle.throttle_logins(admin.site.login), name="admin-login"),
-    path("embed/", embed_views.embed_view, name="embed"),
-    path("embed/theme.css", embed_views.theme_css, name="embed-theme"),
-    path("embed.js", embed_views.embed_js, name="embed-js"),
-    path("oembed", embed_views.oembed, name="oembed"),
+    path("embed/", embeds.embed_view, name="embed"),
+    path("embed/theme.css", embeds.theme_css, name="embed-theme"),
+    path("embed.js", embeds.embed_js, name="embed-js"),
+    path("oembed", oembed.oembed, name="oembed"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
 ]
@@ -38,14 +40,14 @@ urlpatterns += i18n_patterns(
     path("card.png", views.card_png, name="card"),
     path("s/<str:code>/", views.short_link, name="short-link"),
     path("share/<str:network>/", views.share, name="share"),
-    path("embed/builder/", embed_views.builder, name="embed-builder"),
+    path("embed/builder/", builder.builder, name="embed-builder"),
     path("agency/", include("calculator.agency.urls")),
     prefix_default_language=False,
 )
 
 # After the builder, which a profile's slug must not shadow.
 urlpatterns += [
-    path("embed/<slug:slug>/", embed_views.embed_view, name="embed-profile"),
+    path("embed/<slug:slug>/", embeds.embed_view, name="embed-profile"),
     path("embed/<slug:slug>/lead/", capture.capture, name="embed-lead"),
     path("embed/<slug:slug>/logo.png", embed_assets.logo, name="embed-logo"),
 ]

@@ -13,7 +13,7 @@ from django.conf import settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculator import embed
+from calculator.embeds import display as embed
 from calculator.models import EmbedProfile, ShortLink
 from tests.helpers import head_of, parse
 

@@ -333,8 +333,8 @@ def test_a_kept_copy_expires(monkeypatch):
 
 @pytest.mark.django_db
 def test_a_lead_form_is_never_older_than_its_token_step(client, renders, monkeypatch):
-    from calculator import embed_views
     from calculator.agency import tokens
+    from calculator.embeds import views as embed_views
     from tests.agency_helpers import make_agency, make_profile
 
     make_profile(make_agency("owner@acme.example"), "acme")

@@ -25,8 +25,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from calculator import embed, locale
-from calculator.embed_views import _render_embed, cookie_free, embed_headers, embed_language
+from calculator import locale
+from calculator.embeds import display as embed
+from calculator.embeds.views import _render_embed, cookie_free, embed_headers, embed_language
 from calculator.models import EmbedDailyStat, EmbedProfile
 from calculator.ratelimit import over_limit
 from roi_site.throttle import client_address

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
-from calculator.embed_views import cookie_free
+from calculator.embeds.views import cookie_free
 from calculator.models import EmbedProfile
 
 

@@ -12,8 +12,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from calculator.embed import SECTIONS
-from calculator.embed_views import SECTION_LABELS
+from calculator.embeds.builder import SECTION_LABELS
+from calculator.embeds.display import SECTIONS
 from calculator.forms import CalculatorForm
 from calculator.models import EmbedProfile
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from calculator.embed_views import DEFAULT_HEIGHT, snippet
+from calculator.embeds.builder import DEFAULT_HEIGHT, snippet
 from calculator.models import EmbedProfile
 
 from . import charts, delivery

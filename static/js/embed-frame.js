@@ -6,7 +6,7 @@
   if (window.parent === window) {
     return; // opened on its own: there is no host to tell
   }
-  // The frame's id as the server accepted it (FRAME_ID in calculator/embed.py):
+  // The frame's id as the server accepted it (FRAME_ID in calculator/embeds/display.py):
   // the form carries it as a hidden field, or leaves it out when invalid.
   var field = document.querySelector('#inputs input[name="frame"]');
   var frameId = field ? field.value : null;

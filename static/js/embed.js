@@ -12,7 +12,7 @@
     return; // pasted twice: the first copy serves every frame
   }
   var origin = new URL(script.src, window.location.href).origin;
-  var valid = /^[A-Za-z0-9_-]{1,64}$/; // FRAME_ID in calculator/embed.py, test-checked
+  var valid = /^[A-Za-z0-9_-]{1,64}$/; // FRAME_ID in calculator/embeds/display.py, test-checked
   var frames = new Map(); // frame id -> iframe
   var counter = 0;
   window.capiRoiLoader = { origin: origin, frames: frames };

@@ -1,0 +1,167 @@
+"""The builder: an agency's way to the snippet that embeds the calculator."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from calculator import locale, roi
+from calculator.embeds import display as embed_display
+from calculator.forms import DEFAULT_INTEGRATION, CalculatorForm
+from calculator.integrations import INTEGRATIONS
+from calculator.models import EmbedProfile
+
+logger = logging.getLogger(__name__)
+
+# The builder: an agency's way to the snippet.
+
+PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "integration", "cpa_gain")
+BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
+HEIGHTS = (300, 4000)
+DEFAULT_HEIGHT = 1400
+SECTION_LABELS = {
+    "holdout": gettext_lazy("Holdout test planner"),
+    "measurement": gettext_lazy("What Ads Manager will report"),
+    "losses": gettext_lazy("Purchases lost, by cause"),
+    "cashflow": gettext_lazy("Cash flow"),
+    "sensitivity": gettext_lazy("What moves the result"),
+    "share": gettext_lazy("Share panel"),
+    "export": gettext_lazy("CSV download and print"),
+}
+FRAME_TITLE = gettext_lazy("CAPI ROI calculator")
+
+
+def _height(value: str | None) -> int:
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit() and len(text) < 6:
+        return min(max(int(text), HEIGHTS[0]), HEIGHTS[1])
+    return DEFAULT_HEIGHT
+
+
+def _default(key: str) -> str:
+    if key == "integration":
+        return INTEGRATIONS[DEFAULT_INTEGRATION].short
+    value = getattr(roi.DEFAULTS, key)
+    if value is None:  # an optional input, such as the CPA improvement: empty
+        return ""
+    return value if isinstance(value, str) else roi.format_number(value)
+
+
+def snippet(src: str, height: int, loader: str, width: int | None = None) -> str:
+    """The HTML an agency pastes: the iframe works alone; the script sizes it.
+
+    Its own width is the host column's (a style, since HTML's width attribute
+    takes pixels only, so width="100%" is invalid on every page that pastes
+    it), or ``width`` pixels where an oEmbed consumer asked for a size.
+    """
+    size = format_html('width="{}"', width) if width else mark_safe('style="width:100%"')
+    return format_html(
+        '<iframe src="{}" title="{}" loading="lazy" {} height="{}" '
+        'allow="clipboard-write" data-capi-roi></iframe>\n<script src="{}" async></script>',
+        src,
+        FRAME_TITLE,
+        size,
+        height,
+        loader,
+    )
+
+
+def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[str, Any]:
+    """The builder's fields and the snippet they make. Only valid prefill values
+    reach the snippet; the others are named with the calculator's own message."""
+    query = request.GET
+    defaults = profile.defaults if profile else QueryDict()
+    given = {}
+    for key in PREFILL_KEYS:
+        value = query.get(key, defaults.get(key, "")) if key in query or profile else ""
+        if isinstance(value, str) and value.strip() and len(value) <= 100:
+            given[key] = value.strip()
+    form = CalculatorForm(given)
+    form.is_valid()
+    prefill = [(key, value) for key, value in given.items() if key not in form.errors]
+    fields = [
+        {
+            "name": key,
+            "label": form.fields[key].label,
+            "value": given.get(key, ""),
+            "default": _default(key),
+            "choices": list(getattr(form.fields[key], "choices", [])),
+            "errors": list(form.errors.get(key, [])) if key in given else [],
+        }
+        for key in PREFILL_KEYS
+    ]
+    base_accent = (profile.accent_digits if profile else None) or BRAND_ACCENT
+    # The section checkboxes arrive as one "hide" key each.
+    display = embed_display.display_options(
+        {
+            "accent": query.get("accent", ""),
+            "theme": query.get("theme", ""),
+            "compact": query.get("compact", ""),
+            "hide": ",".join(query.getlist("hide"))[: embed_display.MAX_VALUE],
+        }
+    )
+    accent = display.accent or base_accent
+    chosen = embed_display.Display(
+        accent=accent if accent != base_accent else None,
+        theme=display.theme,
+        compact=display.compact,
+        hide=display.hide,
+        frame="capi-roi",
+    )
+    height = _height(query.get("height"))
+    path = reverse("embed-profile", args=[profile.slug]) if profile else reverse("embed")
+    # The embed's language: the profile's when it fixes one, else the choice
+    # here, which starts as the builder page's own language.
+    fixed = locale.valid(profile.language) if profile else None
+    language = fixed or locale.valid(query.get(locale.CHOSEN)) or translation.get_language()
+    if language != locale.DEFAULT and not fixed:
+        prefill = [*prefill, (locale.CHOSEN, language)]
+    src = request.build_absolute_uri(path) + "?" + urlencode([*prefill, *chosen.pairs()])
+    preview = embed_display.Display(
+        accent=chosen.accent,
+        theme=chosen.theme,
+        compact=chosen.compact,
+        hide=chosen.hide,
+        frame="capi-roi-preview",
+    )
+    return {
+        "profile": profile,
+        "fields": fields,
+        "accent": f"#{accent}",
+        "display": display,
+        "themes": embed_display.THEMES,
+        "languages": settings.LANGUAGES,
+        "embed_language": language,
+        "language_fixed": bool(fixed),
+        "sections": [(key, SECTION_LABELS[key]) for key in embed_display.SECTIONS],
+        "height": height,
+        "heights": HEIGHTS,
+        "snippet": snippet(src, height, request.build_absolute_uri(reverse("embed-js"))),
+        "preview_src": f"{path}?{urlencode([*prefill, *preview.pairs()])}",
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+def builder(request: HttpRequest) -> HttpResponse:
+    """The snippet builder, a page of the site (framing denied like the others)."""
+    slug = request.GET.get("profile")
+    profile = get_object_or_404(EmbedProfile, slug=slug) if slug else None
+    context = builder_context(request, profile)
+    template = "calculator/builder.html"
+    if request.htmx:
+        template += "#output"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,260 @@
+"""The embed: the calculator alone, for other sites' iframes, and what serves it.
+
+Every embed response is a GET, sets no cookie (third-party cookies are
+blocked in most browsers, and an agency's visitors never agreed to ours) and
+may be framed: by any site, or by the sites its profile lists.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import wraps
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_http_methods
+
+from calculator import locale, rendered, roi
+from calculator.caching import cacheable
+from calculator.embeds import display as embed_display
+from calculator.http import readable_by_any_site
+from calculator.models import NO_SITE, EmbedDailyStat, EmbedProfile
+from calculator.views import render_calculator
+
+logger = logging.getLogger(__name__)
+
+# Bumped when theme_css() changes, so that a year's cache of one accent's
+# stylesheet never outlives its rules.
+THEME_VERSION = "1"
+THEME_MAX_AGE = 31_536_000  # a year, immutable
+# The loader's address is pasted into other sites and never changes, so it is
+# cached briefly: a deploy reaches every host within the hour.
+LOADER_MAX_AGE = 3600
+LOADER = Path(settings.BASE_DIR) / "static" / "js" / "embed.js"
+
+# A sandboxed frame (allow-scripts without allow-same-origin) has an opaque
+# origin, so its htmx requests to the embed are cross-origin. The embed is
+# public and sends no credentials, so it may answer any origin.
+HTMX_REQUEST_HEADERS = "HX-Request, HX-Current-URL, HX-Target, HX-Trigger, HX-Trigger-Name"
+HTMX_RESPONSE_HEADERS = "HX-Reswap, HX-Replace-Url"
+
+
+def cookie_free(view):
+    """Marks the view's responses so that CookieFreeMiddleware strips any cookie
+    the session, CSRF or messages middleware would add on the way out."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.cookie_free = True
+        return response
+
+    return wrapped
+
+
+def frame_policy(origins: list[str], images: list[str] | None = None) -> dict[str, list[str]]:
+    """The site's CSP with framing opened to ``origins`` (any site when empty)."""
+    policy = {key: list(values) for key, values in settings.SECURE_CSP.items()}
+    policy["frame-ancestors"] = list(origins) or ["*"]
+    if images:
+        policy["img-src"] = [*policy.get("img-src", []), *images]
+    return policy
+
+
+def prefill(profile: EmbedProfile | None, query: QueryDict) -> QueryDict:
+    """The profile's default inputs, overridden key by key by the query's."""
+    data = profile.defaults.copy() if profile else QueryDict(mutable=True)
+    for key in (*roi.INPUT_KEYS, "v"):
+        if key in query:
+            data.setlist(key, query.getlist(key))
+    return data
+
+
+def _preflight() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response["Access-Control-Allow-Headers"] = HTMX_REQUEST_HEADERS
+    response["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@cacheable(vary=["HX-Request"])
+@xframe_options_exempt
+@cookie_free
+@require_http_methods(["GET", "HEAD", "OPTIONS"])
+def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """The calculator without the site's chrome, in the look the query asks for."""
+    profile = get_object_or_404(EmbedProfile, slug=slug) if slug is not None else None
+    language = embed_language(request, profile)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    if request.method == "OPTIONS":
+        response = _preflight()
+    else:
+        extra = _key_extra(profile)
+        response = rendered.respond(request, lambda: _render_embed(request, profile), extra)
+        if profile is not None:
+            _count_request(request, profile, response)
+    embed_headers(response, profile)
+    if profile is not None and response.status_code in (200, 304):
+        # Browsers revalidate every time (a cheap 304); a shared cache may keep
+        # it briefly, then revalidates with the app (serving its copy while it
+        # does), and the app counts a view at each revalidation.
+        shared = settings.EMBED_PROFILE_SHARED_MAX_AGE
+        patch_cache_control(response, max_age=0, s_maxage=shared, stale_while_revalidate=shared)
+    return response
+
+
+def embed_language(request: HttpRequest, profile: EmbedProfile | None) -> str:
+    """The profile's fixed language, else the query's ``lang=``, else English."""
+    if profile is not None and locale.valid(profile.language):
+        return profile.language
+    return locale.valid(request.GET.get(locale.CHOSEN)) or locale.DEFAULT
+
+
+def embed_headers(response: HttpResponse, profile: EmbedProfile | None) -> HttpResponse:
+    """What lets other sites frame and read an embed response."""
+    readable_by_any_site(response)
+    response["Access-Control-Expose-Headers"] = HTMX_RESPONSE_HEADERS
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    logo = urlsplit(profile.logo_url) if profile and profile.logo_url else None
+    images = [f"https://{logo.netloc}"] if logo and not profile.logo_digest else None
+    origins = profile.origins if profile else []
+    if origins and origins != [NO_SITE]:
+        # The agency's own dashboard previews the embed from this site.
+        origins = [*origins, "'self'"]
+    response._csp_config = frame_policy(origins, images)
+    return response
+
+
+def _own_preview(request: HttpRequest) -> bool:
+    """A frame in one of this site's own pages (the dashboard's or the builder's
+    preview), which is no visitor's view of an agency's embed."""
+    return (
+        request.headers.get("Sec-Fetch-Dest") == "iframe"
+        and request.headers.get("Sec-Fetch-Site") == "same-origin"
+        and not request.htmx
+    )
+
+
+def _render_embed(
+    request: HttpRequest,
+    profile: EmbedProfile | None,
+    query: QueryDict | None = None,
+    lead: Any = None,
+) -> HttpResponse:
+    """The embed for ``query`` (the request's by default). ``lead`` is the state of
+    the lead form after a submission; otherwise a profile that captures leads
+    gets a fresh one."""
+    from calculator.agency.capture import lead_context
+
+    query = request.GET if query is None else query
+    display = embed_display.display_options(
+        query,
+        profile.accent_digits if profile else None,
+        profile.theme if profile else "auto",
+        profile.hidden if profile else frozenset(),
+    )
+    action = reverse("embed-profile", args=[profile.slug]) if profile else reverse("embed")
+    theme_url = None
+    if display.accent:
+        theme_url = f"{reverse('embed-theme')}?accent={display.accent}&v={THEME_VERSION}"
+    cta = None
+    if profile and profile.cta_label and profile.cta_url:
+        cta = {"label": profile.cta_label, "url": profile.cta_url}
+    extra = {
+        "in_embed": True,
+        "display": display,
+        # lang= rides along with the display keys, so a recalculation keeps it.
+        "display_pairs": [*display.pairs(), *_language_pair(request, profile)],
+        "hide": display.hide,
+        "form_action": action,
+        "theme_url": theme_url,
+        "profile": profile,
+        "embed_cta": cta,
+        "show_powered_by": profile.powered_by if profile else True,
+        "home_url": request.build_absolute_uri(reverse("calculator")),
+        "method_url": request.build_absolute_uri(reverse("method")),
+    }
+    if profile is not None and profile.lead_capture:
+        extra["lead"] = lead or lead_context(profile, display)
+    return render_calculator(request, prefill(profile, query), "calculator/embed.html", extra)
+
+
+def _language_pair(request: HttpRequest, profile: EmbedProfile | None) -> list[tuple[str, str]]:
+    language = translation.get_language()
+    fixed = profile is not None and locale.valid(profile.language)
+    if fixed or language == locale.DEFAULT:
+        return []
+    return [(locale.CHOSEN, language)]
+
+
+def _key_extra(profile: EmbedProfile | None) -> list[str]:
+    """What a kept embed answer depends on besides the request: the profile's
+    revision, and with a lead form the five-minute step its token is signed for."""
+    if profile is None:
+        return []
+    from calculator.agency import tokens
+
+    extra = [profile.revision]
+    if profile.lead_capture:
+        extra.append(f"lead-token-{int(time.time()) // tokens.STEP}")
+    return extra
+
+
+def _count_request(request: HttpRequest, profile: EmbedProfile, response: HttpResponse) -> None:
+    """A view or a calculation of the profile's embed, whether rendered now or kept;
+    the site's own previews of it count as neither."""
+    if request.method != "GET" or _own_preview(request):
+        return
+    if not request.htmx:
+        _count(profile, "views")
+    elif response.get("HX-Reswap") != "none":  # an invalid input calculates nothing
+        _count(profile, "calculations")
+
+
+def _count(profile: EmbedProfile, what: str) -> None:
+    """Counts best-effort: a database that refuses the write (read-only, locked,
+    failing over) loses one count and logs it, and the visitor still gets the page."""
+    try:
+        with transaction.atomic():
+            EmbedDailyStat.count(profile, what)
+    except DatabaseError:
+        logger.exception("embed %s of %s not counted", what, profile.slug)
+
+
+@cacheable(max_age=THEME_MAX_AGE)
+@cookie_free
+@require_http_methods(["GET", "HEAD"])
+def theme_css(request: HttpRequest) -> HttpResponse:
+    """The accent's stylesheet: the CSP forbids inline styles, so colours come from here."""
+    digits = embed_display.parse_accent(request.GET.get("accent"))
+    if digits is None:
+        return HttpResponse(
+            "/* accent must be a hex colour such as 0b57b8 */\n",
+            status=400,
+            content_type="text/css; charset=utf-8",
+        )
+    response = HttpResponse(embed_display.theme_css(digits), content_type="text/css; charset=utf-8")
+    patch_cache_control(response, immutable=True)
+    return response
+
+
+@cacheable(max_age=LOADER_MAX_AGE)
+@cookie_free
+@require_http_methods(["GET", "HEAD"])
+def embed_js(request: HttpRequest) -> HttpResponse:
+    """The loader at its stable address, for snippets pasted into other sites."""
+    response = HttpResponse(LOADER.read_bytes(), content_type="text/javascript; charset=utf-8")
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return readable_by_any_site(response)
