@@ -29,7 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import replace_url, reswap
 
-from . import api, card, presentation, rendered, roi, sharing, spreadsheet
+from . import card, presentation, rendered, roi, sharing, spreadsheet
+from .api.views import RateLimited, short_link_for
 from .caching import cacheable
 from .forms import CalculatorForm
 from .integrations import INTEGRATIONS
@@ -191,9 +192,9 @@ def share(request: HttpRequest, network: str) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     try:
-        link, _created = api.short_link_for(request, form)
+        link, _created = short_link_for(request, form)
         url = request.build_absolute_uri(reverse("short-link", args=[link.code]))
-    except api.RateLimited:
+    except RateLimited:
         url = request.build_absolute_uri(f"{reverse('calculator')}?{form.canonical_query()}")
     title = summarise(roi.report(form.inputs(), form.version)).title
     response = _ShareRedirect(sharing.share_links(url, title)[network])

@@ -4,8 +4,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from calculator import api, views
+from calculator import views
 from calculator.agency import capture, embed_assets
+from calculator.api import views as api
 from calculator.embeds import builder, oembed
 from calculator.embeds import views as embeds
 from roi_site import errors, health, throttle

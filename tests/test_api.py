@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
-from calculator import openapi
+from calculator.api import openapi
 
 
 def strict_json(content: bytes):

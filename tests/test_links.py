@@ -10,7 +10,8 @@ import jsonschema
 import pytest
 from django.test import Client
 
-from calculator import openapi, roi
+from calculator import roi
+from calculator.api import openapi
 from calculator.models import ShortLink, code_digits
 
 pytestmark = pytest.mark.django_db

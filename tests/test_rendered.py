@@ -95,7 +95,7 @@ def test_the_api_answer_is_kept(client, renders, monkeypatch):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("calculator.api.roi.report", counting)
+    monkeypatch.setattr("calculator.api.views.roi.report", counting)
     first = client.get("/api/v1/calculate?spend=30000")
     second = client.get("/api/v1/calculate?spend=30000")
     assert len(calls) == 1

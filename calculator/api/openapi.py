@@ -10,8 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
-from . import roi
-from .forms import BLANK_PATTERN, COSTS, CalculatorForm, NumberField
+from calculator import roi
+from calculator.forms import BLANK_PATTERN, COSTS, CalculatorForm, NumberField
 
 NUMBER = {"type": "number"}
 NULLABLE_NUMBER = {"type": ["number", "null"]}

@@ -15,13 +15,13 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from calculator import locale, ratelimit, rendered, roi
+from calculator.api import openapi
+from calculator.caching import cacheable
+from calculator.forms import CalculatorForm
+from calculator.http import ANY_ORIGIN, readable_by_any_site
+from calculator.models import MAX_QUERY, ShortLink
 from roi_site.throttle import client_address
-
-from . import locale, openapi, ratelimit, rendered, roi
-from .caching import cacheable
-from .forms import CalculatorForm
-from .http import ANY_ORIGIN, readable_by_any_site
-from .models import MAX_QUERY, ShortLink
 
 CORS_HEADERS = {
     **ANY_ORIGIN,
