@@ -39,8 +39,9 @@ from django.utils.cache import has_vary_header
 
 from roi_site.compression import KeptGzip, accepts_gzip, gzipped
 
-from . import card, roi
+from . import roi
 from .caching import KEPT_MARKS, etag_of, per_visitor
+from .sharing import card
 
 logger = logging.getLogger(__name__)
 

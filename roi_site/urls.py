@@ -9,6 +9,7 @@ from calculator.agency import capture, embed_assets
 from calculator.api import views as api
 from calculator.embeds import builder, oembed
 from calculator.embeds import views as embeds
+from calculator.sharing import views as sharing
 from roi_site import errors, health, throttle
 
 # Language-neutral addresses: machines' files, the API, the embed (which takes
@@ -37,10 +38,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.calculator, name="calculator"),
     path("method/", views.method, name="method"),
-    path("export.csv", views.export_csv, name="export-csv"),
-    path("card.png", views.card_png, name="card"),
-    path("s/<str:code>/", views.short_link, name="short-link"),
-    path("share/<str:network>/", views.share, name="share"),
+    path("export.csv", sharing.export_csv, name="export-csv"),
+    path("card.png", sharing.card_png, name="card"),
+    path("s/<str:code>/", sharing.short_link, name="short-link"),
+    path("share/<str:network>/", sharing.share, name="share"),
     path("embed/builder/", builder.builder, name="embed-builder"),
     path("agency/", include("calculator.agency.urls")),
     prefix_default_language=False,

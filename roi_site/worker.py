@@ -18,6 +18,6 @@ def prepare() -> None:
     """Tune the collector, and draw a card, so that the first visitor who asks
     for one does not wait for the fonts."""
     gc.set_threshold(*THRESHOLDS)
-    from calculator import card  # needs the settings configured
+    from calculator.sharing import card  # needs the settings configured
 
     card.warm()

@@ -92,7 +92,7 @@ class TestGenericCard:
 
 class TestCardWords:
     def test_the_stripe_follows_the_verdict(self, client):
-        from calculator import card
+        from calculator.sharing import card
 
         pays = image_of(client.get(f"/card.png?{canonical('')}"))
         short = image_of(client.get(f"/card.png?{canonical('cpa_gain=1')}"))
@@ -100,7 +100,7 @@ class TestCardWords:
         assert short.getpixel((600, 4)) == card.WARN
 
     def test_the_font_draws_the_pages_symbols(self):
-        from calculator import card
+        from calculator.sharing import card
 
         regular = card.font(40)
         # A missing glyph draws as the same empty box; these must all differ from it.
@@ -112,7 +112,7 @@ class TestCardWords:
 def test_the_unpacked_font_draws_as_the_woff_does():
     from PIL import Image, ImageDraw, ImageFont
 
-    from calculator import card
+    from calculator.sharing import card
 
     for bold in (False, True):
         weight = 700 if bold else 400
@@ -128,7 +128,7 @@ def test_the_unpacked_font_draws_as_the_woff_does():
 
 
 def test_a_file_that_is_not_woff_is_refused():
-    from calculator import card
+    from calculator.sharing import card
 
     with pytest.raises(ValueError, match="not a WOFF 1.0 font"):
         card.sfnt_of_woff(b"\0\1\0\0" + bytes(40))

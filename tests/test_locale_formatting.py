@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import ImageFont
 
-from calculator import card, charts, formatting, roi, spreadsheet
+from calculator import charts, formatting, roi
+from calculator.sharing import card, spreadsheet
 from calculator.summary import summarise
 
 NBSP, NNBSP = "\u00a0", "\u202f"

@@ -12,8 +12,10 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 
-from calculator import card, rendered, views
+from calculator import rendered, views
 from calculator.models import EmbedDailyStat, EmbedProfile
+from calculator.sharing import card
+from calculator.sharing import views as sharing_views
 
 
 @pytest.fixture
@@ -225,13 +227,13 @@ def test_a_repeated_card_is_answered_without_reading_its_query_again(client, mon
     url = client.get("/card.png?spend=12500").url
     first = client.get(url)
     forms = []
-    real = views.CalculatorForm
+    real = sharing_views.CalculatorForm
 
     def counting(*args, **kwargs):
         forms.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(views, "CalculatorForm", counting)
+    monkeypatch.setattr(sharing_views, "CalculatorForm", counting)
     again = client.get(url)
     held = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert forms == []

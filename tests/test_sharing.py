@@ -7,8 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.http import QueryDict
 
-from calculator import formatting, roi, sharing
+from calculator import formatting, roi
 from calculator.forms import CalculatorForm
+from calculator.sharing import links as sharing
 
 from .helpers import head_of
 

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from calculator import card
+from calculator.sharing import card
 from roi_site import worker
 
 

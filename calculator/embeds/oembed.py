@@ -15,7 +15,7 @@ from calculator.embeds.builder import FRAME_TITLE, snippet
 from calculator.forms import CalculatorForm
 from calculator.http import readable_by_any_site
 from calculator.models import ShortLink
-from calculator.sharing import CARD_HEIGHT, CARD_WIDTH, names_inputs
+from calculator.sharing.links import CARD_HEIGHT, CARD_WIDTH, names_inputs
 from calculator.summary import summarise
 
 logger = logging.getLogger(__name__)

@@ -17,11 +17,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import roi
-from .forms import CalculatorForm
-from .locale import path_of
-from .presentation import summary_of
-from .summary import PRODUCT, Summary
+from calculator import roi
+from calculator.forms import CalculatorForm
+from calculator.locale import path_of
+from calculator.presentation import summary_of
+from calculator.summary import PRODUCT, Summary
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 

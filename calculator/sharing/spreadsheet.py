@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import roi
-from .integrations import INTEGRATIONS
-from .summary import summarise
+from calculator import roi
+from calculator.integrations import INTEGRATIONS
+from calculator.summary import summarise
 
 
 def _money(value: float | None) -> str:

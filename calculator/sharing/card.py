@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from PIL import Image, ImageDraw, ImageFont
 
-from . import roi
-from .sharing import CARD_HEIGHT, CARD_WIDTH
-from .summary import PRODUCT, summarise
+from calculator import roi
+from calculator.sharing.links import CARD_HEIGHT, CARD_WIDTH
+from calculator.summary import PRODUCT, summarise
 
 # Bump when the drawing or the encoding changes: it is part of the card's ETag.
 DESIGN = "4"
