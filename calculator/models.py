@@ -379,7 +379,7 @@ class EmbedDailyStat(models.Model):
 
 
 class RateCounter(models.Model):
-    """One key's current window of a limit (see calculator/ratelimit.py).
+    """One key's current window of a limit (see calculator/http/ratelimit.py).
 
     Written only by a single atomic upsert, so that concurrent requests on
     any number of servers each count once.

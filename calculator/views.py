@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_htmx.http import replace_url, reswap
 
-from . import presentation, rendered, roi
-from .caching import cacheable
+from . import presentation, roi
 from .forms import CalculatorForm
+from .http import rendered
+from .http.caching import cacheable
 from .integrations import INTEGRATIONS
 from .sharing import links
 

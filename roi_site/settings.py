@@ -88,17 +88,17 @@ MIDDLEWARE = [
     "calculator.locale.LanguageMiddleware",
     # First, so it compresses what every other middleware wrote. Pages carry no
     # secret (no session, no CSRF token), so compression leaks nothing (BREACH).
-    "roi_site.compression.GZipMiddleware",
-    # Every /api/ answer, errors included, JSON with CORS (roi_site/errors.py).
-    "roi_site.errors.ApiErrorMiddleware",
-    "roi_site.logs.RequestLogMiddleware",
+    "calculator.http.compression.GZipMiddleware",
+    # Every /api/ answer, errors included, JSON with CORS (calculator/http/errors.py).
+    "calculator.http.errors.ApiErrorMiddleware",
+    "calculator.http.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "roi_site.security.PermissionsPolicyMiddleware",
+    "calculator.http.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Outside the session, CSRF and messages middleware: drops their cookies
-    # from the embed's responses (see calculator/middleware.py).
-    "calculator.middleware.CookieFreeMiddleware",
+    # from the embed's responses (see calculator/http/middleware.py).
+    "calculator.http.middleware.CookieFreeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,8 +202,8 @@ SHORT_LINKS_PER_HOUR = 60
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # One JSON object per line on stdout (roi_site/logs.py), for log collectors.
-    "formatters": {"json": {"()": "roi_site.logs.JsonFormatter"}},
+    # One JSON object per line on stdout (calculator/http/logs.py), for log collectors.
+    "formatters": {"json": {"()": "calculator.http.logs.JsonFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
@@ -245,14 +245,14 @@ PERMISSIONS_POLICY: dict[str, list[str]] = dict.fromkeys(
 # "default" is the database (PostgreSQL in production), which every app server
 # shares with no extra service to run; its table is made by `migrate`. With
 # REDIS_URL set it is Redis instead, through Django's own backend, and the
-# limits' counters move there too (calculator/ratelimit.py: atomic either way).
+# limits' counters move there too (calculator/http/ratelimit.py: atomic either way).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
     },
-    # Rendered answers and social cards (calculator/rendered.py), shared by
+    # Rendered answers and social cards (calculator/http/rendered.py), shared by
     # every worker and server. A table of their own, so that their churn never
     # culls anything else; Redis instead when REDIS_URL is set.
     "rendered": {

@@ -9,8 +9,8 @@ from calculator.agency import capture, embed_assets
 from calculator.api import views as api
 from calculator.embeds import builder, oembed
 from calculator.embeds import views as embeds
+from calculator.http import errors, health, throttle
 from calculator.sharing import views as sharing
-from roi_site import errors, health, throttle
 
 # Language-neutral addresses: machines' files, the API, the embed (which takes
 # lang=) and the admin.

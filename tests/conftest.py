@@ -28,7 +28,7 @@ def fresh_rendered_cache(settings):
     RENDERED_CACHE at the database cache themselves."""
     from django.core.cache import caches
 
-    from calculator import rendered
+    from calculator.http import rendered
 
     settings.CACHES = {
         **settings.CACHES,

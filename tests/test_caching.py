@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils.cache import has_vary_header
 
-from calculator.caching import DEFAULT_MAX_AGE
+from calculator.http.caching import DEFAULT_MAX_AGE
 
 CACHED = ["/", "/?spend=50000&consent=40", "/api/v1/calculate", "/api/v1/calculate?adblock=12"]
 

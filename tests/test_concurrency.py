@@ -97,7 +97,7 @@ def test_the_link_limit_is_exact_across_processes(store, tmp_path):
             env,
             "shell",
             "-c",
-            "from calculator import ratelimit; from calculator.models import ShortLink; "
+            "from calculator.http import ratelimit; from calculator.models import ShortLink; "
             f"print(ShortLink.objects.count(), ratelimit.peek('links:{HOST}').count)",
         )
         assert stored.split()[-2:] == [str(SHORT_LINKS_PER_HOUR), str(REQUESTS)]

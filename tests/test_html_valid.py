@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError
 
-from calculator import rendered, roi
+from calculator import roi
+from calculator.http import rendered
 from calculator.models import EmbedProfile, ShortLink
 
 pytestmark = pytest.mark.django_db

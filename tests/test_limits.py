@@ -9,7 +9,7 @@ import time
 import pytest
 from django.contrib.auth.models import User
 
-from calculator import ratelimit
+from calculator.http import ratelimit
 from calculator.models import RateCounter
 
 pytestmark = pytest.mark.django_db

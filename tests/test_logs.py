@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from roi_site.logs import JsonFormatter
+from calculator.http.logs import JsonFormatter
 
 from .test_settings import manage
 

@@ -12,7 +12,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 
-from calculator import rendered, views
+from calculator import views
+from calculator.http import rendered
 from calculator.models import EmbedDailyStat, EmbedProfile
 from calculator.sharing import card
 from calculator.sharing import views as sharing_views
@@ -358,7 +359,7 @@ def test_a_lead_form_is_never_older_than_its_token_step(client, renders, monkeyp
 def test_a_kept_answer_is_gzipped_once_and_sent_to_whoever_accepts_it(client, monkeypatch, url):
     import gzip
 
-    from roi_site import compression
+    from calculator.http import compression
 
     made = []
     real = compression.compress_string
@@ -390,7 +391,7 @@ def test_a_kept_answer_is_gzipped_once_and_sent_to_whoever_accepts_it(client, mo
 
 
 def test_only_a_body_that_gzip_shortens_is_gzipped():
-    from roi_site.compression import gzipped
+    from calculator.http.compression import gzipped
 
     html = [("Content-Type", "text/html; charset=utf-8")]
     assert gzipped(b"x" * 199, html) is None

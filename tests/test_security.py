@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
-from roi_site.security import permissions_policy
-from roi_site.throttle import client_address
+from calculator.http.security import permissions_policy
+from calculator.http.throttle import client_address
 
 ROUTES = ["/", "/api/v1/calculate", "/api/v1/calculate?spend=x", "/admin/login/", "/nowhere/"]
 

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import path
 
-from calculator.caching import cacheable
+from calculator.http.caching import cacheable
 
 
 @cacheable()

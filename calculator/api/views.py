@@ -15,13 +15,14 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from calculator import locale, ratelimit, rendered, roi
+from calculator import locale, roi
 from calculator.api import openapi
-from calculator.caching import cacheable
 from calculator.forms import CalculatorForm
-from calculator.http import ANY_ORIGIN, readable_by_any_site
+from calculator.http import ratelimit, rendered
+from calculator.http.caching import cacheable
+from calculator.http.cors import ANY_ORIGIN, readable_by_any_site
+from calculator.http.throttle import client_address
 from calculator.models import MAX_QUERY, ShortLink
-from roi_site.throttle import client_address
 
 CORS_HEADERS = {
     **ANY_ORIGIN,

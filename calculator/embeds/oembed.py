@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from calculator import locale, roi
 from calculator.embeds.builder import FRAME_TITLE, snippet
 from calculator.forms import CalculatorForm
-from calculator.http import readable_by_any_site
+from calculator.http.cors import readable_by_any_site
 from calculator.models import ShortLink
 from calculator.sharing.links import CARD_HEIGHT, CARD_WIDTH, names_inputs
 from calculator.summary import summarise

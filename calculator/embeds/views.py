@@ -24,10 +24,11 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
-from calculator import locale, rendered, roi
-from calculator.caching import cacheable
+from calculator import locale, roi
 from calculator.embeds import display as embed_display
-from calculator.http import readable_by_any_site
+from calculator.http import rendered
+from calculator.http.caching import cacheable
+from calculator.http.cors import readable_by_any_site
 from calculator.models import NO_SITE, EmbedDailyStat, EmbedProfile
 from calculator.views import render_calculator
 

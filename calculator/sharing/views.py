@@ -23,10 +23,11 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from calculator import rendered, roi
+from calculator import roi
 from calculator.api.views import RateLimited, short_link_for
-from calculator.caching import cacheable
 from calculator.forms import CalculatorForm
+from calculator.http import rendered
+from calculator.http.caching import cacheable
 from calculator.models import ShortLink
 from calculator.sharing import card, links, spreadsheet
 from calculator.summary import summarise

@@ -20,8 +20,8 @@ from django.template import loader
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from calculator.http import ANY_ORIGIN, readable_by_any_site
-from calculator.middleware import EMBED_PATHS
+from calculator.http.cors import ANY_ORIGIN, readable_by_any_site
+from calculator.http.middleware import EMBED_PATHS
 
 logger = logging.getLogger(__name__)
 

@@ -76,7 +76,7 @@ def peek(key: str) -> Window | None:
         ends = store.get(_ends_key(key))
         count = store.get(_slot_key(key, ends)) if ends is not None else None
         return Window(int(count), ends) if count and ends > now else None
-    from .models import RateCounter
+    from calculator.models import RateCounter
 
     row = RateCounter.objects.filter(key=key, ends__gt=now).first()
     return Window(row.count, row.ends) if row else None
@@ -89,7 +89,7 @@ def reset(key: str) -> None:
     if store is not None:
         store.delete(_ends_key(key))
         return
-    from .models import RateCounter
+    from calculator.models import RateCounter
 
     RateCounter.objects.filter(key=key).delete()
 
@@ -156,7 +156,7 @@ RETURNING {count}, {ends}
 
 
 def _database_hit(key: str, window: int, now: float) -> Window:
-    from .models import RateCounter
+    from calculator.models import RateCounter
 
     quote = connection.ops.quote_name
     sql = UPSERT.format(

@@ -3,7 +3,7 @@
 After too many failures in a window, the login answers 429 without checking
 the password, so guessing costs the attacker the whole window. The window
 starts at the first failure and ends when it says, however many follow. The
-counters are calculator.ratelimit's atomic ones (the database, or Redis when
+counters are calculator.http.ratelimit's atomic ones (the database, or Redis when
 it is the default cache), so every app server behind the load balancer sees
 the same counts.
 """
@@ -19,7 +19,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from calculator import ratelimit
+from calculator.http import ratelimit
 
 logger = logging.getLogger(__name__)
 

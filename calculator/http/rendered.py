@@ -37,11 +37,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import has_vary_header
 
-from roi_site.compression import KeptGzip, accepts_gzip, gzipped
-
-from . import roi
-from .caching import KEPT_MARKS, etag_of, per_visitor
-from .sharing import card
+from calculator import roi
+from calculator.http.caching import KEPT_MARKS, etag_of, per_visitor
+from calculator.http.compression import KeptGzip, accepts_gzip, gzipped
+from calculator.sharing import card
 
 logger = logging.getLogger(__name__)
 

@@ -71,7 +71,7 @@ def cacheable(max_age: int = DEFAULT_MAX_AGE, vary: Iterable[str] = ()) -> Calla
             # A shared cache must never store a cookie: not even the deletion
             # the session middleware sends for a stale session cookie.
             response.cookie_free = True
-            # A kept answer brings its digest along (calculator/rendered.py).
+            # A kept answer brings its digest along (calculator/http/rendered.py).
             response["ETag"] = getattr(response, "content_etag", None) or etag_of(response.content)
             conditional = get_conditional_response(
                 request, etag=response["ETag"], response=response
