@@ -268,7 +268,7 @@ def test_without_redis_pages_stay_in_each_worker_and_cards_are_shared(client, re
     assert len(renders) == 2
     url = client.get("/card.png?spend=32000").url
     client.get(url)
-    assert caches[settings.RENDERED_CACHE].get(rendered.card_key(url.split("?", 1)[1]))
+    assert caches[settings.RENDERED_CACHE].get(card.kept_key(url.split("?", 1)[1]))
 
 
 def test_a_failing_shared_cache_costs_a_render_not_the_answer(client, renders, monkeypatch):
@@ -319,7 +319,7 @@ def test_with_redis_pages_and_cards_are_shared_by_every_worker(client, renders, 
     url = client.get("/card.png?spend=8800").url
     image = client.get(url).content
     another_worker()
-    assert redis_rendered.get(rendered.card_key(url.split("?", 1)[1])) == image
+    assert redis_rendered.get(card.kept_key(url.split("?", 1)[1])) == image
     assert client.get(url).content == image
 
 

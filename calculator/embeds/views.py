@@ -29,6 +29,7 @@ from calculator.embeds import display as embed_display
 from calculator.http import rendered
 from calculator.http.caching import cacheable
 from calculator.http.cors import readable_by_any_site
+from calculator.http.security import frame_policy
 from calculator.models import NO_SITE, EmbedDailyStat, EmbedProfile
 from calculator.views import render_calculator
 
@@ -61,15 +62,6 @@ def cookie_free(view):
         return response
 
     return wrapped
-
-
-def frame_policy(origins: list[str], images: list[str] | None = None) -> dict[str, list[str]]:
-    """The site's CSP with framing opened to ``origins`` (any site when empty)."""
-    policy = {key: list(values) for key, values in settings.SECURE_CSP.items()}
-    policy["frame-ancestors"] = list(origins) or ["*"]
-    if images:
-        policy["img-src"] = [*policy.get("img-src", []), *images]
-    return policy
 
 
 def prefill(profile: EmbedProfile | None, query: QueryDict) -> QueryDict:

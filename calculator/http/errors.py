@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calculator.http.cors import ANY_ORIGIN, readable_by_any_site
 from calculator.http.middleware import EMBED_PATHS
+from calculator.http.security import frame_policy
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,6 @@ def error_page(request: HttpRequest, status: int, use_context: bool = True) -> H
 
 def frameable(response: HttpResponse) -> None:
     """An embed's error may show inside any site's frame, with no cookie."""
-    from calculator.embeds.views import frame_policy
-
     response.xframe_options_exempt = True
     response.cookie_free = True
     response._csp_config = frame_policy([])

@@ -40,7 +40,6 @@ from django.utils.cache import has_vary_header
 from calculator import roi
 from calculator.http.caching import KEPT_MARKS, etag_of, per_visitor
 from calculator.http.compression import KeptGzip, accepts_gzip, gzipped
-from calculator.sharing import card
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +121,8 @@ SHARED = _Shared()
 
 def release() -> str:
     """What the site's markup follows from besides the request: the model
-    version new results get, the card design and the static files' manifest."""
+    version new results get and the static files' manifest. (A card's bytes
+    follow its design too: sharing/card.py keys them with it.)"""
     global _RELEASE
     if _RELEASE is None:
         manifest = b""
@@ -133,7 +133,7 @@ def release() -> str:
                 manifest = file.read()
         except Exception:  # noqa: BLE001 - no manifest (development): the code alone
             manifest = b""
-        text = f"{roi.CURRENT_VERSION}|{card.DESIGN}|{getattr(settings, 'RELEASE', '')}|"
+        text = f"{roi.CURRENT_VERSION}|{getattr(settings, 'RELEASE', '')}|"
         _RELEASE = hashlib.sha256(text.encode() + manifest).hexdigest()[:16]
     return _RELEASE
 
@@ -152,13 +152,6 @@ def fetch(key: str, produce: Callable[[], bytes], seconds: int = CARD_SECONDS) -
         SHARED.set(key, found, seconds)
     LOCAL.set(key, found, len(found), seconds=min(seconds, SHARED_SECONDS))
     return found
-
-
-def card_key(identity: str) -> str:
-    # A card's figures are written in the active language: '20.000 €' in German.
-    language = translation.get_language() or ""
-    digest = hashlib.sha256(f"{card.DESIGN}|{language}|{identity}".encode()).hexdigest()
-    return f"card:{digest}"
 
 
 def response_key(request: HttpRequest, extra: Iterable[str] = ()) -> str:

@@ -32,3 +32,12 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+def frame_policy(origins: list[str], images: list[str] | None = None) -> dict[str, list[str]]:
+    """The site's CSP with framing opened to ``origins`` (any site when empty)."""
+    policy = {key: list(values) for key, values in settings.SECURE_CSP.items()}
+    policy["frame-ancestors"] = list(origins) or ["*"]
+    if images:
+        policy["img-src"] = [*policy.get("img-src", []), *images]
+    return policy

@@ -11,6 +11,7 @@ which lets caches keep it for a year.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import zlib
@@ -225,3 +226,11 @@ def warm() -> None:
     fresh process was two or three times slower). Run once as a worker starts."""
     with translation.override(settings.LANGUAGE_CODE):
         render_result(roi.report(roi.DEFAULTS))
+
+
+def kept_key(identity: str) -> str:
+    """The key of a card's kept bytes (calculator/http/rendered.py): its design,
+    its language ('20.000 €' in German) and its canonical query."""
+    language = translation.get_language() or ""
+    digest = hashlib.sha256(f"{DESIGN}|{language}|{identity}".encode()).hexdigest()
+    return f"card:{digest}"

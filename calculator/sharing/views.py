@@ -170,7 +170,7 @@ def _png(request: HttpRequest, identity: str, draw, cache_control: str) -> HttpR
     if response is None:
         # Drawn once per card, then kept for every worker and server.
         response = HttpResponse(
-            rendered.fetch(rendered.card_key(identity), draw), content_type="image/png"
+            rendered.fetch(card.kept_key(identity), draw), content_type="image/png"
         )
     response["ETag"] = etag
     response["Cache-Control"] = cache_control

@@ -1,0 +1,103 @@
+"""The direction of imports docs/architecture.md describes, held by the code."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+APP = ROOT / "calculator"
+FEATURES = ("calculator.api", "calculator.embeds", "calculator.sharing", "calculator.agency")
+# The base: the model, the words and figures of a result, the form, the data.
+BASE = (
+    "calculator.roi",
+    "calculator.formatting",
+    "calculator.summary",
+    "calculator.explain",
+    "calculator.charts",
+    "calculator.integrations",
+    "calculator.forms",
+    "calculator.presentation",
+    "calculator.locale",
+    "calculator.models",
+)
+# The steps the base takes upwards, each to a module with no view in it:
+# models checks an embed profile's look with the embed's own rules and a
+# webhook address with the sender's own, and registers the agency's models
+# (Django finds an app's models in its models module).
+ALLOWED = {
+    ("calculator.models", "calculator.embeds.display"),
+    ("calculator.models", "calculator.agency.webhooks"),
+    ("calculator.models", "calculator.agency.models"),
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top or inside a function."""
+    package = (
+        module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else module_name(path)
+    )
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def under(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
+
+
+MODULES = {
+    module_name(path): path
+    for path in APP.rglob("*.py")
+    if "migrations" not in path.parts and "management" not in path.parts
+}
+
+
+def test_the_layers_are_found():
+    assert set(BASE) <= set(MODULES)
+    assert {"calculator.http.rendered", "calculator.embeds.views", "calculator.api.views"} <= set(
+        MODULES
+    )
+
+
+@pytest.mark.parametrize("name", BASE)
+def test_the_base_imports_no_view_and_no_feature(name):
+    for imported in imports_of(MODULES[name]):
+        if any(name == module and under(imported, (step,)) for module, step in ALLOWED):
+            continue
+        assert not under(imported, (*FEATURES, "calculator.views", "calculator.http")), imported
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if under(n, ("calculator.http",))))
+def test_http_imports_only_itself_the_model_and_the_data(name):
+    for imported in imports_of(MODULES[name]):
+        if under(imported, ("calculator",)) and imported != "calculator":
+            assert under(imported, ("calculator.http", "calculator.roi", "calculator.models")), (
+                imported
+            )
+
+
+def test_nothing_in_the_app_imports_the_project():
+    for name, path in MODULES.items():
+        for imported in imports_of(path):
+            assert not under(imported, ("roi_site",)) or imported == "roi_site.worker", (
+                name,
+                imported,
+            )
