@@ -60,6 +60,21 @@ def wsgi_getter(application: Callable) -> Callable[[str], tuple[int, dict[str, s
     return get
 
 
+def timed(get: Callable, urls: list[str], language: str | None = None) -> list[float]:
+    """Seconds each URL took to answer 200 (in ``language``, when given).
+
+    Each URL is new to the process: a kept answer would time nothing."""
+    times = []
+    for url in urls:
+        start = time.perf_counter()
+        status, headers, _ = get(url)
+        times.append(time.perf_counter() - start)
+        assert status == 200
+        if language is not None:
+            assert headers["Content-Language"] == language
+    return times
+
+
 def main(argv: list[str]) -> None:
     quick = "--quick" in argv
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roi_site.settings")
@@ -82,7 +97,8 @@ def main(argv: list[str]) -> None:
     from django.core.handlers.wsgi import WSGIHandler
     from django.utils import translation
 
-    from calculator import card, roi
+    from calculator import roi
+    from calculator.sharing import card
     from calculator.summary import summarise
 
     inputs = roi.DEFAULTS  # the current version's: the lift estimated from the signal
@@ -93,18 +109,8 @@ def main(argv: list[str]) -> None:
     old = roi.DEFAULTS_V1
     ranged_v1 = per_call(lambda: roi.ranges_v1(old), 20 * scale)
     get = wsgi_getter(WSGIHandler())
-    latencies = []
-    for i in range(40 * scale):
-        start = time.perf_counter()
-        status, _, _ = get(f"/api/v1/calculate?spend={20000 + i}")
-        latencies.append(time.perf_counter() - start)
-        assert status == 200
-    page_times = []
-    for i in range(20 * scale):
-        start = time.perf_counter()
-        status, _, _ = get(f"/?conversions={400 + i}")
-        page_times.append(time.perf_counter() - start)
-        assert status == 200
+    latencies = timed(get, [f"/api/v1/calculate?spend={20000 + i}" for i in range(40 * scale)])
+    page_times = timed(get, [f"/?conversions={400 + i}" for i in range(20 * scale)])
     print(f"deterministic calculation: {exact * 1e6:8.1f} µs   (target < 100 µs)")
     print(
         f"uncertainty + sensitivity: {ranged * 1e3:8.2f} ms   (target < 2 ms, {roi.DRAWS:,} draws)"
@@ -127,16 +133,10 @@ def main(argv: list[str]) -> None:
     for offset, language in enumerate(("en", "de"), start=1):
         with translation.override(language):
             words[language] = per_call(lambda: summarise(report), 20 * scale)
-            times = []
-            for i in range(20 * scale):
-                # The page's own address in the language (the address sets it),
-                # with a query not asked before: a kept answer would time nothing.
-                path = "/" if language == "en" else f"/{language}/"
-                start = time.perf_counter()
-                status, headers, _ = get(f"{path}?conversions={400 + 1000 * offset + i}")
-                times.append(time.perf_counter() - start)
-                assert status == 200
-                assert headers["Content-Language"] == language
+            # The page's own address in the language (the address sets it).
+            path = "/" if language == "en" else f"/{language}/"
+            urls = [f"{path}?conversions={400 + 1000 * offset + i}" for i in range(20 * scale)]
+            times = timed(get, urls, language)
         print(
             f"  page in {language!r}: {statistics.median(times) * 1e3:8.2f} ms median; "
             f"its words and figures (summary) {words[language] * 1e3:.3f} ms"
