@@ -416,13 +416,16 @@ def _worded(bound) -> FieldWords:
 _FIELD_WORDS: dict[tuple, FieldWords] = {}
 
 
-def _unit_text(unit: str, currency: str) -> str:
-    """A field's unit as its label shows it: '%', the currency, or the time word."""
+def unit_text(unit: str | None, currency: str) -> str:
+    """A field's unit as its label (and the CSV's row label) shows it: '%', the
+    currency or the time word; a count needs none."""
+    if unit == "money":
+        return currency
     if unit == "months":
         return _("months")
     if unit == "weeks":
         return _("weeks")
-    return {"%": "%", "money": currency}.get(unit, "")
+    return unit if unit == "%" else ""
 
 
 def field_views(form, names: list[str], currency: str) -> list[FieldView]:
@@ -443,7 +446,7 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
         bound = form[name]
         field_ = bound.field
         unit = getattr(field_, "unit", "")
-        unit_text = _unit_text(unit, currency)
+        unit_words = unit_text(unit, currency)
         words = _field_words(form, name)
         hint = words.hint
         value = bound.value()
@@ -469,7 +472,7 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
                 name=name,
                 id=bound.id_for_label,
                 label=words.label,
-                unit=unit_text,
+                unit=unit_words,
                 value=text,
                 hint=hint,
                 source=source,

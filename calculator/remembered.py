@@ -33,16 +33,16 @@ def _active() -> Any:
     return getattr(trans_real._active, "value", None) or trans_real._default
 
 
-def remember(key: Any, produce: Callable[[], Any]) -> Any:
-    """What ``produce`` gives in the active language, worked out once per ``key``."""
+def remember(key: Any, produce: Callable[..., Any], *args: Any) -> Any:
+    """What ``produce(*args)`` gives in the active language, worked out once per ``key``."""
     active = _active()
     if active is None:  # before the first lookup set up the default
-        return produce()
+        return produce(*args)
     memo = _memo_of(active)
     try:
         return memo[key]
     except KeyError:
-        result = produce()
+        result = produce(*args)
         if len(memo) < LIMIT:
             memo[key] = result
         return result
@@ -52,20 +52,10 @@ def remembering(lookup):
     """``lookup`` (Django's gettext) with its answers kept per translation object."""
 
     def gettext(message):
-        # remember() written out: this runs some 300 times a page.
-        active = _active()
-        if active is None:  # before the first lookup set up the default
-            return lookup(message)
-        memo = active.__dict__.get("_remembered") or _memo_of(active)
         # A template's literal is a SafeString, equal to the plain string but
         # answered with a SafeString: the tuple keeps the two apart.
         key = message if type(message) is str else (message,)
-        result = memo.get(key)
-        if result is None:
-            result = lookup(message)
-            if len(memo) < LIMIT:
-                memo[key] = result
-        return result
+        return remember(key, lookup, message)
 
     gettext.remembers = True
     return gettext

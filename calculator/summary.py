@@ -487,29 +487,30 @@ def summarise(report: roi.Report) -> Summary:
     )
 
 
-def _raw(value: float | int | None) -> str:
-    """A number as data for scripts: full precision, '' for none."""
-    return "" if value is None else repr(float(value))
-
-
-def figures_message(report: roi.Report) -> dict[str, float | str | None]:
-    """The same figures as numbers, null where one does not exist: what the
-    embed posts to its host page (static/js/embed-frame.js passes them on)."""
+def figures_message(report: roi.Report) -> dict[str, float | int | str | None]:
+    """The headline figures as numbers (ratios as fractions), null where one does
+    not exist: what the embed posts to its host page without computing
+    (static/js/embed-frame.js reads them from the results' data)."""
+    results = report.results
     return {
-        key: (value or None) if key == "currency" else (float(value) if value else None)
-        for key, value in figures_data(report).items()
+        "breakeven_cpa_gain": results.breakeven_cpa_gain,
+        "monthly_benefit": results.monthly_benefit,
+        "roi": results.roi,
+        "payback_month": results.payback_month,
+        "probability_positive": report.uncertainty.probability_positive,
+        "currency": report.inputs.currency,
     }
+
+
+def _raw(value: float | int | str | None) -> str:
+    """A figure as text for machines: full precision, '' for none."""
+    if value is None:
+        return ""
+    if isinstance(value, str | int):
+        return str(value)
+    return repr(float(value))
 
 
 def figures_data(report: roi.Report) -> dict[str, str]:
-    """The headline figures as plain numbers (ratios as fractions), for the results'
-    data attributes: the embed hands them to its host page without computing."""
-    results = report.results
-    return {
-        "breakeven_cpa_gain": _raw(results.breakeven_cpa_gain),
-        "monthly_benefit": _raw(results.monthly_benefit),
-        "roi": _raw(results.roi),
-        "payback_month": "" if results.payback_month is None else str(results.payback_month),
-        "probability_positive": _raw(report.uncertainty.probability_positive),
-        "currency": report.inputs.currency,
-    }
+    """The same figures as text, for the fields of a webhook's form."""
+    return {key: _raw(value) for key, value in figures_message(report).items()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,10 +21,6 @@ from calculator.embeds import display as embed_display
 from calculator.forms import DEFAULT_INTEGRATION, CalculatorForm
 from calculator.integrations import INTEGRATIONS
 from calculator.models import EmbedProfile
-
-logger = logging.getLogger(__name__)
-
-# The builder: an agency's way to the snippet.
 
 PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "integration", "cpa_gain")
 BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css

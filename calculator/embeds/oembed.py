@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from urllib.parse import urlsplit
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -17,10 +16,6 @@ from calculator.http.cors import readable_by_any_site
 from calculator.models import ShortLink
 from calculator.sharing.links import CARD_HEIGHT, CARD_WIDTH, names_inputs
 from calculator.summary import summarise
-
-logger = logging.getLogger(__name__)
-
-# oEmbed: a result's link pasted into a CMS that speaks oEmbed becomes the embed.
 
 OEMBED_SIZE = (800, 1400)  # width and height when the consumer sets no maximum
 

@@ -228,9 +228,13 @@ def warm() -> None:
         render_result(roi.report(roi.DEFAULTS))
 
 
-def kept_key(identity: str) -> str:
-    """The key of a card's kept bytes (calculator/http/rendered.py): its design,
-    its language ('20.000 €' in German) and its canonical query."""
+def digest(identity: str) -> str:
+    """What a card's bytes follow from: its design, the active language ('20.000 €'
+    in German) and ``identity`` (its canonical query, or "generic"). Its ETag
+    and the key of its kept copy (calculator/http/rendered.py) are made of it."""
     language = translation.get_language() or ""
-    digest = hashlib.sha256(f"{DESIGN}|{language}|{identity}".encode()).hexdigest()
-    return f"card:{digest}"
+    return hashlib.sha256(f"{DESIGN}|{language}|{identity}".encode()).hexdigest()
+
+
+def kept_key(identity: str) -> str:
+    return f"card:{digest(identity)}"

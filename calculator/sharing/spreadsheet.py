@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from calculator import roi
 from calculator.integrations import INTEGRATIONS
+from calculator.presentation import unit_text
 from calculator.summary import summarise
 
 
@@ -33,17 +34,6 @@ def _plain(value: float | int | str | None) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else roi.format_number(value)
-
-
-def _unit_text(unit: str | None, currency: str) -> str:
-    """What a row label shows in brackets for a field's unit: a count needs none."""
-    if unit == "money":
-        return currency
-    if unit == "months":
-        return _("months")
-    if unit == "weeks":
-        return _("weeks")
-    return unit if unit == "%" else ""
 
 
 def rows(
@@ -184,7 +174,7 @@ def rows(
         value = getattr(inputs, name)
         if value is None:
             continue
-        unit = _unit_text(units.get(name), c)
+        unit = unit_text(units.get(name), c)
         label = f"{labels.get(name, name)} ({unit})" if unit else labels.get(name, name)
         if name == "integration":
             value = str(INTEGRATIONS[value].label)

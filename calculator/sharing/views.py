@@ -4,7 +4,6 @@ dialog and the CSV export of a result."""
 from __future__ import annotations
 
 import csv
-import hashlib
 from functools import wraps
 from typing import Any
 
@@ -18,7 +17,6 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
@@ -64,6 +62,16 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _refused(form: CalculatorForm, sentence: str) -> HttpResponse:
+    """400 in words: ``sentence`` with every message of the invalid form."""
+    problems = " ".join(message for messages in form.errors.values() for message in messages)
+    return HttpResponse(
+        sentence % {"problems": problems} + "\n",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 class _ShareRedirect(HttpResponseRedirect):
     allowed_schemes = ["https", "mailto"]
 
@@ -81,13 +89,7 @@ def share(request: HttpRequest, network: str) -> HttpResponse:
         raise Http404("No such network.")
     form = CalculatorForm(request.GET)
     if not form.is_valid():
-        problems = " ".join(message for messages in form.errors.values() for message in messages)
-        return HttpResponse(
-            gettext("This share link has invalid inputs. %(problems)s") % {"problems": problems}
-            + "\n",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _refused(form, gettext("This share link has invalid inputs. %(problems)s"))
     try:
         link, _created = short_link_for(request, form)
         url = request.build_absolute_uri(reverse("short-link", args=[link.code]))
@@ -139,13 +141,7 @@ def card_png(request: HttpRequest) -> HttpResponse:
         return _png(request, "generic", card.render_generic, DAILY)
     form = CalculatorForm(request.GET)
     if not form.is_valid():
-        problems = " ".join(message for messages in form.errors.values() for message in messages)
-        return HttpResponse(
-            gettext("This card link has invalid inputs. %(problems)s") % {"problems": problems}
-            + "\n",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _refused(form, gettext("This card link has invalid inputs. %(problems)s"))
     canonical = form.canonical_query()
     if raw != canonical:
         response = HttpResponsePermanentRedirect(f"{reverse('card')}?{canonical}")
@@ -161,11 +157,7 @@ def card_png(request: HttpRequest) -> HttpResponse:
 
 def _png(request: HttpRequest, identity: str, draw, cache_control: str) -> HttpResponse:
     """The PNG, or 304 when the client holds it already (checked before drawing)."""
-    # The card is drawn in the active language ('20.000 €' in German), so the
-    # language is part of its ETag as of its kept copy's key.
-    language = translation.get_language() or ""
-    digest = hashlib.sha256(f"{card.DESIGN}|{language}|{identity}".encode()).hexdigest()[:32]
-    etag = f'"{digest}"'
+    etag = f'"{card.digest(identity)[:32]}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
         # Drawn once per card, then kept for every worker and server.

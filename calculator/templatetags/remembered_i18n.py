@@ -36,8 +36,7 @@ class RememberedTranslateNode(i18n.TranslateNode):
     def render(self, context):
         # Kept with the language's other remembered translations, so a
         # reloaded catalog (development) starts afresh for nodes too.
-        django_render = super().render
-        return remember((self, context.autoescape), lambda: django_render(context))
+        return remember((self, context.autoescape), super().render, context)
 
 
 @register.tag("translate")
