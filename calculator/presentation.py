@@ -210,6 +210,9 @@ class FieldView:
     placeholder: str = ""
     # Per choice, data attributes for the page's script: an integration's typical costs.
     option_data: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The start of the hint's and message's ids, where a page has two forms
+    # with the same field names (the builder's "b-spend"); else the name.
+    slot: str = ""
 
     def html(self) -> SafeString:
         """The field's markup, made once for each distinct field and kept: a
@@ -240,6 +243,17 @@ class FieldView:
             tuple(self.choices),
             self.placeholder,
             tuple((key, tuple(data.items())) for key, data in self.option_data.items()),
+            self.slot,
+        )
+
+    def error_html(self, swap: bool = False) -> SafeString:
+        """The field's message slot; ``swap`` marks it for htmx to replace the
+        page's own out of band, when a new result arrives."""
+        return format_html(
+            '<p class="field__error" id="{}-error"{}>{}</p>',
+            self.slot or self.name,
+            mark_safe(' data-hx-swap-oob="true"') if swap else "",
+            " ".join(self.errors),
         )
 
     def _markup(self) -> SafeString:
@@ -250,7 +264,8 @@ class FieldView:
         them. format_html escapes every value, the visitor's text included.
         """
         invalid = mark_safe(' aria-invalid="true"') if self.errors else ""
-        described = f"{self.name}-hint {self.name}-error"
+        slot = self.slot or self.name
+        described = f"{slot}-hint {slot}-error"
         if self.choices:
             options = format_html_join(
                 "",
@@ -291,26 +306,22 @@ class FieldView:
             )
         unit = format_html(' <span class="field__unit">({})</span>', self.unit) if self.unit else ""
         source = (
-            format_html(
-                ' <span class="field__source" id="{}-source">{}</span>', self.name, self.source
-            )
+            format_html(' <span class="field__source" id="{}-source">{}</span>', slot, self.source)
             if self.source
             else ""
         )
         return format_html(
             '<div class="field{}">\n<label class="field__label" for="{}">{}{}</label>\n{}\n'
-            '<p class="field__hint" id="{}-hint">{}{}</p>\n'
-            '<p class="field__error" id="{}-error">{}</p>\n</div>',
+            '<p class="field__hint" id="{}-hint">{}{}</p>\n{}\n</div>',
             " field--error" if self.errors else "",
             self.id,
             self.label,
             unit,
             control,
-            self.name,
+            slot,
             self.hint,
             source,
-            self.name,
-            " ".join(self.errors),
+            self.error_html(),
         )
 
 
@@ -483,6 +494,12 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
             )
         )
     return views
+
+
+def swapped_messages(groups: list[tuple[str, list[FieldView]]]) -> SafeString:
+    """The message slot of every field in ``groups``, for htmx to swap into
+    the form out of band."""
+    return mark_safe("\n".join(view.error_html(swap=True) for _, views in groups for view in views))
 
 
 def changed_from_defaults(form, names: list[str]) -> int:

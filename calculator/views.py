@@ -46,16 +46,20 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     advanced = [name for _, names in presentation.ADVANCED_GROUPS for name in names]
     currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
     share = links.share_context(request, form, report, query)
+    groups = _field_groups(form, presentation.GROUPS, currency)
+    advanced_groups = _field_groups(form, presentation.ADVANCED_GROUPS, currency)
     context: dict[str, Any] = {
         "form": form,
         "report": report,
         "share": share,
-        "groups": _field_groups(form, presentation.GROUPS, currency),
-        "advanced_groups": _field_groups(form, presentation.ADVANCED_GROUPS, currency),
+        "groups": groups,
+        "advanced_groups": advanced_groups,
         "advanced_open": bool(set(advanced) & set(form.errors)),
         "advanced_changed": presentation.changed_from_defaults(form, advanced),
-        # The fields the form shows, each with a message slot to update.
-        "field_slots": {name for _, names in presentation.GROUPS for name in names} | set(advanced),
+        # An htmx answer updates every shown field's message in the form.
+        "field_messages": presentation.swapped_messages([*groups, *advanced_groups])
+        if request.htmx
+        else "",
         "presets": presentation.preset_links(),
         "hide": frozenset(),  # result sections to leave out; only the embed sets any
         # A link someone opens shows whose result it is until they change an input.

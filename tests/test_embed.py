@@ -397,6 +397,26 @@ def test_the_builder_prefills_the_integration(client):
     assert "Default (custom backend)" in html
 
 
+def test_the_builder_fields_are_the_calculators_own(client):
+    """The same label, unit, hint and message as the calculator's form, with
+    ids of their own and the default shown where the field is left empty."""
+    markup = client.get("/embed/builder/?margin=abc&currency=EUR").content.decode()
+    tags = parse(markup)
+    spend = next(a for t, a in tags.tags if t == "input" and a.get("id") == "b-spend")
+    assert spend["value"] == ""
+    assert spend["placeholder"] == "20000"
+    assert spend["aria-describedby"] == "b-spend-hint b-spend-error"
+    margin = next(a for t, a in tags.tags if t == "input" and a.get("id") == "b-margin")
+    assert margin["value"] == "abc"
+    assert margin["aria-invalid"] == "true"
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", markup)))
+    assert "Monthly Meta ad spend (EUR)" in text
+    assert "What you spend on Meta ads in a month. Allowed: between 0.01 and 1 billion." in text
+    assert "Contribution margin must be a number between 0% and 100%" in text
+    ids = [a["id"] for _, a in tags.tags if "id" in a]
+    assert len(ids) == len(set(ids))
+
+
 def test_the_loader_accepts_the_frame_ids_the_server_accepts():
     """The loader runs on other sites before any answer: its own copy of the
     rule must be the server's (embed-frame.js reads the id the server kept)."""

@@ -116,6 +116,19 @@ class TestLiveUpdates:
         )
         assert 'id="stale"' in html
 
+    @pytest.mark.parametrize("query", ["margin=abc", "v=1&setup=nope", "v=1&margin=abc"])
+    def test_htmx_updates_exactly_the_message_slots_the_page_shows(self, client, query):
+        """A version 1 link's page asks for its setup and not the integration:
+        its live answers swap the setup's message and no slot the page lacks."""
+        slots = re.compile(r'<p class="field__error" id="([a-z_]+-error)"')
+        on_page = slots.findall(page(client, query))
+        swapped = re.findall(
+            r'<p class="field__error" id="([a-z_]+-error)" data-hx-swap-oob="true">',
+            page(client, query, HTTP_HX_REQUEST="true"),
+        )
+        assert sorted(swapped) == sorted(on_page)
+        assert ("setup-error" in on_page) == query.startswith("v=1")
+
     def test_the_form_works_without_javascript(self, client):
         tags = parse(page(client))
         form = next(a for t, a in tags.tags if t == "form")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
@@ -21,6 +23,7 @@ from calculator.embeds import display as embed_display
 from calculator.forms import DEFAULT_INTEGRATION, CalculatorForm
 from calculator.integrations import INTEGRATIONS
 from calculator.models import EmbedProfile
+from calculator.presentation import FieldView, field_views
 
 PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "integration", "cpa_gain")
 BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
@@ -52,6 +55,25 @@ def _default(key: str) -> str:
     if value is None:  # an optional input, such as the CPA improvement: empty
         return ""
     return value if isinstance(value, str) else roi.format_number(value)
+
+
+def _builder_field(view: FieldView, given: dict[str, str]) -> FieldView:
+    """The calculator's field as the builder offers it: empty unless given,
+    showing the calculator's default, and with ids apart from the preview's."""
+    default = _default(view.name)
+    choices = view.choices
+    if choices:
+        choices = [("", _("Default (%(default)s)") % {"default": default}), *choices]
+    return replace(
+        view,
+        id=f"b-{view.name}",
+        slot=f"b-{view.name}",
+        value=given.get(view.name, ""),
+        placeholder="" if choices else default,
+        choices=choices,
+        errors=view.errors if view.name in given else [],
+        option_data={},
+    )
 
 
 def snippet(src: str, height: int, loader: str, width: int | None = None) -> str:
@@ -86,17 +108,8 @@ def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[
     form = CalculatorForm(given)
     form.is_valid()
     prefill = [(key, value) for key, value in given.items() if key not in form.errors]
-    fields = [
-        {
-            "name": key,
-            "label": form.fields[key].label,
-            "value": given.get(key, ""),
-            "default": _default(key),
-            "choices": list(getattr(form.fields[key], "choices", [])),
-            "errors": list(form.errors.get(key, [])) if key in given else [],
-        }
-        for key in PREFILL_KEYS
-    ]
+    currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
+    fields = [_builder_field(view, given) for view in field_views(form, PREFILL_KEYS, currency)]
     base_accent = (profile.accent_digits if profile else None) or BRAND_ACCENT
     # The section checkboxes arrive as one "hide" key each.
     display = embed_display.display_options(
