@@ -82,13 +82,8 @@ def _scale(low: float, high: float, x0: float, x1: float):
     return lambda value: x0 + (value - low) / span * (x1 - x0)
 
 
-CAUSE_LABELS = {
-    "consent": gettext_lazy("Consent refused"),
-    "att": gettext_lazy("iOS ATT opt-out"),
-    "adblock": gettext_lazy("Ad blocker"),
-    "itp": gettext_lazy("Safari ITP expiry"),
-    "connectivity": gettext_lazy("Connectivity"),
-}
+# Each cause of lost purchases by its one name, in the page's language.
+CAUSE_LABELS = {cause: gettext_lazy(name) for cause, name in roi.CAUSE_NAMES.items()}
 # The model's names of its uncertain inputs (roi.py, both versions), marked
 # here for translation: the model itself speaks English only.
 SENSITIVITY_LABELS = (
@@ -109,8 +104,11 @@ SENSITIVITY_LABELS = (
 
 
 def sensitivity_label(swing) -> str:
-    """A sensitivity row's name in the page's language."""
-    return gettext(swing.label)
+    """A sensitivity row's name in the page's language: a loss cause by its
+    one name, in both versions' results; the other inputs as the model names
+    them."""
+    cause = CAUSE_LABELS.get(swing.input)
+    return gettext(swing.label) if cause is None else str(cause)
 
 
 @dataclass(frozen=True)

@@ -521,6 +521,12 @@ BEHIND_N = (
 )
 
 
+def _cause(name: str):
+    """A loss cause's rate, labelled with the cause's one name (roi.CAUSE_NAMES,
+    marked for translation in charts.py)."""
+    return gettext_lazy(roi.CAUSE_NAMES[name])
+
+
 class CalculatorForm(forms.Form):
     """The model's inputs, with its defaults, bounds and rules across fields."""
 
@@ -556,19 +562,19 @@ class CalculatorForm(forms.Form):
     currency = _choice(gettext_lazy("Currency"), CURRENCY_CHOICES)
     consent = NumberField(
         "consent",
-        gettext_lazy("Consent refusals"),
+        _cause("consent"),
         "%",
         gettext_lazy("Buyers from Meta ads who refuse tracking consent (0 outside the EU)."),
     )
     att = NumberField(
         "att",
-        gettext_lazy("iOS ATT loss"),
+        _cause("att"),
         "%",
         gettext_lazy("Conversions lost to App Tracking Transparency opt-outs."),
     )
     adblock = NumberField(
         "adblock",
-        gettext_lazy("Ad-blocked buyers"),
+        _cause("adblock"),
         "%",
         gettext_lazy("Buyers whose browser blocks the Pixel."),
     )
@@ -580,13 +586,13 @@ class CalculatorForm(forms.Form):
     )
     itp = NumberField(
         "itp",
-        gettext_lazy("Late Safari purchases"),
+        _cause("itp"),
         "%",
         gettext_lazy("Safari purchases made after the click's cookie expired (ITP caps)."),
     )
     connectivity = NumberField(
         "connectivity",
-        gettext_lazy("Connectivity loss"),
+        _cause("connectivity"),
         "%",
         gettext_lazy("Pixel events lost to slow pages and network failures."),
     )

@@ -496,6 +496,26 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
     return views
 
 
+@dataclass(frozen=True)
+class CauseRecovery:
+    label: str
+    backend: float
+    relay: float
+
+
+def recovery_by_cause() -> dict[str, CauseRecovery]:
+    """Each loss cause by its name, with the share of it CAPI recovers from a
+    backend and from a relay, as the model reckons."""
+    return {
+        cause: CauseRecovery(
+            str(charts.CAUSE_LABELS[cause]),
+            getattr(roi.RECOVERY_V1["backend"], cause),
+            getattr(roi.RECOVERY_V1["relay"], cause),
+        )
+        for cause in roi.CAUSES
+    }
+
+
 def swapped_messages(groups: list[tuple[str, list[FieldView]]]) -> SafeString:
     """The message slot of every field in ``groups``, for htmx to swap into
     the form out of band."""

@@ -542,15 +542,20 @@ SPREADS: dict[str, Spread] = {
 }
 
 
-# Version 2 ranks the lift by where it comes from, and names every bar in a
-# marketer's words.
-LABELS_V2 = {
+# Each cause of lost purchases in a marketer's words: the product's one name
+# for it, on the form, in the charts, on the method page and in the API.
+CAUSE_NAMES = {
+    "consent": "Consent refusals",
+    "att": "iOS ATT opt-outs",
     "adblock": "Ad blockers",
     "itp": "Safari cookie expiry",
     "connectivity": "Connectivity loss",
-    "att": "iOS ATT opt-outs",
+}
+# Version 2 ranks the lift by where it comes from, and names every bar in a
+# marketer's words. (Version 1's names, in SPREADS, stay as its answers gave them.)
+LABELS_V2 = {
+    **CAUSE_NAMES,
     "safari": "Safari share",
-    "consent": "Consent refusals",
     "recovery": "What CAPI recovers",
     "match_after": "Match rate with CAPI",
     "lift_slope": "Lift per extra signal",

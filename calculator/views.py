@@ -126,6 +126,7 @@ def method(request: HttpRequest) -> HttpResponse:
     share = links.page_share(request, "method", METHOD_TITLE, METHOD_DESCRIPTION)
     context = {
         "integrations": list(INTEGRATIONS.values()),
+        "causes": presentation.recovery_by_cause(),
         "share": share,
     }
     return render(request, "calculator/method.html", context)

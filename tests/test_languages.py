@@ -468,3 +468,24 @@ def test_robots_keep_crawlers_from_every_languages_share_redirects(client):
     robots = client.get("/robots.txt").content.decode().splitlines()
     for prefix in ("", "/de", "/fr", "/es"):
         assert f"Disallow: {prefix}/share/" in robots
+
+
+# --- one name for each cause of lost purchases ------------------------------------
+
+CAUSE_FIELDS = ("consent", "att", "adblock", "itp", "connectivity")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("version", ["1", "2"])
+def test_each_loss_cause_has_one_name_on_the_page(client, language, version):
+    """The form's field, the loss chart's row and the sensitivity chart's bar
+    call a cause the same, in both versions' results, as the method page does."""
+    prefix = "" if language == "en" else f"/{language}"
+    html = client.get(f"{prefix}/?{RESULT}&v={version}").content.decode()
+    method = client.get(f"{prefix}/method/").content.decode()
+    chart_labels = re.findall(r'class="chart__label"[^>]*>([^<]+)<', html)
+    for cause in CAUSE_FIELDS:
+        label = re.search(rf'<label class="field__label" for="id_{cause}">([^<]+?) <', html)
+        name = label.group(1)
+        assert chart_labels.count(name) == 2, (cause, name, chart_labels)
+        assert f'<th scope="row">{name}</th>' in method

@@ -201,6 +201,15 @@ class TestExportAndMethod:
         assert "f0 = (1 − c)(1 − a)(1 − b)(1 − s·t)(1 − e)" in html
         assert "Ad-Filtering Report 2023</a>" in html
 
+    def test_method_page_shows_the_models_recovery_rates(self, client, monkeypatch):
+        """The table of what CAPI recovers is the model's own, not a copy."""
+        rates = {**roi.RECOVERY_V1, "backend": roi.Recovery(0, 0, 0.81, 0.72, 0.93)}
+        monkeypatch.setattr(roi, "RECOVERY_V1", rates)
+        html = client.get("/method/").content.decode()
+        row = re.search(r'<th scope="row">Ad blockers</th><td>([^<]+)</td><td>([^<]+)</td>', html)
+        assert row.groups() == ("81%", "50%")
+        assert '<th scope="row">Connectivity loss</th><td>93%</td><td>50%</td>' in html
+
 
 def test_first_visit_is_under_60_kb_compressed(client):
     """The page, its stylesheet and its scripts, gzipped as whitenoise serves them."""
