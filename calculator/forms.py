@@ -32,6 +32,7 @@ from .integrations import INTEGRATIONS, typical_cost
 # all of which Python's float() would otherwise accept.
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?")
 MAX_NUMBER_TEXT = 40
+MAX_QUERY = 1000  # the longest query kept: a canonical one of every input is under 800
 # The blanks an empty number field may hold (a browser's or a hand-typed
 # link's), and the same set as a pattern for the OpenAPI document, so the
 # API and its schema agree on what counts as empty.

@@ -1,4 +1,8 @@
-"""Short links: a short code that stands for one result's canonical query.
+"""The calculator's data: short links and rate counters here; embed profiles
+and the agency's leads in their capabilities' own models modules, imported at
+the end so that they belong to this app.
+
+Short links: a short code that stands for one result's canonical query.
 
 The code is derived from the query itself (a SHA-256 digest in a URL-safe
 alphabet), so the same inputs always get the same code, codes say nothing
@@ -10,28 +14,15 @@ one character, which a 35-bit prefix makes rare.
 from __future__ import annotations
 
 import hashlib
-import re
-from urllib.parse import urlencode, urlsplit
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
-from django.http import QueryDict
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from .embeds.display import SECTIONS, parse_accent
-from .forms import CalculatorForm
-from .roi import INPUT_KEYS
+from .forms import MAX_QUERY
 
 # Crockford's base 32 in lower case: no i, l, o or u, so a code read aloud or
 # retyped from print survives, and any mail client keeps it intact.
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 SHORTEST = 7
-MAX_QUERY = 1000  # a canonical query of every input at its longest is under 800
 
 
 def code_digits(query: str) -> str:
@@ -42,10 +33,6 @@ def code_digits(query: str) -> str:
         number, rest = divmod(number, 32)
         digits.append(ALPHABET[rest])
     return "".join(reversed(digits)).rjust(52, ALPHABET[0])
-
-
-# A frame-ancestors source that no page matches.
-NO_SITE = "'none'"
 
 
 class ShortLink(models.Model):
@@ -82,302 +69,6 @@ class ShortLink(models.Model):
         raise RuntimeError("every prefix of a SHA-256 digest is taken")  # a full-digest collision
 
 
-# Embeds: an agency's profile and its daily counts.
-
-ORIGIN = re.compile(r"https://[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::[0-9]{1,5})?")
-
-
-# /embed/builder/ is the builder's own address, not a profile's.
-RESERVED_SLUGS = {"builder"}
-
-
-def validate_accent(value: str) -> None:
-    if parse_accent(value) is None:
-        raise ValidationError("Enter a hex colour such as #0b57b8 or #f80.", code="accent")
-
-
-def validate_https_url(value: str) -> None:
-    """Only https links: no javascript:, data:, plain http or relative addresses."""
-    if len(value) > 500:
-        raise ValidationError("Use an address of at most 500 characters.", code="https")
-    parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname or parts.username or parts.password:
-        raise ValidationError("Enter an https:// address.", code="https")
-    if any(c.isspace() or ord(c) < 32 for c in value):
-        raise ValidationError("An address cannot contain spaces.", code="https")
-
-
-def parse_origins(text: str) -> list[str]:
-    """'https://a.com, https://b.com:8443' becomes a list of origins; raises on a bad one.
-
-    An origin is a scheme, host and optional port, exactly what a browser
-    compares in frame-ancestors: a path, a query or a wildcard is refused, as
-    is http, so that an agency's page cannot be framed by an unencrypted copy.
-    """
-    origins = []
-    for item in re.split(r"[\s,]+", text.strip()):
-        if not item:
-            continue
-        origin = item.lower().rstrip("/")
-        if not ORIGIN.fullmatch(origin) or ".." in origin:
-            raise ValidationError(
-                "Each allowed site must be an origin such as https://agency.example "
-                "or https://agency.example:8443, without a path.",
-                code="origin",
-            )
-        if origin not in origins:
-            origins.append(origin)
-    return origins
-
-
-def parse_defaults(text: str) -> str:
-    """The profile's prefill as a query string of calculator inputs, checked by the
-    calculator's own form; answers it normalised, raises naming each bad field."""
-    query = QueryDict(text.strip().lstrip("?"))
-    unknown = sorted(set(query) - set(INPUT_KEYS))
-    if unknown:
-        raise ValidationError(
-            "Unknown inputs: %(names)s.", params={"names": ", ".join(unknown)}, code="unknown"
-        )
-    form = CalculatorForm(query)
-    if not form.is_valid():
-        problems = [m for key in query for m in form.errors.get(key, [])]
-        problems += [m for key, ms in form.errors.items() if key not in query for m in ms]
-        raise ValidationError(" ".join(problems), code="invalid")
-    return urlencode([(key, query[key]) for key in INPUT_KEYS if key in query])
-
-
-def parse_sections(text: str) -> str:
-    """'losses, share' becomes 'losses,share' in the results' order; raises on an unknown one."""
-    words = {word.strip().lower() for word in text.split(",") if word.strip()}
-    unknown = sorted(words - set(SECTIONS))
-    if unknown:
-        raise ValidationError(
-            "Unknown sections: %(names)s. Choose from %(known)s.",
-            params={"names": ", ".join(unknown), "known": ", ".join(SECTIONS)},
-            code="sections",
-        )
-    return ",".join(s for s in SECTIONS if s in words)
-
-
-THEME_CHOICES = [
-    ("auto", _("Follow the visitor's setting")),
-    ("light", _("Light")),
-    ("dark", _("Dark")),
-]
-
-
-class EmbedProfile(models.Model):
-    """How one agency's embed looks, where it may appear and what it does with leads."""
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="embed_profiles",
-        help_text=_("The agency account that manages it; empty for the operator's own."),
-    )
-    slug = models.SlugField(
-        _("address"), unique=True, help_text=_("The embed's address: /embed/<slug>/.")
-    )
-    agency_name = models.CharField(_("name"), max_length=100)
-    accent = models.CharField(
-        _("accent colour"),
-        max_length=7,
-        blank=True,
-        validators=[validate_accent],
-        help_text=_("e.g. #0b57b8"),
-    )
-    logo_url = models.URLField(
-        max_length=500, blank=True, validators=[validate_https_url], help_text=_("https only.")
-    )
-    cta_label = models.CharField(
-        _("call to action label"),
-        max_length=60,
-        blank=True,
-        help_text=_("e.g. Book a tracking audit"),
-    )
-    cta_url = models.URLField(
-        _("call to action address"), max_length=500, blank=True, validators=[validate_https_url]
-    )
-    default_inputs = models.CharField(
-        _("default inputs"),
-        max_length=MAX_QUERY,
-        blank=True,
-        help_text=_(
-            "Prefilled inputs as a query string, e.g. spend=20000&currency=EUR. "
-            "A visitor's link overrides them."
-        ),
-    )
-    allowed_origins = models.TextField(
-        _("allowed sites"),
-        blank=True,
-        help_text=_(
-            "Sites allowed to show the embed, one origin a line "
-            "(https://agency.example). Empty: any site."
-        ),
-    )
-    powered_by = models.BooleanField(_('show "Powered by"'), default=True)
-    theme = models.CharField(_("theme"), max_length=5, choices=THEME_CHOICES, default="auto")
-    hidden_sections = models.CharField(
-        max_length=100, blank=True, help_text=_("Result sections to leave out, as a comma list.")
-    )
-    language = models.CharField(
-        _("language"),
-        max_length=2,
-        blank=True,
-        default="",
-        choices=[("", _("The visitor's: lang= in the snippet, else English"))]
-        + [(code, name) for code, name in settings.LANGUAGES],
-        help_text=_(
-            "Fixes the embed's language, its report emails' too; otherwise the "
-            "snippet's lang= (de, fr, es) chooses it."
-        ),
-    )
-    # An uploaded logo, re-encoded as PNG and kept in the database, so that
-    # every app server can serve it without shared file storage.
-    logo_png = models.BinaryField(blank=True, default=b"", editable=False)
-    logo_digest = models.CharField(max_length=16, blank=True, editable=False)
-    # Leads.
-    lead_capture = models.BooleanField(
-        _("capture leads"),
-        default=False,
-        help_text=_('Show "Email me this report" under the results.'),
-    )
-    privacy_url = models.URLField(
-        _("privacy policy address"),
-        max_length=500,
-        blank=True,
-        validators=[validate_https_url],
-        help_text=_("Linked from the consent box; required to capture leads."),
-    )
-    lead_retention_days = models.PositiveSmallIntegerField(
-        _("keep leads for (days)"),
-        default=180,
-        validators=[MinValueValidator(1), MaxValueValidator(3650)],
-    )
-    notify_email = models.EmailField(
-        _("send leads to"), blank=True, help_text=_("An address that gets each lead by email.")
-    )
-    webhook_url = models.URLField(
-        _("webhook address"),
-        max_length=500,
-        blank=True,
-        help_text=_("Each lead is POSTed here as signed JSON."),
-    )
-    webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
-
-    def __str__(self) -> str:
-        return f"{self.agency_name} ({self.slug})"
-
-    def clean(self) -> None:
-        errors: dict[str, list[ValidationError]] = {}
-        if self.slug in RESERVED_SLUGS:
-            errors["slug"] = [ValidationError(_("This address is taken by the site itself."))]
-        if self.accent:
-            digits = parse_accent(self.accent)
-            if digits:
-                self.accent = f"#{digits}"
-        if bool(self.cta_label.strip()) != bool(self.cta_url.strip()):
-            errors["cta_url"] = [
-                ValidationError(_("Give both the label and the address, or none."))
-            ]
-        try:
-            self.default_inputs = parse_defaults(self.default_inputs)
-        except ValidationError as error:
-            errors["default_inputs"] = [error]
-        try:
-            self.allowed_origins = "\n".join(parse_origins(self.allowed_origins))
-        except ValidationError as error:
-            errors["allowed_origins"] = [error]
-        try:
-            self.hidden_sections = parse_sections(self.hidden_sections)
-        except ValidationError as error:
-            errors["hidden_sections"] = [error]
-        if self.lead_capture and not self.privacy_url.strip():
-            errors["privacy_url"] = [
-                ValidationError(_("Link your privacy policy before you capture leads."))
-            ]
-        if self.webhook_url:
-            from .agency.webhooks import UnsafeURL, check_url
-
-            try:
-                check_url(self.webhook_url)
-            except UnsafeURL as error:
-                errors["webhook_url"] = [ValidationError(str(error))]
-        if errors:
-            raise ValidationError(errors)
-
-    @property
-    def origins(self) -> list[str]:
-        try:
-            return parse_origins(self.allowed_origins)
-        except ValidationError:
-            # Stored past validation: fail closed, no site may frame it.
-            return [NO_SITE]
-
-    @property
-    def revision(self) -> str:
-        """A digest of every stored field: any edit gives a new one, so answers
-        kept for the profile as it was are never served for it as it is."""
-        values = [repr(f.value_from_object(self)) for f in self._meta.concrete_fields]
-        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
-
-    @property
-    def logo_src(self) -> str:
-        """The uploaded logo's own address (versioned by its digest), else the logo link."""
-        if self.logo_digest:
-            return f"{reverse('embed-logo', args=[self.slug])}?v={self.logo_digest}"
-        return self.logo_url
-
-    @property
-    def hidden(self) -> frozenset[str]:
-        return frozenset(s for s in self.hidden_sections.split(",") if s in SECTIONS)
-
-    @property
-    def accent_digits(self) -> str | None:
-        return parse_accent(self.accent)
-
-    @property
-    def defaults(self) -> QueryDict:
-        return QueryDict(self.default_inputs)
-
-
-class EmbedDailyStat(models.Model):
-    """How often a profile's embed was opened and recalculated on one day.
-
-    Aggregate counts only: nothing about who, from where or with what inputs.
-    """
-
-    profile = models.ForeignKey(EmbedProfile, on_delete=models.CASCADE, related_name="stats")
-    day = models.DateField()
-    views = models.PositiveIntegerField(default=0)
-    calculations = models.PositiveIntegerField(default=0)
-    leads = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["profile", "day"], name="one_stat_a_day")]
-        ordering = ["-day"]
-
-    def __str__(self) -> str:
-        return f"{self.profile.slug} {self.day}"
-
-    @classmethod
-    def count(cls, profile: EmbedProfile, what: str) -> None:
-        """Adds one to today's ``views``, ``calculations`` or ``leads``, safely
-        under concurrency."""
-        day = timezone.now().date()
-        rows = cls.objects.filter(profile=profile, day=day)
-        if rows.update(**{what: F(what) + 1}):
-            return
-        try:
-            with transaction.atomic():
-                cls.objects.create(profile=profile, day=day, **{what: 1})
-        except IntegrityError:  # another request created today's row first
-            rows.update(**{what: F(what) + 1})
-
-
 class RateCounter(models.Model):
     """One key's current window of a limit (see calculator/http/ratelimit.py).
 
@@ -393,5 +84,7 @@ class RateCounter(models.Model):
         return self.key
 
 
-# Leads and their deliveries, kept in their own module with the agency code.
+# The capabilities' models, kept in their own modules: imported here, they
+# belong to this app (Django finds an app's models in its models module).
 from .agency.models import Delivery, Lead  # noqa: E402, F401
+from .embeds.models import EmbedDailyStat, EmbedProfile  # noqa: E402, F401

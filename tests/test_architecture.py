@@ -24,13 +24,10 @@ BASE = (
     "calculator.locale",
     "calculator.models",
 )
-# The steps the base takes upwards, each to a module with no view in it:
-# models checks an embed profile's look with the embed's own rules and a
-# webhook address with the sender's own, and registers the agency's models
-# (Django finds an app's models in its models module).
+# The one step the base takes upwards: models registers the capabilities'
+# models (Django finds an app's models in its models module).
 ALLOWED = {
-    ("calculator.models", "calculator.embeds.display"),
-    ("calculator.models", "calculator.agency.webhooks"),
+    ("calculator.models", "calculator.embeds.models"),
     ("calculator.models", "calculator.agency.models"),
 }
 

@@ -17,12 +17,12 @@ from django.views.decorators.http import require_http_methods
 
 from calculator import locale, roi
 from calculator.api import openapi
-from calculator.forms import CalculatorForm
+from calculator.forms import MAX_QUERY, CalculatorForm
 from calculator.http import ratelimit, rendered
 from calculator.http.caching import cacheable
 from calculator.http.cors import ANY_ORIGIN, readable_by_any_site
 from calculator.http.throttle import client_address
-from calculator.models import MAX_QUERY, ShortLink
+from calculator.models import ShortLink
 
 CORS_HEADERS = {
     **ANY_ORIGIN,

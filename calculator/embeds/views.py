@@ -26,11 +26,11 @@ from django.views.decorators.http import require_http_methods
 
 from calculator import locale, roi
 from calculator.embeds import display as embed_display
+from calculator.embeds.models import NO_SITE, EmbedDailyStat, EmbedProfile
 from calculator.http import rendered
 from calculator.http.caching import cacheable
 from calculator.http.cors import readable_by_any_site
 from calculator.http.security import frame_policy
-from calculator.models import NO_SITE, EmbedDailyStat, EmbedProfile
 from calculator.views import render_calculator
 
 logger = logging.getLogger(__name__)

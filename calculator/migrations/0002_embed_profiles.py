@@ -5,7 +5,7 @@ from __future__ import annotations
 import django.db.models.deletion
 from django.db import migrations, models
 
-import calculator.models
+import calculator.embeds.models
 
 
 class Migration(migrations.Migration):
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="e.g. #0b57b8",
                         max_length=7,
-                        validators=[calculator.models.validate_accent],
+                        validators=[calculator.embeds.models.validate_accent],
                     ),
                 ),
                 (
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="https only.",
                         max_length=500,
-                        validators=[calculator.models.validate_https_url],
+                        validators=[calculator.embeds.models.validate_https_url],
                     ),
                 ),
                 (
@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                     models.URLField(
                         blank=True,
                         max_length=500,
-                        validators=[calculator.models.validate_https_url],
+                        validators=[calculator.embeds.models.validate_https_url],
                         verbose_name="call to action address",
                     ),
                 ),

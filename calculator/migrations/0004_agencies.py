@@ -7,7 +7,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import calculator.models
+import calculator.embeds.models
 
 
 class Migration(migrations.Migration):
@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Linked from the consent box; required to capture leads.",
                 max_length=500,
-                validators=[calculator.models.validate_https_url],
+                validators=[calculator.embeds.models.validate_https_url],
                 verbose_name="privacy policy address",
             ),
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import migrations, models
 
-import calculator.models
+import calculator.embeds.models
 
 
 class Migration(migrations.Migration):
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="e.g. #0b57b8",
                 max_length=7,
-                validators=[calculator.models.validate_accent],
+                validators=[calculator.embeds.models.validate_accent],
                 verbose_name="accent colour",
             ),
         ),
