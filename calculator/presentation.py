@@ -505,12 +505,13 @@ class CauseRecovery:
 
 def recovery_by_cause() -> dict[str, CauseRecovery]:
     """Each loss cause by its name, with the share of it CAPI recovers from a
-    backend and from a relay, as the model reckons."""
+    backend and from a relay, as the current model version reckons."""
+    table = roi.VERSIONS[roi.CURRENT_VERSION].recovery
     return {
         cause: CauseRecovery(
             str(charts.CAUSE_LABELS[cause]),
-            getattr(roi.RECOVERY_V1["backend"], cause),
-            getattr(roi.RECOVERY_V1["relay"], cause),
+            getattr(table["backend"], cause),
+            getattr(table["relay"], cause),
         )
         for cause in roi.CAUSES
     }

@@ -198,7 +198,9 @@ class Recovery:
     connectivity: float
 
 
-RECOVERY_V1 = {
+# The recovery rates by setup; both versions so far use this one table (a
+# version may bring its own: ModelVersion.recovery).
+RECOVERY = {
     "backend": Recovery(consent=0, att=0, adblock=0.90, itp=0.70, connectivity=0.95),
     "relay": Recovery(consent=0, att=0, adblock=0.50, itp=0.70, connectivity=0.50),
 }
@@ -431,7 +433,7 @@ def _figures(p: _Params, m: _Measurement, gain: float) -> dict[str, Any]:
     }
 
 
-def compute_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> Results:
+def compute_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY) -> Results:
     """docs/model.md version 1 for one set of inputs.
 
     >>> round(compute_v1(DEFAULTS_V1).true_conversions, 2)
@@ -468,7 +470,7 @@ def estimated_lift(slope: Any, signal_gain: Any) -> Any:
 
 def true_purchases(inputs: Inputs) -> float:
     """N, the purchases Meta's ads truly drive a month: R0 / (f0 * q0)."""
-    p = _Params.of(inputs, RECOVERY_V1)
+    p = _Params.of(inputs, RECOVERY)
     _shares, seen = _loss_shares(*p.rates)
     return _true_purchases(p.reported, seen, p.match_before)
 
@@ -483,7 +485,7 @@ def warnings_for(reported: float, n: float, gain: float) -> list[str]:
     return codes
 
 
-def compute_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> ResultsV2:
+def compute_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY) -> ResultsV2:
     """docs/model.md version 2: the lift is estimated from the signal gain unless entered.
 
     >>> round(compute_v2(DEFAULTS).estimated_cpa_gain, 5)
@@ -1013,7 +1015,7 @@ def _ranges(
 def uncertainty_v1(
     inputs: Inputs,
     version: int = 1,
-    recovery: Mapping[str, Recovery] = RECOVERY_V1,
+    recovery: Mapping[str, Recovery] = RECOVERY,
     draws: int = DRAWS,
 ) -> Uncertainty:
     """P10/P50/P90 over ``draws`` triangular scenarios, seeded from the inputs."""
@@ -1024,7 +1026,7 @@ def uncertainty_v1(
 def uncertainty_v2(
     inputs: Inputs,
     version: int = 2,
-    recovery: Mapping[str, Recovery] = RECOVERY_V1,
+    recovery: Mapping[str, Recovery] = RECOVERY,
     draws: int = DRAWS,
 ) -> UncertaintyV2:
     """Version 2's range: as version 1's, but the lift follows each draw's signal
@@ -1158,7 +1160,7 @@ def _tornado_v2(inputs: Inputs, recovery: Mapping[str, Recovery]) -> _Tornado:
     return _Tornado(names, ends, LABELS_V2, sc)
 
 
-def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> list[Swing]:
+def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY) -> list[Swing]:
     """Each uncertain input at its low and its high end, the rest at the user's value.
 
     Sorted by swing, largest first: the bars of a tornado chart. Recovery
@@ -1168,13 +1170,13 @@ def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V
     return _tornado_v1(inputs, recovery).run(inputs, recovery)
 
 
-def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY_V1) -> list[Swing]:
+def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY) -> list[Swing]:
     """Version 2's tornado (see _tornado_v2)."""
     return _tornado_v2(inputs, recovery).run(inputs, recovery)
 
 
 def ranges_v1(
-    inputs: Inputs, version: int = 1, recovery: Mapping[str, Recovery] = RECOVERY_V1
+    inputs: Inputs, version: int = 1, recovery: Mapping[str, Recovery] = RECOVERY
 ) -> tuple[Uncertainty, list[Swing]]:
     """uncertainty_v1 and sensitivity_v1 at once, for less than their sum."""
     tornado = _tornado_v1(inputs, recovery)
@@ -1183,7 +1185,7 @@ def ranges_v1(
 
 
 def ranges_v2(
-    inputs: Inputs, version: int = 2, recovery: Mapping[str, Recovery] = RECOVERY_V1
+    inputs: Inputs, version: int = 2, recovery: Mapping[str, Recovery] = RECOVERY
 ) -> tuple[UncertaintyV2, list[Swing]]:
     """uncertainty_v2 and sensitivity_v2 at once, for less than their sum."""
     tornado = _tornado_v2(inputs, recovery)
@@ -1338,7 +1340,7 @@ class ModelVersion:
     """
 
     number: int
-    recovery: Mapping[str, Recovery] = field(default_factory=lambda: RECOVERY_V1)
+    recovery: Mapping[str, Recovery] = field(default_factory=lambda: RECOVERY)
     keys: tuple[str, ...] = V1_KEYS
     defaults: Inputs = DEFAULTS_V1
 

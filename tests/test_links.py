@@ -30,7 +30,7 @@ def post(client, body, **extra):
 
 def half_adblock_recovery():
     return {
-        setup: replace(table, adblock=table.adblock / 2) for setup, table in roi.RECOVERY_V1.items()
+        setup: replace(table, adblock=table.adblock / 2) for setup, table in roi.RECOVERY.items()
     }
 
 

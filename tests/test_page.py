@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import django_htmx
@@ -203,8 +204,9 @@ class TestExportAndMethod:
 
     def test_method_page_shows_the_models_recovery_rates(self, client, monkeypatch):
         """The table of what CAPI recovers is the model's own, not a copy."""
-        rates = {**roi.RECOVERY_V1, "backend": roi.Recovery(0, 0, 0.81, 0.72, 0.93)}
-        monkeypatch.setattr(roi, "RECOVERY_V1", rates)
+        rates = {**roi.RECOVERY, "backend": roi.Recovery(0, 0, 0.81, 0.72, 0.93)}
+        current = roi.VERSIONS[roi.CURRENT_VERSION]
+        monkeypatch.setitem(roi.VERSIONS, roi.CURRENT_VERSION, replace(current, recovery=rates))
         html = client.get("/method/").content.decode()
         row = re.search(r'<th scope="row">Ad blockers</th><td>([^<]+)</td><td>([^<]+)</td>', html)
         assert row.groups() == ("81%", "50%")

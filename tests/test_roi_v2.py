@@ -214,7 +214,7 @@ def scaled_recovery(factor: float) -> dict[str, roi.Recovery]:
         setup: roi.Recovery(
             **{cause: min(1.0, getattr(table, cause) * factor) for cause in roi.CAUSES}
         )
-        for setup, table in roi.RECOVERY_V1.items()
+        for setup, table in roi.RECOVERY.items()
     }
 
 
