@@ -105,11 +105,13 @@ V2_ONLY = [
 
 
 # Rules across parameters, which a parameter's schema cannot state.
+VERSION_2_ONLY = "Model version 2 only: with v=1 it is ignored, whatever its value."
 RULES = {
     "match_after": "It must be at least match_before; a smaller value answers 400.",
     "orders": "When the loss rates and reported purchases imply more Meta-driven purchases "
-    "than this, the answer is 400 keyed `orders`. Model version 2 only.",
-    "lift_slope": "Model version 2 only.",
+    "than this, the answer is 400 keyed `orders`. " + VERSION_2_ONLY,
+    "lift_slope": VERSION_2_ONLY,
+    "integration": VERSION_2_ONLY + " Version 1 reads `setup` instead.",
     "cpa_gain": "Version 2: empty estimates it from the signal gain. Version 1: required "
     "(default 5).",
 }
