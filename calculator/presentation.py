@@ -194,6 +194,14 @@ def summary_of(report: roi.Report) -> Summary:
     return last.summary
 
 
+NUMBER_INPUT = (
+    ("type", "text"),
+    ("inputmode", "decimal"),
+    ("autocomplete", "off"),
+    ("spellcheck", "false"),
+)
+
+
 @dataclass(frozen=True)
 class FieldView:
     """One form field, with everything its template needs worked out once."""
@@ -213,6 +221,9 @@ class FieldView:
     # The start of the hint's and message's ids, where a page has two forms
     # with the same field names (the builder's "b-spend"); else the name.
     slot: str = ""
+    # A text input's attributes besides its id, name and value: a number's
+    # unless given (the lead form's email address has its own).
+    input_attrs: tuple[tuple[str, str], ...] = NUMBER_INPUT
 
     def html(self) -> SafeString:
         """The field's markup, made once for each distinct field and kept: a
@@ -223,7 +234,7 @@ class FieldView:
         key = self._identity()
         markup = _FIELD_MARKUP.get(key)
         if markup is None:
-            markup = self._markup()
+            markup = self.markup()
             if len(_FIELD_MARKUP) >= FIELD_MARKUP_KEPT:  # bounded: start afresh
                 _FIELD_MARKUP.clear()
             _FIELD_MARKUP[key] = markup
@@ -244,6 +255,7 @@ class FieldView:
             self.placeholder,
             tuple((key, tuple(data.items())) for key, data in self.option_data.items()),
             self.slot,
+            self.input_attrs,
         )
 
     def error_html(self, swap: bool = False) -> SafeString:
@@ -256,8 +268,11 @@ class FieldView:
             " ".join(self.errors),
         )
 
-    def _markup(self) -> SafeString:
+    def markup(self) -> SafeString:
         """The field's markup: label with unit, input, hint with source, message.
+
+        Made afresh: ``html()`` keeps it instead, except for the lead form,
+        whose values are a visitor's address and name.
 
         Built here rather than in a template because the page has 22 fields
         and the template engine spent a third of the page's render time on
@@ -295,10 +310,10 @@ class FieldView:
                 format_html(' placeholder="{}"', self.placeholder) if self.placeholder else ""
             )
             control = format_html(
-                '<input id="{}" name="{}" type="text" inputmode="decimal" autocomplete="off" '
-                'spellcheck="false" value="{}"{} aria-describedby="{}"{}>',
+                '<input id="{}" name="{}"{} value="{}"{} aria-describedby="{}"{}>',
                 self.id,
                 self.name,
+                format_html_join("", ' {}="{}"', self.input_attrs),
                 self.value,
                 placeholder,
                 described,
@@ -506,7 +521,7 @@ class CauseRecovery:
 def recovery_by_cause() -> dict[str, CauseRecovery]:
     """Each loss cause by its name, with the share of it CAPI recovers from a
     backend and from a relay, as the current model version reckons."""
-    table = roi.VERSIONS[roi.CURRENT_VERSION].recovery
+    table = roi.recovery_rates()
     return {
         cause: CauseRecovery(
             str(charts.CAUSE_LABELS[cause]),

@@ -1409,6 +1409,11 @@ CURRENT_VERSION = 2
 WARNINGS = ("pixel_sees_under_a_fifth", "lift_above_meta_average")
 
 
+def recovery_rates(version: int = CURRENT_VERSION) -> Mapping[str, Recovery]:
+    """What CAPI recovers of each cause, by setup, under model ``version``."""
+    return VERSIONS[version].recovery
+
+
 def register(model: ModelVersion) -> None:
     """Add a model version; an existing number is never replaced."""
     if model.number in VERSIONS:

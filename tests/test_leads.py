@@ -95,6 +95,28 @@ class TestCapture:
         assert "Monthly profit gain" in text
         assert not Lead.objects.exists()
 
+    def test_the_fields_are_the_calculators_with_the_forms_limits(self, client, profile):
+        """Label, input and message as the calculator's fields have them; the
+        form says what is required, how long and which words."""
+        page = client.get(f"/embed/acme/?lang=fr&{QUERY}").content.decode()
+        assert (
+            '<input id="lead-email" name="email" type="email" autocomplete="email" required="" '
+            'maxlength="254" value="" aria-describedby="lead-email-hint lead-email-error">'
+        ) in page
+        assert 'name="name" type="text" autocomplete="name" maxlength="100" value=""' in page
+        assert (
+            '<label class="field__label" for="lead-name">Nom '
+            '<span class="field__unit">(facultatif)</span></label>'
+        ) in page
+        text = lead_post(client, "acme", htmx=True, email="not an address").content.decode()
+        assert (
+            'value="not an address" aria-describedby="lead-email-hint lead-email-error" '
+            'aria-invalid="true">'
+        ) in text
+        assert '<p class="field__error" id="lead-email-error">Enter a valid email address.</p>' in (
+            text
+        )
+
     def test_visitor_text_is_escaped(self, client, profile):
         response = lead_post(client, "acme", htmx=True, email="<script>x</script>@a.example")
         assert "<script>x" not in response.content.decode()

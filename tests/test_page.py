@@ -259,7 +259,7 @@ def test_field_markup_is_kept_per_field_value_and_language(monkeypatch):
     assert 'value="6"' in other.html()
     with translation.override("de"):
         assert typed._identity()[0] == translation.get_language()  # keyed by language
-        assert typed.html() == typed._markup()
+        assert typed.html() == typed.markup()
     presentation.FieldView(**base, value="7").html()
     presentation.FieldView(**base, value="8").html()
     assert len(presentation._FIELD_MARKUP) <= 3  # bounded: started afresh

@@ -31,6 +31,7 @@ from calculator.embeds.views import _render_embed, cookie_free, embed_headers, e
 from calculator.http.ratelimit import over_limit
 from calculator.http.throttle import client_address
 from calculator.models import EmbedDailyStat, EmbedProfile
+from calculator.presentation import FieldView
 
 from . import delivery, tokens
 from .forms import LeadForm
@@ -62,6 +63,37 @@ class LeadState:
     @property
     def consent_label(self) -> str:
         return consent_wording(self.profile)
+
+    @property
+    def fields(self) -> list[FieldView]:
+        """The address and the name, in the calculator's own field markup."""
+        return [self._field(name, kind) for name, kind in CONTACT_FIELDS.items()]
+
+    def _field(self, name: str, kind: tuple[tuple[str, str], ...]) -> FieldView:
+        spec = LeadForm.base_fields[name]
+        bound = self.form[name] if self.form is not None else None
+        value = bound.value() if bound is not None else None
+        required = (("required", ""),) if spec.required else ()
+        return FieldView(
+            name=name,
+            id=f"lead-{name}",
+            slot=f"lead-{name}",
+            label=str(spec.label),
+            unit="" if spec.required else _("optional"),
+            value="" if value is None else str(value),
+            hint="",
+            source="",
+            errors=list(bound.errors) if bound is not None else [],
+            choices=[],
+            input_attrs=(*kind, *required, ("maxlength", str(spec.max_length))),
+        )
+
+
+# What a browser needs to fill in each contact field for the visitor.
+CONTACT_FIELDS = {
+    "email": (("type", "email"), ("autocomplete", "email")),
+    "name": (("type", "text"), ("autocomplete", "name")),
+}
 
 
 def consent_wording(profile: EmbedProfile) -> str:

@@ -24,7 +24,7 @@ class LeadForm(forms.Form):
     """'Email me this report': checked here, at the one boundary, field by field."""
 
     email = forms.EmailField(label=_("Your email"), max_length=254)
-    name = forms.CharField(label=_("Name (optional)"), max_length=100, required=False)
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
     consent = forms.BooleanField(required=False)
     # A honeypot: hidden from people, filled in by form-filling robots.
     website = forms.CharField(required=False, max_length=200)
