@@ -7,15 +7,30 @@
   var typed = null;
   var kept = null;
 
+  var REFUSALS = [400, 403, 429];
+
   function current() { return document.getElementById("lead-form"); }
+
+  function fromTheForm(event) {
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    return Boolean(source && source.id === "lead-form");
+  }
+
+  // With DEBUG on, django-htmx shows a 400 or 403 answer as a whole page (for
+  // Django's error pages). The form's refusals are answers to swap in: they
+  // stop here, before its listener, and htmx goes on as it does in production.
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    if (fromTheForm(event) && REFUSALS.indexOf(event.detail.xhr.status) !== -1) {
+      event.stopPropagation();
+    }
+  }, true);
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     var lead = current();
-    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (source && source.id === "lead-form") {
+    if (fromTheForm(event)) {
       // A refusal (400, 403, 429) answers the form with its message: swap it
       // in place like a success, so the visitor reads why and the results stay.
-      if ([400, 403, 429].indexOf(event.detail.xhr.status) !== -1) {
+      if (REFUSALS.indexOf(event.detail.xhr.status) !== -1) {
         event.detail.shouldSwap = true;
         event.detail.isError = false;
       }

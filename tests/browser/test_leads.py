@@ -104,3 +104,19 @@ def axe_violations_in(frame) -> list[dict]:
         """async () => (await axe.run(document.querySelector('#lead-form'))).violations.map(
             v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"""
     )
+
+
+def test_a_refusal_is_answered_in_place_with_debug_on_too(
+    browser: Browser, live_server, host: HostSite, agency_profile, console, settings
+):
+    """With DEBUG on, django-htmx shows a 400 answer as a whole page; the
+    form's refusal must still swap in place, the page and its style kept."""
+    settings.DEBUG = True
+    context, page, frame = open_on_host(browser, live_server, host, console)
+    assert frame.locator("script[data-debug=True]").count() == 1  # django-htmx's debug helper
+    frame.fill("#lead-email", "not an address")
+    frame.click("#lead-form button[type=submit]")
+    expect(frame.locator("#lead-email-error")).to_have_text("Enter a valid email address.")
+    expect(frame.locator(".verdict__title")).to_be_visible()
+    assert frame.evaluate("document.styleSheets.length") >= 1
+    context.close()
