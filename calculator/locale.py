@@ -3,9 +3,10 @@
 English pages live at the bare addresses, German, French and Spanish ones
 under ``/de/``, ``/fr/`` and ``/es/``, so every language of every page has an
 address of its own that caches, crawlers and shared links can keep apart.
-Only the bare ``/`` (no query) asks the browser: a visitor whose
-``Accept-Language`` prefers German is sent to ``/de/`` once, with
-``Vary: Accept-Language`` so that shared caches keep the variants apart. The
+Only the bare ``/`` (no query, or only an ad's click id and utm_ keys) asks
+the browser: a visitor whose ``Accept-Language`` prefers German is sent to
+``/de/`` once, with ``Vary: Accept-Language`` so that shared caches keep the
+variants apart. The
 switcher's English link for that page carries ``?lang=en``, which is not
 negotiated, so a visitor who chose English stays English without a cookie.
 
@@ -73,11 +74,27 @@ WITHIN_SITE = ("same-origin", "same-site")
 NEGOTIATION_VARY = ("Accept-Language", "Sec-Fetch-Site")
 
 
+# Keys that ad platforms and newsletters add to a link (with utm_*): the
+# bare page with only these is still the bare page, so a visitor from a Meta
+# ad or a post, whose link always carries fbclid, is asked too.
+TRACKING_KEYS = frozenset(
+    {"fbclid", "gclid", "gbraid", "wbraid", "msclkid", "ttclid", "twclid", "li_fat_id"}
+)
+MAX_TRACKING_QUERY = 2000
+
+
+def _only_tracking(query: str) -> bool:
+    if len(query) > MAX_TRACKING_QUERY:
+        return False
+    keys = [key for key, _value in parse_qsl(query, keep_blank_values=True)]
+    return all(key in TRACKING_KEYS or key.startswith("utm_") for key in keys)
+
+
 def _negotiates(request: HttpRequest) -> bool:
     return (
         request.path_info == "/"
         and request.method in ("GET", "HEAD")
-        and not request.META.get("QUERY_STRING")
+        and _only_tracking(request.META.get("QUERY_STRING", ""))
     )
 
 
@@ -104,20 +121,11 @@ class LanguageMiddleware:
                 language = valid(request.GET.get(CHOSEN)) or DEFAULT
             else:
                 language = DEFAULT
-        if negotiated and _arrives_from_outside(request):
-            preferred = from_accept_language(accept)
-            if preferred != DEFAULT:
-                response = HttpResponseRedirect(f"/{preferred}/")
-                # Private: a shared cache that ignored Vary would send everyone
-                # to one visitor's language; the English page it may keep.
-                response["Cache-Control"] = f"private, max-age={REDIRECT_MAX_AGE}"
-                patch_vary_headers(response, NEGOTIATION_VARY)
-                return response
         translation.activate(language)
         request.LANGUAGE_CODE = language
         try:
             response = self.get_response(request)
-            if not api:
+            if not api and not response.has_header("Location"):
                 response.headers.setdefault("Content-Language", translation.get_language())
         finally:
             # The thread serves its next request (or test) from a clean slate.
@@ -127,6 +135,32 @@ class LanguageMiddleware:
         elif api and response.status_code >= 400:
             patch_vary_headers(response, ("Accept-Language",))
         return response
+
+
+class NegotiationMiddleware:
+    """Sends a visitor who arrives at the bare ``/`` from outside to the page
+    in their browser's language (see the module's docstring).
+
+    Innermost, so that the redirect passes out through every other middleware
+    and carries their headers (security, framing, the request log) as a page
+    does."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _negotiates(request) and _arrives_from_outside(request):
+            preferred = from_accept_language(request.headers.get("Accept-Language", ""))
+            if preferred != DEFAULT:
+                # The tracking keys go along, for the analytics of the page.
+                query = request.META.get("QUERY_STRING", "")
+                response = HttpResponseRedirect(f"/{preferred}/" + (f"?{query}" if query else ""))
+                # Private: a shared cache that ignored Vary would send everyone
+                # to one visitor's language; the English page it may keep.
+                response["Cache-Control"] = f"private, max-age={REDIRECT_MAX_AGE}"
+                patch_vary_headers(response, NEGOTIATION_VARY)
+                return response
+        return self.get_response(request)
 
 
 def _routing() -> tuple[str | None, str | None, str]:

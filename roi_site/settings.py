@@ -107,6 +107,9 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Innermost: the bare page's redirect to a visitor's language gets every
+    # header the middleware above adds.
+    "calculator.locale.NegotiationMiddleware",
 ]
 
 ROOT_URLCONF = "roi_site.urls"

@@ -269,6 +269,38 @@ def test_the_bare_page_sends_a_german_browser_to_de_once_without_a_cookie(client
 
 
 @pytest.mark.django_db
+def test_the_redirect_to_a_language_carries_the_pages_headers(client):
+    """Security headers, framing and no language of its own, as any answer."""
+    response = client.get("/", headers={"Accept-Language": "fr"})
+    assert response.status_code == 302
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert "Content-Language" not in response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["fbclid=IwAR0abc", "utm_source=facebook&utm_medium=paid&fbclid=x", "gclid=Cj0"]
+)
+def test_a_visitor_from_an_ad_is_sent_to_their_language_with_the_click_id(client, query):
+    response = client.get(f"/?{query}", headers={"Accept-Language": "es-ES,es;q=0.9"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/es/?{query}"
+    english = client.get(f"/?{query}", headers={"Accept-Language": "en"})
+    assert english.status_code == 200
+    assert "Accept-Language" in english["Vary"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["fbclid=x&spend=5000", "lang=en&fbclid=x", "utm=1", "x"])
+def test_a_query_with_more_than_tracking_keys_is_not_negotiated(client, query):
+    response = client.get(f"/?{query}", headers={"Accept-Language": "de"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_click_within_the_site_to_the_bare_page_stays_english(client):
     """A German browser on /?lang=en that follows the brand or "Calculator"
     link to / has chosen English: the browser says the click came from here."""
