@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
+    HttpResponsePermanentRedirect,
 )
 from django.shortcuts import render
 from django.urls import reverse
@@ -137,6 +139,20 @@ FAVICON = Path(settings.BASE_DIR) / "static" / "favicon.ico"  # static/favicon.s
 # security.txt must name its own expiry (RFC 9116); it is written afresh, so
 # it always looks half a year ahead.
 SECURITY_TXT_LIFETIME = timedelta(days=182)
+
+
+# What may stay as it is in a path or query string a redirect passes on.
+URL_SAFE = "/=&%+;,:@!$'()*~.-_"
+
+
+@cacheable(max_age=DAY)
+@require_safe
+def english_prefix(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """/en/… is where some sites and visitors look for English; English lives
+    at the bare address. Only ever a path on this site: never //host."""
+    path = "/" + quote(rest.lstrip("/\\"), safe=URL_SAFE)
+    query = quote(request.META.get("QUERY_STRING", ""), safe=URL_SAFE)
+    return HttpResponsePermanentRedirect(path + (f"?{query}" if query else ""))
 
 
 def _plain_text(lines: list[str]) -> HttpResponse:

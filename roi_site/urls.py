@@ -31,6 +31,9 @@ urlpatterns = [
     path("oembed", oembed.oembed, name="oembed"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # English has no prefix; /en/… sends a visitor to its bare address.
+    path("en/", views.english_prefix),
+    path("en/<path:rest>", views.english_prefix),
 ]
 
 # Pages people read: English at the bare address, /de/, /fr/ and /es/ for the

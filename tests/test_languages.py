@@ -203,8 +203,8 @@ def test_pages_live_under_their_language_prefix(client, url, language):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/en/", "/de/api/v1/calculate", "/xx/", "/de/healthz"])
-def test_no_english_prefix_and_no_prefixed_machine_addresses(client, url):
+@pytest.mark.parametrize("url", ["/de/api/v1/calculate", "/xx/", "/de/healthz"])
+def test_no_prefixed_machine_addresses_and_no_unknown_language(client, url):
     assert client.get(url).status_code == 404
 
 
@@ -521,3 +521,24 @@ def test_each_loss_cause_has_one_name_on_the_page(client, language, version):
         name = label.group(1)
         assert chart_labels.count(name) == 2, (cause, name, chart_labels)
         assert f'<th scope="row">{name}</th>' in method
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("address", "target"),
+    [
+        ("/en/", "/"),
+        ("/en/method/", "/method/"),
+        (f"/en/?{RESULT}", f"/?{RESULT}"),
+        ("/en//evil.example/", "/evil.example/"),
+        ("/en/%5C%5Cevil.example/", "/evil.example/"),
+        ("/en/%09/evil.example/", "/%09/evil.example/"),
+    ],
+)
+def test_the_english_prefix_sends_a_visitor_to_the_bare_address(client, address, target):
+    """English has no prefix: /en/… answers with its bare address, on this site only."""
+    response = client.get(address)
+    assert response.status_code == 301
+    assert response["Location"] == target
+    assert not response.cookies
+    assert client.get("/en/%0d%0aSet-Cookie:x=1").status_code == 404  # no line breaks in a path
