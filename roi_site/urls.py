@@ -30,7 +30,6 @@ urlpatterns = [
     path("embed.js", embeds.embed_js, name="embed-js"),
     path("oembed", oembed.oembed, name="oembed"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("allauth.urls")),
     # English has no prefix; /en/… sends a visitor to its bare address.
     path("en/", views.english_prefix),
     path("en/<path:rest>", views.english_prefix),
@@ -47,6 +46,8 @@ urlpatterns += i18n_patterns(
     path("share/<str:network>/", sharing.share, name="share"),
     path("embed/builder/", builder.builder, name="embed-builder"),
     path("agency/", include("calculator.agency.urls")),
+    # An agency signs in, and is emailed, in the language it reads the site in.
+    path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )
 

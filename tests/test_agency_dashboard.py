@@ -61,6 +61,26 @@ class TestAccounts:
         assert response.status_code == 302
         assert client.login(username="reset@agency.example", password="another-pass-phrase-77")
 
+    def test_a_german_agency_signs_up_in_german_and_is_emailed_in_german(self, client):
+        response = client.get("/de/agency/")
+        assert response["Location"] == "/de/accounts/login/?next=/de/agency/"
+        login = client.get(response["Location"]).content.decode()
+        assert '<html lang="de">' in login
+        assert "Passwort" in login
+        response = client.post(
+            "/de/accounts/signup/",
+            {
+                "email": "neu@agentur.example",
+                "password1": "ein-langer-satz-42",
+                "password2": "ein-langer-satz-42",
+            },
+        )
+        assert response.status_code == 302
+        message = mail.outbox[-1]
+        assert message.subject.startswith("CAPI-ROI-Rechner: ")
+        assert "E-Mail" in message.subject
+        assert re.search(r"https?://testserver/de/accounts/confirm-email/\S+", message.body)
+
     def test_the_dashboard_needs_a_sign_in(self, client):
         response = client.get("/agency/")
         assert response.status_code == 302
