@@ -96,6 +96,20 @@ class TestDashboard:
         assert 'class="spark"' in page
         assert client.get("/agency/")["Cache-Control"] == "no-store"
 
+    def test_the_snippet_and_preview_follow_the_dashboards_language(self, client, two_agencies):
+        """As the builder does: a French dashboard gives a French embed, unless
+        the profile fixes its language."""
+        ours, _theirs = two_agencies
+        page = client.get("/fr/agency/").content.decode()
+        assert "http://testserver/embed/alpha/?frame=capi-roi&amp;lang=fr" in page
+        edit = client.get(f"/fr/agency/profiles/{ours.slug}/").content.decode()
+        assert 'src="/embed/alpha/?frame=capi-roi-preview&amp;lang=fr"' in edit
+        ours.language = "de"
+        ours.save()
+        page = client.get("/fr/agency/").content.decode()
+        assert 'http://testserver/embed/alpha/?frame=capi-roi"' in page
+        assert "alpha/?frame=capi-roi&amp;lang" not in page
+
     def test_creates_a_profile_owned_by_the_agency(self, client, two_agencies):
         response = client.post(
             "/agency/profiles/new/",

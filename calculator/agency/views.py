@@ -14,10 +14,11 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from calculator import locale
 from calculator.embeds.builder import DEFAULT_HEIGHT, snippet
 from calculator.models import EmbedProfile
 
@@ -35,9 +36,18 @@ def no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def embed_address(profile: EmbedProfile, frame: str) -> str:
+    """The profile's embed, in the language the agency reads the dashboard in
+    unless the profile fixes one (as the builder makes it)."""
+    pairs = [("frame", frame)]
+    language = translation.get_language()
+    if not profile.language and language != locale.DEFAULT:
+        pairs.append((locale.CHOSEN, language))
+    return reverse("embed-profile", args=[profile.slug]) + "?" + urlencode(pairs)
+
+
 def embed_snippet(request: HttpRequest, profile: EmbedProfile) -> str:
-    src = request.build_absolute_uri(reverse("embed-profile", args=[profile.slug]))
-    src += "?" + urlencode({"frame": "capi-roi"})
+    src = request.build_absolute_uri(embed_address(profile, "capi-roi"))
     return snippet(src, DEFAULT_HEIGHT, request.build_absolute_uri(reverse("embed-js")))
 
 
@@ -114,7 +124,7 @@ def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "profile": profile,
         "snippet": embed_snippet(request, profile),
-        "preview_src": reverse("embed-profile", args=[profile.slug]) + "?frame=capi-roi-preview",
+        "preview_src": embed_address(profile, "capi-roi-preview"),
     }
     return no_store(render(request, "agency/profile_form.html", context))
 
