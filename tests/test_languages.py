@@ -542,3 +542,11 @@ def test_the_english_prefix_sends_a_visitor_to_the_bare_address(client, address,
     assert response["Location"] == target
     assert not response.cookies
     assert client.get("/en/%0d%0aSet-Cookie:x=1").status_code == 404  # no line breaks in a path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["de", "fr", "es"])
+def test_the_method_pages_formulas_are_in_the_readers_words(client, language):
+    html = client.get(f"/{language}/method/").content.decode()
+    for english in ("loss × recovery rate", "total cost", "spend × p", "Σ weights", "order value"):
+        assert english not in html, english
