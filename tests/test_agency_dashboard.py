@@ -27,16 +27,14 @@ def two_agencies(client):
     return ours, theirs
 
 
+def sign_up(client, address: str, email: str):
+    password = "a-long-pass-phrase-42"
+    return client.post(address, {"email": email, "password1": password, "password2": password})
+
+
 class TestAccounts:
     def test_sign_up_verify_and_sign_in(self, client):
-        response = client.post(
-            "/accounts/signup/",
-            {
-                "email": "new@agency.example",
-                "password1": "a-long-pass-phrase-42",
-                "password2": "a-long-pass-phrase-42",
-            },
-        )
+        response = sign_up(client, "/accounts/signup/", "new@agency.example")
         assert response.status_code == 302
         # Not signed in before the address is confirmed.
         assert client.get("/agency/").status_code == 302
@@ -67,14 +65,7 @@ class TestAccounts:
         login = client.get(response["Location"]).content.decode()
         assert '<html lang="de">' in login
         assert "Passwort" in login
-        response = client.post(
-            "/de/accounts/signup/",
-            {
-                "email": "neu@agentur.example",
-                "password1": "ein-langer-satz-42",
-                "password2": "ein-langer-satz-42",
-            },
-        )
+        response = sign_up(client, "/de/accounts/signup/", "neu@agentur.example")
         assert response.status_code == 302
         message = mail.outbox[-1]
         assert message.subject.startswith("CAPI-ROI-Rechner: ")
