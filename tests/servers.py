@@ -18,10 +18,21 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 
+def free_ports(count: int) -> list[int]:
+    """``count`` different ports free now: each probe stays bound until all
+    are chosen, so the system cannot hand out one port twice."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind((HOST, 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def site_env(database_url: str, **extra: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from .servers import HOST, ROOT, free_port, get, gunicorn, manage, site_env, wait_until_up
+from .servers import HOST, ROOT, free_ports, get, gunicorn, manage, site_env, wait_until_up
 
 CONFIG = ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -123,8 +123,9 @@ def proxied(tmp_path_factory) -> Iterator[Proxied]:
          "-subj", f"/CN={SITE}", "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")],
         check=True, capture_output=True,
     )  # fmt: skip
-    https_port, http_port = free_port(), free_port()
     with gunicorn({**env, "DJANGO_ALLOWED_HOSTS": f"{SITE},{HOST}"}, tmp / "app.log") as app:
+        # Chosen once the app holds its own port, so none of them can be it.
+        https_port, http_port = free_ports(2)
         (tmp / "nginx.conf").write_text(local_config(tmp, https_port, http_port, app))
         command = [
             NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"),
