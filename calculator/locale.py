@@ -6,9 +6,9 @@ address of its own that caches, crawlers and shared links can keep apart.
 Only the bare ``/`` (no query, or only an ad's click id and utm_ keys) asks
 the browser: a visitor whose ``Accept-Language`` prefers German is sent to
 ``/de/`` once, with ``Vary: Accept-Language`` so that shared caches keep the
-variants apart. The
-switcher's English link for that page carries ``?lang=en``, which is not
-negotiated, so a visitor who chose English stays English without a cookie.
+variants apart. The switcher's English link for that page carries
+``?lang=en``, which is not negotiated, so a visitor who chose English stays
+English without a cookie.
 
 The embed takes ``lang=`` (an embed profile may fix its language instead),
 and the API answers its error messages in the ``Accept-Language`` language
