@@ -17,10 +17,11 @@ while its figures stay language-neutral.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -83,11 +84,31 @@ TRACKING_KEYS = frozenset(
 MAX_TRACKING_QUERY = 2000
 
 
+# A quick look first: most queries carry none of them.
+TRACKING_HINT = re.compile(r"clid|utm_|li_fat_id")
+
+
+def is_tracking(key: str) -> bool:
+    return key in TRACKING_KEYS or key.startswith("utm_")
+
+
+def without_tracking(query: str) -> str:
+    """``query`` without an ad's click id or utm_ keys, the rest as written.
+
+    Nothing reads them, so a page's bytes are the same with or without them:
+    its kept answer is shared by every click of an ad, and its links in other
+    languages do not pass one visitor's click on.
+    """
+    if not TRACKING_HINT.search(query):
+        return query
+    parts = query.split("&")
+    return "&".join(p for p in parts if not is_tracking(unquote_plus(p.split("=", 1)[0])))
+
+
 def _only_tracking(query: str) -> bool:
     if len(query) > MAX_TRACKING_QUERY:
         return False
-    keys = [key for key, _value in parse_qsl(query, keep_blank_values=True)]
-    return all(key in TRACKING_KEYS or key.startswith("utm_") for key in keys)
+    return all(is_tracking(key) for key, _value in parse_qsl(query, keep_blank_values=True))
 
 
 def _negotiates(request: HttpRequest) -> bool:
@@ -197,11 +218,12 @@ def _query_for_languages(request: HttpRequest) -> str:
     """The query the page's other languages get. A page with a result passes
     its canonical query (``request.canonical_query``, set by the view): each
     language reads typed numbers by its own rules, so '1.500' typed on a German
-    page must not reach the English one as typed. Never the English marker."""
+    page must not reach the English one as typed. Never the English marker,
+    nor an ad's click id: the page in another language is not that click."""
     canonical = getattr(request, "canonical_query", None)
     if canonical is not None:
         return canonical
-    raw = request.META.get("QUERY_STRING", "")
+    raw = without_tracking(request.META.get("QUERY_STRING", ""))
     pairs = parse_qsl(raw, keep_blank_values=True)
     return (
         raw

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_htmx.http import replace_url, reswap
 
-from . import presentation, roi
+from . import locale, presentation, roi
 from .forms import CalculatorForm
 from .http import rendered
 from .http.caching import cacheable
@@ -69,7 +69,7 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     }
     if report is not None:
         context["query"] = form.canonical_query()
-        if query:  # a result's page in other languages: as every language reads it
+        if links.names_inputs(query):  # a result in other languages, as each reads it
             request.canonical_query = context["query"]
         context.update(presentation.results_context(report))
     return context
@@ -117,7 +117,7 @@ METHOD_DESCRIPTION = _(
 # The htmx request gets the results partial: caches must tell it apart.
 @cacheable(vary=["HX-Request"])
 @require_safe
-@rendered.cached()
+@rendered.cached(query=locale.without_tracking)
 def calculator(request: HttpRequest) -> HttpResponse:
     return render_calculator(request, request.GET)
 

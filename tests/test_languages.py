@@ -550,3 +550,30 @@ def test_the_method_pages_formulas_are_in_the_readers_words(client, language):
     html = client.get(f"/{language}/method/").content.decode()
     for english in ("loss × recovery rate", "total cost", "spend × p", "Σ weights", "order value"):
         assert english not in html, english
+
+
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("", ""),
+        ("fbclid=IwAR0", ""),
+        ("spend=30%20000&fbclid=x&utm_source=fb&utm_medium=paid", "spend=30%20000"),
+        ("gclid=1&v=2&spend=1+2", "v=2&spend=1+2"),
+        ("%66bclid=x&spend=1", "spend=1"),
+        ("clidx=1&spend=1", "clidx=1&spend=1"),
+        ("utmsource=1", "utmsource=1"),
+    ],
+)
+def test_an_ads_click_id_and_utm_keys_are_left_out_the_rest_as_written(query, kept):
+    from calculator.locale import without_tracking
+
+    assert without_tracking(query) == kept
+
+
+@pytest.mark.django_db
+def test_the_other_languages_of_a_page_from_an_ad_do_not_carry_the_click(client):
+    head = head_of(client.get("/?fbclid=IwAR0&utm_source=meta", HTTP_SEC_FETCH_SITE="same-origin"))
+    assert head.languages["de"] == "http://testserver/de/"
+    result = head_of(client.get(f"/fr/?{RESULT}&fbclid=IwAR0"))
+    assert "fbclid" not in result.languages["en"]
+    assert "spend=12000" in result.languages["en"]

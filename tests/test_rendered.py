@@ -71,6 +71,21 @@ def test_each_variant_is_rendered_for_itself(client, renders):
     assert len(renders) == 4
 
 
+@pytest.mark.parametrize("path", ["/", "/?spend=50000", "/de/?spend=50000", "/embed/?spend=9000"])
+def test_every_click_of_an_ad_shares_the_pages_kept_answer(client, renders, path):
+    """Nothing reads an ad's click id or utm_ keys: each click gets the bytes
+    the page has without them, rendered once for all."""
+    join = "&" if "?" in path else "?"
+    plain = client.get(path, HTTP_SEC_FETCH_SITE="same-origin")
+    clicks = [
+        client.get(f"{path}{join}fbclid=IwAR{n}&utm_source=meta", HTTP_SEC_FETCH_SITE="same-origin")
+        for n in range(3)
+    ]
+    assert len(renders) == 1
+    assert all(click.content == plain.content for click in clicks)
+    assert b"IwAR" not in plain.content
+
+
 def test_the_key_names_host_language_htmx_and_extra(settings, monkeypatch):
     settings.ALLOWED_HOSTS = ["testserver", "example.org"]
     factory = RequestFactory()

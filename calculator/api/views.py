@@ -55,7 +55,7 @@ def errors_body(form: CalculatorForm) -> dict[str, dict[str, list[str]]]:
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 @cacheable()
-@rendered.cached()
+@rendered.cached(query=locale.without_tracking)
 def calculate(request: HttpRequest) -> HttpResponse:
     """docs/model.md's figures for the query's inputs; 400 naming each bad field."""
     if request.method == "OPTIONS":

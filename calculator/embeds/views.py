@@ -95,7 +95,9 @@ def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         response = _preflight()
     else:
         extra = _key_extra(profile)
-        response = rendered.respond(request, lambda: _render_embed(request, profile), extra)
+        response = rendered.respond(
+            request, lambda: _render_embed(request, profile), extra, locale.without_tracking
+        )
         if profile is not None:
             _count_request(request, profile, response)
     embed_headers(response, profile)

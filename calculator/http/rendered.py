@@ -11,7 +11,8 @@ settings.RENDERED_PAGES_SHARED). The social card is kept the same way.
 What goes into a key is everything that changes the bytes: the scheme and
 host (absolute links in the page), the path and the exact query (the
 canonical query, the model version and the display options are all in it;
-two spellings of one result may echo different text in the form), htmx or
+two spellings of one result may echo different text in the form; a view may
+leave out keys nothing reads, such as an ad's click id), htmx or
 not, the active language, the embed profile's revision, and the site's
 release (so a deploy never serves a previous release's markup).
 
@@ -154,13 +155,16 @@ def fetch(key: str, produce: Callable[[], bytes], seconds: int = CARD_SECONDS) -
     return found
 
 
-def response_key(request: HttpRequest, extra: Iterable[str] = ()) -> str:
+def response_key(
+    request: HttpRequest, extra: Iterable[str] = (), query: Callable[[str], str] | None = None
+) -> str:
+    raw = request.META.get("QUERY_STRING", "")
     parts = [
         release(),
         request.scheme,
         request.get_host(),
         request.path,
-        request.META.get("QUERY_STRING", ""),
+        raw if query is None else query(raw),
         "htmx" if request.headers.get("HX-Request") == "true" else "page",
         translation.get_language() or "",
         *extra,
@@ -205,16 +209,21 @@ def _thawed(frozen: dict[str, Any]) -> HttpResponse:
 
 
 def respond(
-    request: HttpRequest, produce: Callable[[], HttpResponse], extra: Iterable[str] = ()
+    request: HttpRequest,
+    produce: Callable[[], HttpResponse],
+    extra: Iterable[str] = (),
+    query: Callable[[str], str] | None = None,
 ) -> HttpResponse:
     """The response ``produce`` renders for this request, rendered once per key.
 
     Only GET and HEAD answers are kept; ``extra`` adds to the key what the URL
-    does not say (an embed profile's revision).
+    does not say (an embed profile's revision); ``query``, given, is the part
+    of the query string that can change the bytes (the view knows which keys
+    nothing reads).
     """
     if request.method not in ("GET", "HEAD"):
         return produce()
-    key = response_key(request, extra)
+    key = response_key(request, extra, query)
     shared = settings.RENDERED_PAGES_SHARED
     frozen = LOCAL.get(key)
     if frozen is None:
@@ -236,14 +245,16 @@ def respond(
     return _thawed(frozen)
 
 
-def cached(extra: Callable[..., Iterable[str]] | None = None) -> Callable:
+def cached(
+    extra: Callable[..., Iterable[str]] | None = None, query: Callable[[str], str] | None = None
+) -> Callable:
     """View decorator: ``respond`` around the view."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             more = extra(request, *args, **kwargs) if extra else ()
-            return respond(request, lambda: view(request, *args, **kwargs), more)
+            return respond(request, lambda: view(request, *args, **kwargs), more, query)
 
         return wrapped
 
