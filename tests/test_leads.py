@@ -184,6 +184,17 @@ class TestRefusals:
         assert int(refused["Retry-After"]) > 0
         assert Lead.objects.count() == 3
 
+    @override_settings(LEADS_PER_HOUR=2)
+    def test_the_limit_counts_reports_per_profile_and_keeps_what_was_typed(self, client, profile):
+        for _ in range(3):  # mistyped addresses send nothing and count for nothing
+            assert lead_post(client, "acme", htmx=True, email="typo").status_code == 400
+        assert [lead_post(client, "acme", htmx=True).status_code for _ in range(2)] == [200, 200]
+        refused = lead_post(client, "acme", htmx=True, email="later@shop.example")
+        assert refused.status_code == 429
+        assert 'value="later@shop.example"' in refused.content.decode()
+        make_profile(make_agency("other@agency.example"), "other")
+        assert lead_post(client, "other", htmx=True).status_code == 200
+
     def test_no_refusal_sets_a_cookie(self, client, profile):
         client.cookies["csrftoken"] = "x" * 32
         response = lead_post(client, "acme", headers={"Origin": "https://evil.example"})

@@ -173,11 +173,18 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
     problem = origin_problem(request)
     if problem:
         return answer(403, error=problem)
-    wait = over_limit(f"lead:{client_address(request)}", settings.LEADS_PER_HOUR, 3600)
+    if not form.is_valid():
+        return answer(400, form=form)
+    # Counted once a report could go out: a mistyped address costs nothing, and
+    # one office's visitors share a limit per agency, not across every embed.
+    wait = over_limit(
+        f"lead:{profile.slug}:{client_address(request)}", settings.LEADS_PER_HOUR, 3600
+    )
     if wait is not None:
         minutes = max(1, -(-wait // 60))
         response = answer(
             429,
+            form=form,  # what the visitor typed stays, to send later
             error=ngettext(
                 "Too many reports were requested from here. Try again in %(minutes)s minute.",
                 "Too many reports were requested from here. Try again in %(minutes)s minutes.",
@@ -187,8 +194,6 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
         )
         response["Retry-After"] = str(wait)
         return response
-    if not form.is_valid():
-        return answer(400, form=form)
     if form.cleaned_data["website"]:
         # A robot: thank it as if it had worked, and keep nothing.
         return answer(200, sent_to=form.cleaned_data["email"], query=form.cleaned_data["q"])
