@@ -414,3 +414,21 @@ def test_only_a_body_that_gzip_shortens_is_gzipped():
     assert gzipped(b"x" * 400, [("Content-Type", "image/png")]) is None
     assert gzipped(b"x" * 400, [*html, ("Content-Encoding", "br")]) is None
     assert gzipped(os.urandom(400), html) is None  # gzip would only make it longer
+
+
+def test_the_apis_figures_are_kept_once_for_every_language(client):
+    """A 200 is the same in every language: one kept answer. A refusal is
+    worded in the asker's language and never kept."""
+    rendered.LOCAL.clear()
+    answers = [
+        client.get("/api/v1/calculate?spend=3000", HTTP_ACCEPT_LANGUAGE=language)
+        for language in ("en", "de", "fr", "es")
+    ]
+    assert len({answer.content for answer in answers}) == 1
+    assert len(rendered.LOCAL._items) == 1
+    refusals = [
+        client.get("/api/v1/calculate?spend=-1", HTTP_ACCEPT_LANGUAGE=language).content
+        for language in ("en", "de")
+    ]
+    assert refusals[0] != refusals[1]
+    assert len(rendered.LOCAL._items) == 1

@@ -55,7 +55,8 @@ def errors_body(form: CalculatorForm) -> dict[str, dict[str, list[str]]]:
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 @cacheable()
-@rendered.cached(query=locale.without_tracking)
+# The figures are the same in every language; only refusals (never kept) are worded.
+@rendered.cached(query=locale.without_tracking, by_language=False)
 def calculate(request: HttpRequest) -> HttpResponse:
     """docs/model.md's figures for the query's inputs; 400 naming each bad field."""
     if request.method == "OPTIONS":

@@ -156,7 +156,10 @@ def fetch(key: str, produce: Callable[[], bytes], seconds: int = CARD_SECONDS) -
 
 
 def response_key(
-    request: HttpRequest, extra: Iterable[str] = (), query: Callable[[str], str] | None = None
+    request: HttpRequest,
+    extra: Iterable[str] = (),
+    query: Callable[[str], str] | None = None,
+    by_language: bool = True,
 ) -> str:
     raw = request.META.get("QUERY_STRING", "")
     parts = [
@@ -166,7 +169,7 @@ def response_key(
         request.path,
         raw if query is None else query(raw),
         "htmx" if request.headers.get("HX-Request") == "true" else "page",
-        translation.get_language() or "",
+        (translation.get_language() or "") if by_language else "",
         *extra,
     ]
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -213,17 +216,19 @@ def respond(
     produce: Callable[[], HttpResponse],
     extra: Iterable[str] = (),
     query: Callable[[str], str] | None = None,
+    by_language: bool = True,
 ) -> HttpResponse:
     """The response ``produce`` renders for this request, rendered once per key.
 
     Only GET and HEAD answers are kept; ``extra`` adds to the key what the URL
     does not say (an embed profile's revision); ``query``, given, is the part
     of the query string that can change the bytes (the view knows which keys
-    nothing reads).
+    nothing reads); ``by_language=False`` for answers whose kept (200) bytes
+    are the same in every language, as the API's figures are.
     """
     if request.method not in ("GET", "HEAD"):
         return produce()
-    key = response_key(request, extra, query)
+    key = response_key(request, extra, query, by_language)
     shared = settings.RENDERED_PAGES_SHARED
     frozen = LOCAL.get(key)
     if frozen is None:
@@ -246,7 +251,9 @@ def respond(
 
 
 def cached(
-    extra: Callable[..., Iterable[str]] | None = None, query: Callable[[str], str] | None = None
+    extra: Callable[..., Iterable[str]] | None = None,
+    query: Callable[[str], str] | None = None,
+    by_language: bool = True,
 ) -> Callable:
     """View decorator: ``respond`` around the view."""
 
@@ -254,7 +261,9 @@ def cached(
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             more = extra(request, *args, **kwargs) if extra else ()
-            return respond(request, lambda: view(request, *args, **kwargs), more, query)
+            return respond(
+                request, lambda: view(request, *args, **kwargs), more, query, by_language
+            )
 
         return wrapped
 
