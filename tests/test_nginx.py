@@ -195,6 +195,26 @@ def test_a_profile_embed_is_stored_then_revalidated_and_each_revalidation_counte
     assert fourth[1]["etag"] == first[1]["etag"]
 
 
+def test_every_click_of_an_ad_shares_one_entry(proxied):
+    """The key leaves out click ids and utm_ keys, up to four of them; the
+    rest of the query still makes an entry of its own."""
+    first = proxied.request("/?spend=43000&fbclid=IwAR0")
+    assert first[1]["x-cache-status"] == "MISS"
+    for query in (
+        "spend=43000&fbclid=IwAR1",
+        "fbclid=IwAR2&spend=43000&utm_source=meta&utm_medium=paid&utm_campaign=q4",
+        "spend=43000",
+    ):
+        again = proxied.request(f"/?{query}")
+        assert again[1]["x-cache-status"] == "HIT", query
+        assert again[2] == first[2]
+    other = proxied.request("/?spend=43001&fbclid=IwAR1")
+    assert other[1]["x-cache-status"] == "MISS"
+    assert b"43001" in other[2]
+    lookalike = proxied.request("/?spend=43000&xfbclid=1")
+    assert lookalike[1]["x-cache-status"] == "MISS"
+
+
 def test_the_page_and_its_htmx_partial_are_kept_apart(proxied):
     path = "/?spend=42000"
     page = proxied.request(path)
