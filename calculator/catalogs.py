@@ -21,9 +21,10 @@ LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
 
 def compile_all(root: Path = LOCALE) -> list[Path]:
-    """Every django.po under ``root`` written beside itself as django.mo."""
+    """Every django.po under ``root`` (the site's, and ``allauth/``'s German for
+    django-allauth) written beside itself as django.mo."""
     written = []
-    for po in sorted(root.glob("*/LC_MESSAGES/django.po")):
+    for po in sorted(root.glob("**/LC_MESSAGES/django.po")):
         with po.open("rb") as source:
             catalog = read_po(source, locale=po.parent.parent.name)
         mo = po.with_suffix(".mo")

@@ -152,7 +152,9 @@ LANGUAGES = [
     ("fr", "Français"),
     ("es", "Español"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The site's catalogs; then our German for django-allauth's pages and emails,
+# which in allauth's own catalog say "du" where the site says "Sie".
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "allauth"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

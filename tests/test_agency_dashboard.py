@@ -64,12 +64,13 @@ class TestAccounts:
         assert response["Location"] == "/de/accounts/login/?next=/de/agency/"
         login = client.get(response["Location"]).content.decode()
         assert '<html lang="de">' in login
-        assert "Passwort" in login
+        assert "Sie haben noch kein Konto?" in login  # the site's "Sie", not allauth's "du"
+        assert "Du hast" not in login
         response = sign_up(client, "/de/accounts/signup/", "neu@agentur.example")
         assert response.status_code == 302
         message = mail.outbox[-1]
-        assert message.subject.startswith("CAPI-ROI-Rechner: ")
-        assert "E-Mail" in message.subject
+        assert message.subject == "CAPI-ROI-Rechner: Bitte bestätigen Sie Ihre E-Mail-Adresse"
+        assert "Vielen Dank, dass Sie" in message.body
         assert re.search(r"https?://testserver/de/accounts/confirm-email/\S+", message.body)
 
     def test_the_dashboard_needs_a_sign_in(self, client):
