@@ -106,9 +106,8 @@ def without_tracking(query: str) -> str:
 
 
 def _only_tracking(query: str) -> bool:
-    if len(query) > MAX_TRACKING_QUERY:
-        return False
-    return all(is_tracking(key) for key, _value in parse_qsl(query, keep_blank_values=True))
+    """Nothing, or nothing but an ad's keys: a page's own query is never that."""
+    return len(query) <= MAX_TRACKING_QUERY and not without_tracking(query)
 
 
 def _negotiates(request: HttpRequest) -> bool:
