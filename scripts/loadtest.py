@@ -26,6 +26,7 @@ import http.client
 import itertools
 import json
 import os
+import runpy
 import secrets
 import shutil
 import signal
@@ -47,7 +48,8 @@ CONCURRENCY = 32
 # CPU-bound work on a small machine: one process per core plus one, each with
 # a few threads so idle keep-alive connections do not hold a process.
 WORKERS = min(4, (os.cpu_count() or 1) + 1)
-THREADS = 4
+GUNICORN_CONFIG = ROOT / "roi_site" / "gunicorn.py"
+THREADS = runpy.run_path(str(GUNICORN_CONFIG))["threads"]
 QUERY = "spend=50000&consent=40&adblock=12"
 
 
@@ -240,12 +242,12 @@ def prepare(env: dict[str, str]) -> None:
 
 
 def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    # The README's command (roi_site/gunicorn.py), with a worker per core and
+    # connections kept open as the load generator reuses them.
     command = [
-        sys.executable, "-m", "gunicorn", "roi_site.wsgi:application",
+        sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "roi_site.wsgi:application",
         "--bind", f"{HOST}:{port}",
         "--workers", str(WORKERS),
-        "--worker-class", "gthread",
-        "--threads", str(THREADS),
         "--keep-alive", "30",
     ]  # fmt: skip
     with log.open("wb") as out:

@@ -18,6 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 
+# The README's command, its settings in roi_site/gunicorn.py.
+GUNICORN = [
+    sys.executable, "-m", "gunicorn", "-c", "roi_site/gunicorn.py", "roi_site.wsgi:application",
+]  # fmt: skip
+
+
 def free_ports(count: int) -> list[int]:
     """``count`` different ports free now: each probe stays bound until all
     are chosen, so the system cannot hand out one port twice."""
@@ -92,16 +98,10 @@ def wait_until_up(
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path, workers: int = 3, threads: int = 4) -> Iterator[int]:
+def gunicorn(env: dict[str, str], log: Path) -> Iterator[int]:
     """The README's gunicorn command on a free port; yields the port."""
     port = free_port()
-    command = [
-        sys.executable, "-m", "gunicorn", "roi_site.wsgi:application",
-        "--bind", f"{HOST}:{port}",
-        "--workers", str(workers),
-        "--worker-class", "gthread",
-        "--threads", str(threads),
-    ]  # fmt: skip
+    command = [*GUNICORN, "--bind", f"{HOST}:{port}"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
