@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 import pytest
 from django.db import connection
@@ -117,6 +117,7 @@ class TestReadOnlyDatabase:
 def test_migrate_alone_makes_the_cache_table(tmp_path):
     database = tmp_path / "fresh.sqlite3"
     manage(site_env(f"sqlite:///{database}"), "migrate", "--no-input", "--verbosity", "0")
-    with sqlite3.connect(database) as db:
+    # closing(): a connection's own "with" ends the transaction, not the connection.
+    with closing(sqlite3.connect(database)) as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     assert {"django_cache", "calculator_ratecounter"} <= tables

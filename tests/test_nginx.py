@@ -16,6 +16,7 @@ import ssl
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,8 @@ class Proxied:
             connection.close()
 
     def views(self, slug: str) -> int:
-        with sqlite3.connect(self.database) as db:
+        # closing(): a connection's own "with" ends the transaction, not the connection.
+        with closing(sqlite3.connect(self.database)) as db:
             row = db.execute(
                 "SELECT SUM(s.views) FROM calculator_embeddailystat s "
                 "JOIN calculator_embedprofile p ON p.id = s.profile_id WHERE p.slug = ?",
