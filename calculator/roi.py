@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
@@ -589,8 +588,7 @@ def seed_for(inputs: Inputs, version: int) -> int:
 
 
 def _triangular(u: Any, low: float, mode: float, high: float) -> Any:
-    """Triangular draws from uniforms ``u`` by the inverse CDF (the definition;
-    ``_draw`` computes the same bits faster); a zero-width range
+    """Triangular draws from uniforms ``u`` by the inverse CDF; a zero-width range
     gives the mode. numpy's own triangular refuses low == high, which a 0% input
     produces."""
     width = high - low
@@ -604,8 +602,7 @@ def _triangular(u: Any, low: float, mode: float, high: float) -> Any:
 
 @dataclass(frozen=True)
 class Scenarios:
-    """Many variants of the same inputs, one array entry each, in fractions
-    (lists of floats while the sensitivity runs are being set up).
+    """Many variants of the same inputs, one array entry each, in fractions.
 
     ``slope`` is set when the lift follows the signal (version 2, estimated):
     each scenario's lift is then min(0.25, slope * G) of its own signal gain G.
@@ -648,31 +645,15 @@ def _scenario_outcomes(
     }
 
 
-def _base_scenarios(inputs: Inputs, size: int, recovery: Mapping[str, Recovery]) -> Scenarios:
-    """``size`` copies of the user's own values, in lists of floats: the
-    sensitivity runs set a few dozen of them one by one, which a list does
-    many times faster than a numpy array."""
-    p = _Params.of(inputs, recovery)
-    rates = {name: [float(getattr(inputs, name)) * 0.01] * size for name in RATE_NAMES}
-    return Scenarios(
-        rates=rates,
-        recovery=[[float(rate)] * size for rate in p.recovery],
-        match_after=[float(p.match_after)] * size,
-        gain=[float(p.gain)] * size,
-    )
-
-
 def _spread_range(name: str, value: float, inputs: Inputs) -> tuple[float, float]:
+    """The low and high end of an uncertain input, within its allowed range."""
     spread = SPREADS[name]
-    return _clamp(spread.low(value, inputs), spread.limit), _clamp(
-        spread.high(value, inputs), spread.limit
-    )
+    low = float(_clip(spread.low(value, inputs), spread.limit))
+    high = float(_clip(spread.high(value, inputs), spread.limit))
+    return low, high
 
 
-def _clamp(value: float, limit: Limit) -> float:
-    """np.clip of one number, without numpy's overhead: max, then min, ties
-    keeping the value (as np.maximum and np.minimum do)."""
-    return float(min(max(value, limit.low), limit.high))
+# --- the range: triangular draws -------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -697,102 +678,23 @@ class UncertaintyV2(Uncertainty):
     cpa_gain: Band  # the lift used, as a fraction
 
 
-# numpy's "linear" percentile (Hyndman & Fan's 7th method), taken apart so that
-# the order statistics it interpolates are found once per draw and no more:
-# the same virtual indexes, neighbours and weights as np.percentile.
-def _percentile_plan(count: int) -> tuple[Any, Any, Any, Any]:
-    q = np.true_divide(np.asarray(PERCENTILES, dtype=float), 100)
-    virtual = (count - 1) * q
-    previous = np.floor(virtual)
-    gamma = virtual - previous
-    previous = np.clip(previous.astype(np.intp), 0, count - 1)
-    after = np.clip(previous + 1, 0, count - 1)
-    return previous, after, gamma, np.unique(np.concatenate((previous, after)))
-
-
-_PLANS: dict[int, tuple[Any, Any, Any, Any]] = {}
-
-
-def _order_statistics(values: Any) -> tuple[list[float], list[float]]:
-    """The neighbours each percentile interpolates between, by partial sorts."""
-    count = values.shape[-1]
-    plan = _PLANS.get(count) or _PLANS.setdefault(count, _percentile_plan(count))
-    previous, after, _gamma, kth = plan
-    ordered = values.copy()
-    _select(ordered, kth.tolist())
-    return ordered[previous].tolist(), ordered[after].tolist()
-
-
-def _select(values: Any, kth: list[int]) -> None:
-    """Put the values at the (rising) indexes ``kth`` in their sorted places,
-    in place, as np.partition(values, kth) does: a partition at the middle
-    index, then each side on its own. Given several indexes at once, numpy's
-    partition is slower than a full sort; given one, several times faster."""
-    if not kth:
-        return
-    middle = len(kth) // 2
-    k = kth[middle]
-    if k == len(values) - 1:  # the largest: one pass finds it
-        top = int(values.argmax())
-        values[top], values[k] = values[k], values[top]
-    else:
-        values.partition(k)
-    _select(values[:k], kth[:middle])
-    _select(values[k + 1 :], [j - k - 1 for j in kth[middle + 1 :]])
-
-
-def _interpolate(count: int, previous: list[float], after: list[float]) -> list[float]:
-    """np.percentile's own linear interpolation (numpy's _lerp), to the last
-    bit: the same float64 steps, on three numbers at a time in plain Python,
-    where numpy's overhead would outweigh them."""
-    interpolated = []
-    for low, high, gamma in zip(previous, after, _PLANS[count][2].tolist(), strict=True):
-        diff = high - low
-        interpolated.append(high - diff * (1 - gamma) if gamma >= 0.5 else low + diff * gamma)
-    return interpolated
+BANDS_V1 = ("recovered", "monthly_benefit", "net", "roi")
+BANDS_V2 = (*BANDS_V1, "cpa_gain")
 
 
 def _band(values: Any) -> Band:
-    """P10/P50/P90 of one outcome's draws, exactly as np.percentile gives them."""
-    if np.isnan(values).any():  # never from valid inputs; numpy's answer is nan
-        return Band(*(float(v) for v in np.percentile(values, PERCENTILES)))
-    return Band(*_interpolate(values.shape[-1], *_order_statistics(values)))
+    """P10/P50/P90 of one outcome's draws: numpy's default (linear) percentiles,
+    the interpolation every recorded answer was computed with."""
+    return Band(*(float(v) for v in np.percentile(values, PERCENTILES)))
 
 
-def _bands(
-    outcomes: dict[str, Any], names: tuple[str, ...], costs: tuple[float, float]
-) -> dict[str, Band]:
-    """P10/P50/P90 of each named outcome.
-
-    Net and ROI are rising functions of the monthly benefit (net = benefit *
-    weight_sum - total_cost, a positive weight sum; roi = net / total_cost),
-    and rounding keeps them rising, so their order statistics are those of
-    the benefit pushed through the same arithmetic: one partial sort serves
-    all three. Interpolating then gives np.percentile's figures bit for bit.
-    """
-    weight_sum, total_cost = costs
-    benefit = outcomes["monthly_benefit"]
-    ordered = None if np.isnan(benefit).any() else _order_statistics(benefit)
-    bands = {}
-    for name in names:
-        if outcomes[name] is None:
-            bands[name] = Band(None, None, None)
-        elif ordered is None or name not in ("monthly_benefit", "net", "roi"):
-            bands[name] = _band(outcomes[name])
-        else:
-            ends = ordered
-            if name != "monthly_benefit":
-                ends = tuple([b * weight_sum - total_cost for b in end] for end in ends)
-            if name == "roi":
-                ends = tuple([e / total_cost for e in end] for end in ends)
-            bands[name] = Band(*_interpolate(benefit.shape[-1], *ends))
-    return bands
+def _bands(outcomes: dict[str, Any], names: tuple[str, ...]) -> dict[str, Band]:
+    """The band of each named outcome; an outcome that is not defined (ROI
+    without costs) has an empty band."""
+    empty = Band(None, None, None)
+    return {name: empty if outcomes[name] is None else _band(outcomes[name]) for name in names}
 
 
-# One row of uniforms per drawn input, in this order: the loss rates, the five
-# recovery rates, the CAPI match rate, then the lift. A single call to the
-# generator gives the same numbers as one call per row, only faster.
-DRAW_ROWS = len(RATE_NAMES) + len(CAUSES) + 2
 NO_LIMIT = Limit(-math.inf, math.inf)
 
 
@@ -809,7 +711,8 @@ class _Row:
 
 
 def _measurement_rows(inputs: Inputs, recovery: Mapping[str, Recovery]) -> list[_Row]:
-    """The drawn loss rates, recovery rates and CAPI match rate, in row order."""
+    """The drawn loss rates, recovery rates and CAPI match rate, in the order
+    of their rows of uniforms."""
     rows = []
     for name in RATE_NAMES:
         value = getattr(inputs, name)
@@ -828,135 +731,6 @@ def _triangle(name: str, value: float, inputs: Inputs) -> tuple[float, float, fl
     return low, value, high
 
 
-def _draw(u: Any, rows: list[_Row]) -> Any:
-    """Each row's triangular draws from the uniforms ``u``, clipped and in fractions."""
-    drawn = np.empty(u.shape)
-    for k, row in enumerate(rows):
-        _draw_row(drawn[k], u[k], row)
-    return drawn
-
-
-def _draw_row(out: Any, u: Any, row: _Row) -> None:
-    """One row's draws into ``out``: _triangular's arithmetic, then the clip,
-    then the division, so every draw has the bits it always had."""
-    if row.high - row.low <= 0:  # a zero-width range gives the mode
-        out.fill(float(row.mode))
-    else:
-        _triangular_into(out, u, row.low, row.mode, row.high)
-    if _may_leave(row):
-        np.clip(out, row.limit.low, row.limit.high, out=out)
-    if row.per != 1:
-        out /= row.per
-
-
-def _draw_seeded(seed: int, rows: list[_Row], draws: int, spare: int = 0) -> Any:
-    """``_draw(default_rng(seed).random((len(rows), draws)), rows)``, computed
-    faster, in a matrix with ``spare`` unused columns after the draws.
-
-    The generator fills a 2-D array row after row, so drawing each row's
-    uniforms in turn gives the same numbers; one row (80 kB) then stays in
-    the processor's cache through every step. A zero-width row needs no
-    uniforms: the generator skips them (one 64-bit step per float64), so the
-    rows after it get the uniforms they always had. The matrix is reused by
-    the next calculation in the same thread (see ``_Buffers``).
-    """
-    generator = np.random.default_rng(seed)
-    drawn = _BUFFERS.get("drawn", (len(rows), draws + spare))
-    u = _BUFFERS.get("uniforms", (draws,))
-    for k, row in enumerate(rows):
-        if row.high - row.low <= 0:
-            generator.bit_generator.advance(draws)
-        else:
-            generator.random(out=u)
-        _draw_row(drawn[k, :draws], u, row)
-    return drawn
-
-
-class _Buffers(threading.local):
-    """Arrays kept from one calculation to the next, one set per thread.
-
-    A new 1 MB array is memory the allocator asks the system for and hands
-    back on release, page by page: hundreds of page faults, which cost more
-    than the arithmetic on the draws. Each thread (gunicorn's threads share a
-    process) gets its own, so no calculation sees another's numbers. Only a
-    calculation's own steps use them: no figure the model answers refers to them.
-    """
-
-    def __init__(self) -> None:
-        self.arrays: dict[str, Any] = {}
-
-    def get(self, name: str, shape: tuple[int, ...]) -> Any:
-        array = self.arrays.get(name)
-        if array is None or array.shape != shape:
-            array = self.arrays[name] = np.empty(shape)
-        return array
-
-
-_BUFFERS = _Buffers()
-
-
-def _may_leave(row: _Row) -> bool:
-    """Whether a draw can fall outside the row's limit, so that clipping it
-    could change it. Draws lie between low and high, except that rounding
-    may carry one a few units in the last place past the mode; a mode well
-    inside a limit that holds low and high cannot be carried out of it."""
-    margin = 1e-9 * (1 + abs(row.mode))
-    limit = row.limit
-    inside = limit.low <= row.low and row.high <= limit.high
-    return not (inside and limit.low + margin < row.mode < limit.high - margin)
-
-
-def _triangular_into(out: Any, u: Any, low: float, mode: float, high: float) -> None:
-    """_triangular into ``out``, for a range of positive width: the same steps
-    in the same order, in arrays kept for the thread."""
-    split = (mode - low) / (high - low)
-    width = high - low
-    shape = u.shape
-    rising = np.multiply(u, width, out=_BUFFERS.get("rising", shape))
-    rising *= mode - low
-    np.sqrt(rising, out=rising)
-    rising += low
-    falling = np.subtract(1, u, out=_BUFFERS.get("falling", shape))
-    falling *= width
-    falling *= high - mode
-    np.sqrt(falling, out=falling)
-    np.subtract(high, falling, out=falling)
-    below = np.subtract(u, split, out=_BUFFERS.get("below", shape))
-    _choose_into(out, below, rising, falling)
-
-
-def _choose_into(out: Any, sign: Any, negative: Any, other: Any) -> None:
-    """``out = np.where(sign < 0, negative, other)`` bit for bit, without a
-    branch per element; ``sign`` (never -0.0 or NaN) and ``negative`` are
-    used up.
-
-    np.where and masked copies branch on every element, and on random draws
-    the processor guesses half of those branches wrong, which costs more than
-    all the arithmetic. Here each float is taken as its 64 bits: shifting the
-    sign bit across gives all ones where sign < 0 and all zeros elsewhere, and
-    ((negative ^ other) & mask) ^ other is then one or the other, unchanged.
-    """
-    mask = sign.view(np.int64)
-    mask >>= 63
-    chosen = negative.view(np.int64)
-    chosen ^= other.view(np.int64)
-    chosen &= mask
-    np.bitwise_xor(chosen, other.view(np.int64), out=out.view(np.int64))
-
-
-def _drawn_scenarios(drawn: Any, gain: Any, slope: Any = None) -> Scenarios:
-    rates = {name: drawn[row] for row, name in enumerate(RATE_NAMES)}
-    first = len(RATE_NAMES)
-    recovery = [drawn[first + k] for k in range(len(CAUSES))]
-    return Scenarios(rates, recovery, drawn[DRAW_ROWS - 2], gain, slope)
-
-
-def _costs(inputs: Inputs) -> tuple[float, float]:
-    """(the ramp's weight sum, total cost): what turns a monthly benefit into net."""
-    total_cost = inputs.setup_cost + inputs.monthly_cost * inputs.months
-    return math.fsum(ramp_weights(int(inputs.ramp), int(inputs.months))), float(total_cost)
-
-
 def _lift_row_v1(inputs: Inputs) -> _Row:
     """Version 1 draws the entered CPA improvement, in percent."""
     return _Row(*_triangle("cpa_gain", inputs.cpa_gain, inputs), LIMITS["cpa_gain"])
@@ -972,44 +746,46 @@ def _lift_row_v2(inputs: Inputs) -> _Row:
     return _Row(LIFT_LOW * p, p, LIFT_HIGH * p, DRAWN_LIFT, per=1)
 
 
-BANDS_V1 = ("recovered", "monthly_benefit", "net", "roi")
-BANDS_V2 = (*BANDS_V1, "cpa_gain")
+def _draw(u: Any, rows: list[_Row]) -> list[Any]:
+    """Each row's triangular draws from its own row of uniforms ``u``, clipped
+    to the row's range and turned into fractions."""
+    return [
+        _clip(_triangular(u[k], row.low, row.mode, row.high), row.limit) / row.per
+        for k, row in enumerate(rows)
+    ]
 
 
-def _ranges(
+def _drawn_outcomes(
     inputs: Inputs,
-    version: int,
+    seed: int,
     recovery: Mapping[str, Recovery],
     draws: int,
-    tornado: _Tornado | None,
-) -> tuple[dict[str, Band], float, list[Swing]]:
-    """The bands of the draws, the share of draws that pay, and the tornado's
-    swings (none without a tornado).
+    lift: _Row,
+    follows_signal: bool,
+) -> dict[str, Any]:
+    """The outcomes of ``draws`` scenarios: the measurement inputs and the
+    ``lift`` row drawn from one seeded block of uniforms, a row per input.
 
-    The tornado's scenarios ride along as extra columns of the draws, so one
-    pass of the model computes both: the arithmetic is elementwise, so every
-    scenario gets exactly the figures it would get alone, without the
-    overhead of a second pass over a few dozen numbers.
+    With ``follows_signal`` the lift row is the slope, and each draw's lift
+    follows its own signal gain.
     """
-    estimated = version >= 2 and inputs.cpa_gain is None
-    rows = _measurement_rows(inputs, recovery)
-    rows.append(_lift_row_v2(inputs) if version >= 2 else _lift_row_v1(inputs))
-    spare = 0 if tornado is None else tornado.size
-    drawn = _draw_seeded(seed_for(inputs, version), rows, draws, spare)
-    if tornado is not None:
-        drawn[:, draws:] = tornado.matrix()
-    if estimated:
-        sc = _drawn_scenarios(drawn, gain=None, slope=drawn[-1])
+    rows = [*_measurement_rows(inputs, recovery), lift]
+    u = np.random.default_rng(seed).random((len(rows), draws))
+    drawn = _draw(u, rows)
+    first = len(RATE_NAMES)
+    rates = dict(zip(RATE_NAMES, drawn[:first], strict=True))
+    recovery_rates = drawn[first : first + len(CAUSES)]
+    match_after = drawn[-2]
+    if follows_signal:
+        sc = Scenarios(rates, recovery_rates, match_after, gain=None, slope=drawn[-1])
     else:
-        sc = _drawn_scenarios(drawn, gain=drawn[-1])
-    out = _scenario_outcomes(inputs, sc, recovery)
-    ranged = {name: None if value is None else value[:draws] for name, value in out.items()}
-    names = BANDS_V2 if version >= 2 else BANDS_V1
-    bands = _bands(ranged, names, _costs(inputs))
-    # the share of draws that pay: np.mean's figure (an exact count over the draws)
-    probability = np.count_nonzero(ranged["net"] > 0) / draws
-    swings = [] if tornado is None else tornado.swings(out["net"][draws:])
-    return bands, probability, swings
+        sc = Scenarios(rates, recovery_rates, match_after, gain=drawn[-1])
+    return _scenario_outcomes(inputs, sc, recovery)
+
+
+def _share_paying(net: Any) -> float:
+    """The share of the draws whose net is positive."""
+    return float(np.mean(net > 0))
 
 
 def uncertainty_v1(
@@ -1019,8 +795,11 @@ def uncertainty_v1(
     draws: int = DRAWS,
 ) -> Uncertainty:
     """P10/P50/P90 over ``draws`` triangular scenarios, seeded from the inputs."""
-    bands, probability, _ = _ranges(inputs, version, recovery, draws, None)
-    return Uncertainty(draws=draws, **bands, probability_positive=probability)
+    seed = seed_for(inputs, version)
+    out = _drawn_outcomes(inputs, seed, recovery, draws, _lift_row_v1(inputs), False)
+    return Uncertainty(
+        draws=draws, **_bands(out, BANDS_V1), probability_positive=_share_paying(out["net"])
+    )
 
 
 def uncertainty_v2(
@@ -1031,8 +810,15 @@ def uncertainty_v2(
 ) -> UncertaintyV2:
     """Version 2's range: as version 1's, but the lift follows each draw's signal
     gain (or is drawn around the entered figure), and can be negative."""
-    bands, probability, _ = _ranges(inputs, version, recovery, draws, None)
-    return UncertaintyV2(draws=draws, **bands, probability_positive=probability)
+    seed = seed_for(inputs, version)
+    estimated = inputs.cpa_gain is None
+    out = _drawn_outcomes(inputs, seed, recovery, draws, _lift_row_v2(inputs), estimated)
+    return UncertaintyV2(
+        draws=draws, **_bands(out, BANDS_V2), probability_positive=_share_paying(out["net"])
+    )
+
+
+# --- the tornado: one input at a time ---------------------------------------
 
 
 @dataclass(frozen=True)
@@ -1046,6 +832,18 @@ class Swing:
     net_low: float
     net_high: float
     swing: float
+
+
+def _base_scenarios(inputs: Inputs, size: int, recovery: Mapping[str, Recovery]) -> Scenarios:
+    """``size`` copies of the user's own values."""
+    p = _Params.of(inputs, recovery)
+    rates = {name: np.full(size, getattr(inputs, name) * 0.01) for name in RATE_NAMES}
+    return Scenarios(
+        rates=rates,
+        recovery=[np.full(size, rate) for rate in p.recovery],
+        match_after=np.full(size, p.match_after),
+        gain=np.full(size, p.gain),
+    )
 
 
 def _set_ends(sc: Scenarios, name: str, k: int, inputs: Inputs) -> tuple[float, float]:
@@ -1075,89 +873,20 @@ def _set_ends(sc: Scenarios, name: str, k: int, inputs: Inputs) -> tuple[float, 
 def _swings(
     names: list[str], ends: dict[str, tuple[float, float]], net: Any, labels: Mapping[str, str]
 ) -> list[Swing]:
-    net = [float(value) for value in net]
+    """One bar per input, from the net of its two scenarios; largest swing first."""
     swings = [
         Swing(
             input=name,
             label=labels[name],
             low_value=ends[name][0],
             high_value=ends[name][1],
-            net_low=net[2 * k],
-            net_high=net[2 * k + 1],
-            swing=abs(net[2 * k + 1] - net[2 * k]),
+            net_low=float(net[2 * k]),
+            net_high=float(net[2 * k + 1]),
+            swing=abs(float(net[2 * k + 1]) - float(net[2 * k])),
         )
         for k, name in enumerate(names)
     ]
     return sorted(swings, key=lambda s: s.swing, reverse=True)
-
-
-@dataclass(frozen=True)
-class _Tornado:
-    """The sensitivity runs of one result: input ``names[k]`` at its low end
-    in scenario 2k and at its high end in 2k+1, the rest at the visitor's
-    values."""
-
-    names: list[str]
-    ends: dict[str, tuple[float, float]]  # each input's two ends, in its own unit
-    labels: Mapping[str, str]
-    scenarios: Scenarios
-
-    @property
-    def size(self) -> int:
-        return 2 * len(self.names)
-
-    def matrix(self) -> Any:
-        """The scenarios as the rows of the draws: loss rates, recovery rates,
-        match rate, then the lift (its slope when the lift follows the signal)."""
-        sc = self.scenarios
-        lift = sc.gain if sc.slope is None else sc.slope
-        return np.array(
-            [*(sc.rates[name] for name in RATE_NAMES), *sc.recovery, sc.match_after, lift]
-        )
-
-    def swings(self, net: Any) -> list[Swing]:
-        return _swings(self.names, self.ends, net, self.labels)
-
-    def run(self, inputs: Inputs, recovery: Mapping[str, Recovery]) -> list[Swing]:
-        """The swings, computed on their own."""
-        rows = self.matrix()
-        if self.scenarios.slope is None:
-            sc = _drawn_scenarios(rows, gain=rows[-1])
-        else:
-            sc = _drawn_scenarios(rows, gain=None, slope=rows[-1])
-        return self.swings(_scenario_outcomes(inputs, sc, recovery)["net"])
-
-
-def _tornado_v1(inputs: Inputs, recovery: Mapping[str, Recovery]) -> _Tornado:
-    names = list(SPREADS)
-    sc = _base_scenarios(inputs, 2 * len(names), recovery)
-    ends = {name: _set_ends(sc, name, k, inputs) for k, name in enumerate(names)}
-    return _Tornado(names, ends, {name: SPREADS[name].label for name in names}, sc)
-
-
-def _tornado_v2(inputs: Inputs, recovery: Mapping[str, Recovery]) -> _Tornado:
-    """The lift is ranked by its own source (the slope when estimated, the
-    entered figure otherwise), and because it follows the signal the loss
-    rates, recovery rates and match rate move profit too."""
-    estimated = inputs.cpa_gain is None
-    lift = "lift_slope" if estimated else "cpa_gain"
-    names = [name for name in SENSITIVITY_V2 if name in SPREADS and name != "cpa_gain"]
-    names.append(lift)
-    sc = _base_scenarios(inputs, 2 * len(names), recovery)
-    ends = {name: _set_ends(sc, name, k, inputs) for k, name in enumerate(names[:-1])}
-    last = 2 * (len(names) - 1)
-    if estimated:
-        k = inputs.lift_slope / 100
-        slope = [k] * (2 * len(names))
-        slope[last], slope[last + 1] = LIFT_LOW * k, LIFT_HIGH * k
-        sc = replace(sc, slope=slope)
-        ends[lift] = (LIFT_LOW * inputs.lift_slope, LIFT_HIGH * inputs.lift_slope)
-    else:
-        p = inputs.cpa_gain / 100
-        low, high = (float(_clip(f * p, DRAWN_LIFT)) for f in (LIFT_LOW, LIFT_HIGH))
-        sc.gain[last], sc.gain[last + 1] = low, high
-        ends[lift] = (low * 100, high * 100)
-    return _Tornado(names, ends, LABELS_V2, sc)
 
 
 def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY) -> list[Swing]:
@@ -1167,30 +896,37 @@ def sensitivity_v1(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY) 
     rates and the match rate only move measurement, so their swing is 0: an
     honest result, shown as such.
     """
-    return _tornado_v1(inputs, recovery).run(inputs, recovery)
+    names = list(SPREADS)
+    sc = _base_scenarios(inputs, 2 * len(names), recovery)
+    ends = {name: _set_ends(sc, name, k, inputs) for k, name in enumerate(names)}
+    net = _scenario_outcomes(inputs, sc, recovery)["net"]
+    return _swings(names, ends, net, {name: SPREADS[name].label for name in names})
 
 
 def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY) -> list[Swing]:
-    """Version 2's tornado (see _tornado_v2)."""
-    return _tornado_v2(inputs, recovery).run(inputs, recovery)
-
-
-def ranges_v1(
-    inputs: Inputs, version: int = 1, recovery: Mapping[str, Recovery] = RECOVERY
-) -> tuple[Uncertainty, list[Swing]]:
-    """uncertainty_v1 and sensitivity_v1 at once, for less than their sum."""
-    tornado = _tornado_v1(inputs, recovery)
-    bands, probability, swings = _ranges(inputs, version, recovery, DRAWS, tornado)
-    return Uncertainty(draws=DRAWS, **bands, probability_positive=probability), swings
-
-
-def ranges_v2(
-    inputs: Inputs, version: int = 2, recovery: Mapping[str, Recovery] = RECOVERY
-) -> tuple[UncertaintyV2, list[Swing]]:
-    """uncertainty_v2 and sensitivity_v2 at once, for less than their sum."""
-    tornado = _tornado_v2(inputs, recovery)
-    bands, probability, swings = _ranges(inputs, version, recovery, DRAWS, tornado)
-    return UncertaintyV2(draws=DRAWS, **bands, probability_positive=probability), swings
+    """Version 2's tornado: the lift is ranked by its own source (the slope when
+    estimated, the entered figure otherwise), and because it follows the signal
+    the loss rates, recovery rates and match rate move profit too."""
+    estimated = inputs.cpa_gain is None
+    lift = "lift_slope" if estimated else "cpa_gain"
+    names = [name for name in SENSITIVITY_V2 if name in SPREADS and name != "cpa_gain"]
+    names.append(lift)
+    sc = _base_scenarios(inputs, 2 * len(names), recovery)
+    ends = {name: _set_ends(sc, name, k, inputs) for k, name in enumerate(names[:-1])}
+    last = 2 * (len(names) - 1)
+    if estimated:
+        k = inputs.lift_slope / 100
+        slope = np.full(2 * len(names), k)
+        slope[last], slope[last + 1] = LIFT_LOW * k, LIFT_HIGH * k
+        sc = replace(sc, slope=slope)
+        ends[lift] = (LIFT_LOW * inputs.lift_slope, LIFT_HIGH * inputs.lift_slope)
+    else:
+        p = inputs.cpa_gain / 100
+        low, high = (float(_clip(f * p, DRAWN_LIFT)) for f in (LIFT_LOW, LIFT_HIGH))
+        sc.gain[last], sc.gain[last + 1] = low, high
+        ends[lift] = (low * 100, high * 100)
+    net = _scenario_outcomes(inputs, sc, recovery)["net"]
+    return _swings(names, ends, net, LABELS_V2)
 
 
 # --- can a holdout test prove it? --------------------------------------------
@@ -1359,20 +1095,15 @@ class ModelVersion:
     def sensitivity(self, inputs: Inputs) -> list[Swing]:
         return sensitivity_v1(inputs, self.recovery)
 
-    def ranges(self, inputs: Inputs) -> tuple[Uncertainty, list[Swing]]:
-        """The uncertainty and the sensitivity, computed together."""
-        return ranges_v1(inputs, self.number, self.recovery)
-
     def report(self, inputs: Inputs) -> Report:
         results = self.compute(inputs)
         table = self.recovery[inputs.setup]
-        uncertainty, sensitivity = self.ranges(inputs)
         return Report(
             model_version=self.number,
             inputs=inputs,
             results=results,
-            uncertainty=uncertainty,
-            sensitivity=sensitivity,
+            uncertainty=self.uncertainty(inputs),
+            sensitivity=self.sensitivity(inputs),
             recovery={cause: getattr(table, cause) for cause in CAUSES},
             months=schedule(inputs, results),
         )
@@ -1399,9 +1130,6 @@ class ModelVersion2(ModelVersion):
 
     def sensitivity(self, inputs: Inputs) -> list[Swing]:
         return sensitivity_v2(inputs, self.recovery)
-
-    def ranges(self, inputs: Inputs) -> tuple[UncertaintyV2, list[Swing]]:
-        return ranges_v2(inputs, self.number, self.recovery)
 
 
 VERSIONS: dict[int, ModelVersion] = {1: ModelVersion(1), 2: ModelVersion2(2)}

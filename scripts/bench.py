@@ -104,10 +104,10 @@ def main(argv: list[str]) -> None:
     inputs = roi.DEFAULTS  # the current version's: the lift estimated from the signal
     scale = 1 if quick else 10
     exact = per_call(lambda: roi.compute_v2(inputs), 200 * scale)
-    # Both at once, as a report computes them (roi.ranges_v2).
-    ranged = per_call(lambda: roi.ranges_v2(inputs), 20 * scale)
+    # Both, as a report computes them.
+    ranged = per_call(lambda: (roi.uncertainty_v2(inputs), roi.sensitivity_v2(inputs)), 20 * scale)
     old = roi.DEFAULTS_V1
-    ranged_v1 = per_call(lambda: roi.ranges_v1(old), 20 * scale)
+    ranged_v1 = per_call(lambda: (roi.uncertainty_v1(old), roi.sensitivity_v1(old)), 20 * scale)
     get = wsgi_getter(WSGIHandler())
     latencies = timed(get, [f"/api/v1/calculate?spend={20000 + i}" for i in range(40 * scale)])
     page_times = timed(get, [f"/?conversions={400 + i}" for i in range(20 * scale)])

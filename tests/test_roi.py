@@ -232,7 +232,6 @@ def test_model_imports_no_django():
         "collections",
         "dataclasses",
         "typing",
-        "threading",
         "numpy",
     }
 
