@@ -43,26 +43,41 @@ CLDR_LOCALES = {"de": "de_DE", "fr": "fr_FR", "es": "es_ES"}
 
 
 _get_language: Callable[[], str | None] | None = None
+_gettext: Callable[[str], str] | None = None
 
 
-def active_locale() -> Locale | None:
-    """The CLDR locale of the active language, or None for English.
-
-    Read from Django when it is configured; the model and its tests run
-    without Django too, and then numbers are English. Django's lookup is bound
-    once: every figure asks, and an import statement per figure adds up.
-    """
-    global _get_language
+def _django_configured() -> bool:
+    """Whether Django is configured, binding its language lookup and gettext
+    the first time it is. The model and its tests run without Django too,
+    and then numbers and their words are English."""
+    global _get_language, _gettext
     if _get_language is None:
         try:
             from django.conf import settings
-            from django.utils.translation import get_language
+            from django.utils.translation import get_language, gettext
 
             settings.USE_I18N  # noqa: B018 -- raises while Django is unconfigured
         except Exception:  # Django absent or unconfigured: no language is active
-            return None
-        _get_language = get_language
+            return False
+        _get_language, _gettext = get_language, gettext
+    return True
+
+
+def active_locale() -> Locale | None:
+    """The CLDR locale of the active language, or None for English."""
+    if not _django_configured():
+        return None
     return cldr_locale(_get_language())
+
+
+def _(message: str) -> str:
+    """``message`` in the active language; the English itself without Django.
+
+    The words around a bounded figure ('under 1%') are sentences of their own
+    for a translator, with the figure as a placeholder: each language orders
+    and words them its own way ('unter 1 %', 'moins de 1 %', 'menos del 1 %').
+    """
+    return _gettext(message) if _django_configured() else message
 
 
 @lru_cache(maxsize=64)
@@ -185,14 +200,23 @@ def _cldr_percent(fraction: float, digits: int, locale: Locale) -> str:
     scaled = Decimal(str(fraction)) * 100  # as Babel rounds it
     if scaled and round(scaled, digits) == 0:
         # Not zero, but too small to show: 4.6e-8 would round to '0 %'.
-        shown = _cldr(Decimal(1).scaleb(-digits - 2), locale, "percent", 0, digits)
-        return f"under {shown}" if scaled > 0 else f"{_minus(locale)}under {shown}"
+        least = Decimal(1).scaleb(-digits - 2)
+        shown = _cldr(least if scaled > 0 else -least, locale, "percent", 0, digits)
+        return _too_small(shown, negative=scaled < 0)
     return _cldr(fraction, locale, "percent", 0, digits)
 
 
-def _minus(locale: Locale) -> str:
-    """The locale's minus sign, as CLDR gives it."""
-    return locale.number_symbols["latn"]["minusSign"]
+def _too_small(least: str, negative: bool) -> str:
+    """A percentage too small to show, bounded by the least one shown.
+
+    ``least`` carries the figure's sign, so a tiny loss reads 'above −0.01%'
+    (between it and zero) rather than putting a minus before a word.
+    """
+    if negative:
+        # Translators: a loss too small to show, e.g. "above −0.01%".
+        return _("above %(percent)s") % {"percent": least}
+    # Translators: a share too small to show, e.g. "under 1%" or "under 0.01%".
+    return _("under %(percent)s") % {"percent": least}
 
 
 def money(value: float | None, currency: str = "USD", cents: bool | None = None) -> str:
@@ -226,8 +250,8 @@ def percent(fraction: float | None, digits: int | None = None) -> str:
     text = f"{abs(value):,.{digits}f}"
     if value and not text.strip("0.,"):
         # Not zero, but too small to show: 4.6e-8 would round to '0%'.
-        least = f"{10**-digits:.{digits}f}"
-        return f"under {least}%" if value > 0 else f"{MINUS}under {least}%"
+        least = f"{10**-digits:.{digits}f}%"
+        return _too_small(least if value > 0 else MINUS + least, negative=value < 0)
     if digits and "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{MINUS if value < 0 and text != '0' else ''}{text}%"
@@ -235,18 +259,20 @@ def percent(fraction: float | None, digits: int | None = None) -> str:
 
 def chance(probability: float) -> str:
     """A probability in words that never overstate: 0.9996 is 'over 99%', not '100%'."""
+    if 0.99 < probability < 1:
+        # Translators: a chance short of certain, e.g. "over 99%".
+        return _("over %(percent)s") % {"percent": _whole_percent(0.99)}
+    if 0 < probability < 0.01:
+        return _("under %(percent)s") % {"percent": _whole_percent(0.01)}
+    return _whole_percent(probability)
+
+
+def _whole_percent(fraction: float) -> str:
+    """A fraction as a percentage without decimals: 0.81 is '81%'."""
     locale = active_locale()
     if locale is not None:
-        if 0.99 < probability < 1:
-            return f"over {_cldr(0.99, locale, 'percent', 0, 0)}"
-        if 0 < probability < 0.01:
-            return f"under {_cldr(0.01, locale, 'percent', 0, 0)}"
-        return _cldr(probability, locale, "percent", 0, 0)
-    if 0.99 < probability < 1:
-        return "over 99%"
-    if 0 < probability < 0.01:
-        return "under 1%"
-    return f"{probability * 100:.0f}%"
+        return _cldr(fraction, locale, "percent", 0, 0)
+    return f"{fraction * 100:.0f}%"
 
 
 def number(value: float | None, digits: int = 0) -> str:

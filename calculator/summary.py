@@ -243,6 +243,18 @@ def _chance(report: roi.Report) -> str:
             )
             % values
         )
+    # A bounded share is a sentence of its own: "in under 1% of" is worded
+    # differently from "in 81% of" in German and Spanish ("en menos del 1 %").
+    if p < 0.01:
+        return _(
+            "It pays within %(months)s in under %(percent)s of %(draws)s scenarios of the "
+            "uncertain rates."
+        ) % {**values, "percent": percent(0.01, 0)}
+    if p > 0.99:
+        return _(
+            "It pays within %(months)s in over %(percent)s of %(draws)s scenarios of the "
+            "uncertain rates."
+        ) % {**values, "percent": percent(0.99, 0)}
     return _(
         "It pays within %(months)s in %(chance)s of %(draws)s scenarios of the uncertain rates."
     ) % {**values, "chance": chance(p)}

@@ -68,6 +68,7 @@ def fire(port: int) -> Counter[int]:
     return statuses
 
 
+@pytest.mark.slow  # three gunicorn processes per store
 @pytest.mark.parametrize("store", ["sqlite", "postgresql", "redis"])
 def test_the_link_limit_is_exact_across_processes(store, tmp_path):
     with ExitStack() as stack:

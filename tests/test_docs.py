@@ -74,3 +74,52 @@ def test_the_code_points_at_this_document_not_elsewhere():
     root = Path(__file__).resolve().parent.parent
     for path in [*root.glob("calculator/*.py"), *root.glob("tests/*.py")]:
         assert "MODEL" + ".md" not in path.read_text(), path
+
+
+# The README is the onboarding; the rest lives in docs/. Every link between
+# them must lead somewhere.
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+PAGES = sorted((ROOT / "docs").glob("*.md"))
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)
+
+
+def links_in(path: Path) -> list[str]:
+    return LINK.findall(FENCE.sub("", path.read_text()))
+
+
+def anchors_of(path: Path) -> set[str]:
+    """The anchors GitHub gives the document's headings."""
+    headings = re.findall(r"^#+ (.+)$", FENCE.sub("", path.read_text()), re.M)
+    return {
+        re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-") for heading in headings
+    }
+
+
+@pytest.mark.parametrize("document", [README, *PAGES], ids=lambda path: path.name)
+def test_every_link_leads_to_a_file_and_heading_that_exist(document):
+    local = [link for link in links_in(document) if not re.match(r"[a-z]+:", link)]
+    assert local or document != README, "the README links nothing: is LINK still right?"
+    for link in local:
+        target, _, anchor = link.partition("#")
+        path = (document.parent / target).resolve() if target else document
+        assert path.exists(), f"{document.name}: {link}"
+        if anchor:
+            assert anchor in anchors_of(path), f"{document.name}: {link}"
+
+
+def test_the_readme_leads_to_every_page_in_docs():
+    linked = {(ROOT / link.partition("#")[0]).resolve() for link in links_in(README)}
+    assert set(PAGES) - linked == set()
+
+
+def test_the_readme_shows_the_architecture_on_its_first_screen():
+    first_screen = "\n".join(README.read_text().splitlines()[:24])
+    assert "(docs/architecture.md)" in first_screen
+
+
+def test_the_anchor_rule_is_githubs():
+    """A check that cannot see an anchor would pass every link."""
+    assert anchors_of(ROOT / "docs" / "page.md") >= {"numbers-as-people-type-them"}
+    assert "what-scriptstest-runs" in anchors_of(ROOT / "docs" / "development.md")

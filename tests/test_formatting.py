@@ -25,7 +25,10 @@ class TestPercent:
 
     def test_a_tiny_figure_is_not_shown_as_zero(self):
         assert formatting.percent(4.6e-8) == "under 0.01%"
-        assert formatting.percent(-4.6e-8) == "−under 0.01%"
+        # The sign belongs to the bound, not to the word: a tiny loss lies
+        # between −0.01% and zero.
+        assert formatting.percent(-4.6e-8) == "above −0.01%"
+        assert formatting.percent(-4.6e-5, 1) == "above −0.1%"
         assert formatting.percent(0) == "0%"
 
 
@@ -35,3 +38,8 @@ class TestChance:
         assert formatting.chance(1.0) == "100%"
         assert formatting.chance(0.004) == "under 1%"
         assert formatting.chance(0.5) == "50%"
+
+    def test_the_bounds_themselves_are_plain_figures(self):
+        assert formatting.chance(0.99) == "99%"
+        assert formatting.chance(0.01) == "1%"
+        assert formatting.chance(0.0) == "0%"

@@ -105,14 +105,86 @@ class TestPercentAndNumbers:
     def test_percentages(self, language, fraction, expected):
         assert in_language(language, formatting.percent, fraction) == expected
 
-    def test_a_tiny_percentage_is_not_shown_as_zero(self):
-        assert in_language("de", formatting.percent, 4.6e-8) == f"under 0,01{NBSP}%"
-        assert in_language("de", formatting.percent, -4.6e-8) == f"-under 0,01{NBSP}%"
+    @pytest.mark.parametrize(
+        ("language", "under", "above"),
+        [
+            ("en", "under 0.01%", "above −0.01%"),
+            ("de", f"unter 0,01{NBSP}%", f"über -0,01{NBSP}%"),
+            ("fr", f"moins de 0,01{NBSP}%", f"au-dessus de -0,01{NBSP}%"),
+            ("es", f"menos del 0,01{NBSP}%", f"por encima del -0,01{NBSP}%"),
+        ],
+    )
+    def test_a_tiny_percentage_is_not_shown_as_zero(self, language, under, above):
+        assert in_language(language, formatting.percent, 4.6e-8) == under
+        assert in_language(language, formatting.percent, -4.6e-8) == above
 
-    def test_chances_never_overstate(self):
-        assert in_language("de", formatting.chance, 0.9996) == f"over 99{NBSP}%"
-        assert in_language("fr", formatting.chance, 0.004) == f"under 1{NBSP}%"
-        assert in_language("es", formatting.chance, 0.5) == f"50{NBSP}%"
+    @pytest.mark.parametrize(
+        ("language", "under", "over"),
+        [
+            ("en", "under 1%", "over 99%"),
+            ("de", f"unter 1{NBSP}%", f"über 99{NBSP}%"),
+            ("fr", f"moins de 1{NBSP}%", f"plus de 99{NBSP}%"),
+            ("es", f"menos del 1{NBSP}%", f"más del 99{NBSP}%"),
+        ],
+    )
+    @pytest.mark.parametrize("margin", [1e-9, 0.0003, 0.004, 0.0099])
+    def test_chances_never_overstate(self, language, under, over, margin):
+        """Strictly inside (0, 1%) and (99%, 100%), in the language's own words."""
+        assert in_language(language, formatting.chance, margin) == under
+        assert in_language(language, formatting.chance, 1 - margin) == over
+
+    @pytest.mark.parametrize(
+        ("language", "under", "over"),
+        [
+            (
+                "en",
+                "It pays within 12 months in under 1% of 10,000 scenarios of the uncertain rates.",
+                "It pays within 12 months in over 99% of 10,000 scenarios of the uncertain rates.",
+            ),
+            (
+                "de",
+                f"Über 12 Monate gerechnet lohnt es sich in weniger als 1{NBSP}% der 10.000 "
+                "Szenarien der unsicheren Raten.",
+                f"Über 12 Monate gerechnet lohnt es sich in mehr als 99{NBSP}% der 10.000 "
+                "Szenarien der unsicheren Raten.",
+            ),
+            (
+                "fr",
+                f"Elle est rentable en 12 mois dans moins de 1{NBSP}% des 10{NNBSP}000 "
+                "scénarios des taux incertains.",
+                f"Elle est rentable en 12 mois dans plus de 99{NBSP}% des 10{NNBSP}000 "
+                "scénarios des taux incertains.",
+            ),
+            (
+                "es",
+                f"Es rentable en 12 meses en menos del 1{NBSP}% de los 10.000 escenarios de "
+                "las tasas inciertas.",
+                f"Es rentable en 12 meses en más del 99{NBSP}% de los 10.000 escenarios de "
+                "las tasas inciertas.",
+            ),
+        ],
+    )
+    def test_the_chance_sentence_words_a_bounded_share_in_each_language(
+        self, language, under, over
+    ):
+        rarely = roi.report(roi.Inputs(cpa_gain=0.61), 2)  # pays in 3 of 10,000 draws
+        nearly_always = roi.report(roi.Inputs(cpa_gain=30), 1)  # in 9,988 of them
+        assert 0 < rarely.uncertainty.probability_positive < 0.01
+        assert 0.99 < nearly_always.uncertainty.probability_positive < 1
+        assert in_language(language, lambda: summarise(rarely).chance) == under
+        assert in_language(language, lambda: summarise(nearly_always).chance) == over
+
+    @pytest.mark.django_db
+    @pytest.mark.parametrize(
+        ("language", "bound"),
+        [("de", "in weniger als 1"), ("fr", "dans moins de 1"), ("es", "en menos del 1")],
+    )
+    def test_no_english_bound_reaches_another_language_page(self, client, language, bound):
+        """The page once read '… lohnt es sich in under 1 % der …' on /de/."""
+        page = client.get(f"/{language}/?cpa_gain=0.61").content.decode()
+        assert f"{bound}{NBSP}%" in page
+        for english in ("under 1", "over 99", "under 0", "above"):
+            assert english not in page, english
 
     def test_numbers_counts_ratios_and_rates(self):
         assert in_language("de", formatting.number, 1234567.891) == "1.234.568"
