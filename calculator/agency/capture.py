@@ -27,13 +27,19 @@ from django.views.decorators.http import require_POST
 
 from calculator import locale
 from calculator.embeds import display as embed
-from calculator.embeds.views import _render_embed, cookie_free, embed_headers, embed_language
+from calculator.embeds.views import (
+    cookie_free,
+    display_of,
+    embed_headers,
+    embed_language,
+    render_embed,
+)
 from calculator.http.ratelimit import over_limit
 from calculator.http.throttle import client_address
 from calculator.models import EmbedDailyStat, EmbedProfile
 from calculator.presentation import FieldView
 
-from . import delivery, tokens
+from . import tasks, tokens
 from .forms import LeadForm
 from .models import Lead
 
@@ -104,6 +110,8 @@ def consent_wording(profile: EmbedProfile) -> str:
 
 
 def lead_context(profile: EmbedProfile, display: embed.Display, **state: Any) -> LeadState:
+    """The lead form's state under an embed in the look ``display``: a fresh form,
+    or with ``state`` after a submission. The URLconf gives it to the embed."""
     return LeadState(
         profile=profile, token=tokens.make(profile.slug), display_pairs=display.pairs(), **state
     )
@@ -136,7 +144,7 @@ def store(profile: EmbedProfile, form: LeadForm, result_url: str) -> Lead:
             consent_text=consent_wording(profile) if consent else "",
             consent_at=timezone.now() if consent else None,
         )
-        delivery.queue_for(lead)
+        tasks.queue_for(lead)
         EmbedDailyStat.count(profile, "leads")
     return lead
 
@@ -150,9 +158,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
     # The embed's language: the result link, the consent wording and the
     # report email follow it.
     translation.activate(embed_language(request, profile))
-    display = embed.display_options(
-        request.POST, profile.accent_digits, profile.theme, profile.hidden
-    )
+    display = display_of(request.POST, profile)
     form = LeadForm(request.POST, profile=profile)
     query = QueryDict(str(request.POST.get("q", ""))[:2000])
 
@@ -165,7 +171,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
             page_query = query.copy()
             for key, value in display.pairs():
                 page_query[key] = value
-            response = _render_embed(request, profile, page_query, lead)
+            response = render_embed(request, profile, page_query, lead)
             response.status_code = status
         response["Cache-Control"] = "no-store"
         return embed_headers(response, profile)
