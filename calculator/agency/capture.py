@@ -4,8 +4,8 @@ Third-party cookies are blocked there, so the form carries no CSRF cookie.
 It is protected instead by a signed, short-lived token (tokens.py), by
 refusing any request whose Origin is not this site or whose Sec-Fetch-Site
 is not same-origin (the frame's document is ours, so a genuine submission is
-same-origin even inside another site's page), by a honeypot field and by a
-per-address rate limit.
+same-origin even inside another site's page), by a honeypot field and by
+hourly limits per address and per profile.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from calculator.presentation import FieldView
 from . import tasks, tokens
 from .forms import LeadForm
 from .models import Lead
+
+HOUR = 3600  # the window of the lead limits, in seconds
 
 
 @dataclass
@@ -128,6 +130,38 @@ def origin_problem(request: HttpRequest) -> str:
     return ""
 
 
+def over_lead_limits(request: HttpRequest, profile: EmbedProfile) -> tuple[int, str] | None:
+    """Seconds to wait and why, when one more report would pass a limit; None
+    while it may go out. Called once a report could go out: a mistyped address
+    costs nothing."""
+    # One office's visitors share a limit per agency, not across every embed.
+    address = f"lead:{profile.slug}:{client_address(request)}"
+    wait = over_limit(address, settings.LEADS_PER_HOUR, HOUR)
+    if wait is not None:
+        minutes = _minutes(wait)
+        return wait, ngettext(
+            "Too many reports were requested from here. Try again in %(minutes)s minute.",
+            "Too many reports were requested from here. Try again in %(minutes)s minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+    # Each report goes to whatever inbox was typed: from many addresses, a
+    # profile could relay mail without end. Its own hourly limit bounds that.
+    wait = over_limit(f"lead-profile:{profile.slug}", settings.LEADS_PER_PROFILE_PER_HOUR, HOUR)
+    if wait is not None:
+        minutes = _minutes(wait)
+        return wait, ngettext(
+            "This calculator has sent too many reports this hour. Try again in %(minutes)s minute.",
+            "This calculator has sent too many reports this hour. "
+            "Try again in %(minutes)s minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+    return None
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, -(-seconds // 60))
+
+
 def store(profile: EmbedProfile, form: LeadForm, result_url: str) -> Lead:
     """The lead and its deliveries, queued in the same transaction: a stored
     lead always has its deliveries waiting, whatever the mail server does."""
@@ -181,23 +215,10 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
         return answer(403, error=problem)
     if not form.is_valid():
         return answer(400, form=form)
-    # Counted once a report could go out: a mistyped address costs nothing, and
-    # one office's visitors share a limit per agency, not across every embed.
-    wait = over_limit(
-        f"lead:{profile.slug}:{client_address(request)}", settings.LEADS_PER_HOUR, 3600
-    )
-    if wait is not None:
-        minutes = max(1, -(-wait // 60))
-        response = answer(
-            429,
-            form=form,  # what the visitor typed stays, to send later
-            error=ngettext(
-                "Too many reports were requested from here. Try again in %(minutes)s minute.",
-                "Too many reports were requested from here. Try again in %(minutes)s minutes.",
-                minutes,
-            )
-            % {"minutes": minutes},
-        )
+    refusal = over_lead_limits(request, profile)
+    if refusal is not None:
+        wait, error = refusal
+        response = answer(429, form=form, error=error)  # what was typed stays, to send later
         response["Retry-After"] = str(wait)
         return response
     if form.cleaned_data["website"]:

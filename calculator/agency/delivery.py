@@ -92,6 +92,7 @@ def report_email(lead: Lead) -> EmailMultiAlternatives:
 def _report_email(lead: Lead) -> EmailMultiAlternatives:
     context = _email_context(lead)
     message = EmailMultiAlternatives(
+        # The agency's name, which its account set: nothing the visitor typed.
         subject=_("Your CAPI ROI report from %(agency)s") % {"agency": lead.profile.agency_name},
         body=render_to_string("agency/email/report.txt", context),
         to=[lead.email],
@@ -108,8 +109,11 @@ def agency_email(lead: Lead) -> EmailMultiAlternatives:
 
 def _agency_email(lead: Lead) -> EmailMultiAlternatives:
     context = _email_context(lead)
+    # Never the visitor's text in a subject, where a mail client shows it first.
+    gain = context["summary"].get("monthly_benefit").value
     message = EmailMultiAlternatives(
-        subject=_("New lead from your calculator: %(email)s") % {"email": lead.email},
+        subject=_("New lead from your CAPI ROI calculator (monthly profit gain %(gain)s)")
+        % {"gain": gain},
         body=render_to_string("agency/email/lead.txt", context),
         to=[lead.profile.notify_email],
         reply_to=[lead.email],
