@@ -6,8 +6,3 @@ from django.apps import AppConfig
 class CalculatorConfig(AppConfig):
     name = "calculator"
     verbose_name = "CAPI ROI calculator"
-
-    def ready(self) -> None:
-        from .remembered import remember_translations
-
-        remember_translations()

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import get_script_prefix, get_urlconf, reverse, translate_url
+from django.urls import get_script_prefix, get_urlconf, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import (
@@ -186,17 +186,6 @@ class NegotiationMiddleware:
 def _routing() -> tuple[str | None, str | None, str]:
     """What an address resolves or reverses by, besides the arguments."""
     return translation.get_language(), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
-
-
-@lru_cache(maxsize=512)
-def _reversed(name: str, args: tuple[str, ...], routing: tuple[str | None, ...]) -> str:
-    return reverse(name, args=args)
-
-
-def path_of(name: str, *args: str) -> str:
-    """reverse(), remembered: a page asks for the same dozen addresses on every
-    request, and they change only with the language (its prefix) and the routes."""
-    return _reversed(name, args, _routing())
 
 
 @lru_cache(maxsize=1024)  # bounded: the path comes from the visitor

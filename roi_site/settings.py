@@ -359,6 +359,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # and each client address may send this many leads an hour.
 LEAD_TOKEN_MAX_AGE = 60 * 60
 LEADS_PER_HOUR = 10
+# And each profile this many, from all addresses together: every lead emails a
+# report to the address typed in, so this bounds the mail anyone can make an
+# embed send. A busy agency's embed gets a few leads a day.
+LEADS_PER_PROFILE_PER_HOUR = 30
 # Webhooks must use https unless debugging; their hosts must resolve to public
 # addresses (checked when the URL is saved and again before each send).
 WEBHOOK_REQUIRE_HTTPS = not DEBUG

@@ -51,9 +51,15 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-# After the builder, which a profile's slug must not shadow.
+# After the builder, which a profile's slug must not shadow. A profile's embed
+# shows the agency's lead form: given here, as the agency is built on the embed.
 urlpatterns += [
-    path("embed/<slug:slug>/", embeds.embed_view, name="embed-profile"),
+    path(
+        "embed/<slug:slug>/",
+        embeds.embed_view,
+        {"lead_form": capture.lead_context},
+        name="embed-profile",
+    ),
     path("embed/<slug:slug>/lead/", capture.capture, name="embed-lead"),
     path("embed/<slug:slug>/logo.png", embed_assets.logo, name="embed-logo"),
 ]

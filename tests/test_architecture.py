@@ -98,3 +98,64 @@ def test_nothing_in_the_app_imports_the_project():
                 name,
                 imported,
             )
+
+
+def capability_of(name: str) -> str | None:
+    return next((feature for feature in FEATURES if under(name, (feature,))), None)
+
+
+def cycles(graph: dict[str, set[str]]) -> set[tuple[str, ...]]:
+    """Every group of nodes that reach each other through ``graph``'s edges."""
+
+    def reachable(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for node in graph.get(todo.pop(), ()):
+                if node not in seen:
+                    seen.add(node)
+                    todo.append(node)
+        return seen
+
+    nodes = set(graph).union(*graph.values())
+    reach = {node: reachable(node) for node in nodes}
+    return {
+        tuple(sorted({node} | {other for other in reach[node] if node in reach[other]}))
+        for node in nodes
+        if node in reach[node]
+    }
+
+
+# Which modules of the app each module imports, at the top or inside a function.
+APP_IMPORTS = {
+    name: {imported for imported in imports_of(path) if imported in MODULES} - {name}
+    for name, path in MODULES.items()
+}
+
+
+def test_the_graph_is_read_and_a_cycle_is_found():
+    assert "calculator.embeds.views" in APP_IMPORTS["calculator.agency.capture"]
+    # ratelimit imports the models inside its functions only: that counts too.
+    assert "calculator.models" in APP_IMPORTS["calculator.http.ratelimit"]
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == {("a", "b", "c")}
+    assert cycles({"a": {"b"}, "b": set(), "c": {"d"}}) == set()
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    assert cycles(APP_IMPORTS) == set()
+
+
+# The one step back between capabilities: an embed profile checks its webhook's
+# address by the agency's rule when it is validated. Nothing may join it.
+BACK_STEPS = {("calculator.embeds.models", "calculator.agency.webhooks")}
+
+
+def test_the_capabilities_depend_on_each_other_one_way():
+    graph: dict[str, set[str]] = {}
+    for name, imported in APP_IMPORTS.items():
+        for other in imported - {other for module, other in BACK_STEPS if module == name}:
+            if capability_of(name) and capability_of(other) not in (None, capability_of(name)):
+                graph.setdefault(capability_of(name), set()).add(capability_of(other))
+    assert "calculator.embeds" in graph["calculator.agency"]  # the agency is built on embeds
+    # A step back that is gone leaves the list too.
+    assert all(other in APP_IMPORTS[module] for module, other in BACK_STEPS)
+    assert cycles(graph) == set()

@@ -15,11 +15,12 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from calculator.agency import delivery, webhooks
 from calculator.models import Delivery, EmbedProfile, Lead
+from calculator.summary import summarise
 from tests.agency_helpers import lead_post, make_agency, make_profile
 
 # The worker checks its connection between tasks, which only works outside a
@@ -201,6 +202,39 @@ class TestEmails:
         assert f"Payback: month {report.results.payback_month}" in text
         assert "Book a tracking audit: https://acme.example/audit" in text
         assert message.to == ["visitor@shop.example"]
+
+    @pytest.mark.parametrize(
+        ("language", "report_subject", "agency_subject"),
+        [
+            (
+                "",
+                "Your CAPI ROI report from Agency acme",
+                "New lead from your CAPI ROI calculator (monthly profit gain {gain})",
+            ),
+            (
+                "de",
+                "Ihr CAPI-ROI-Bericht von Agency acme",
+                "Neuer Lead aus Ihrem CAPI-ROI-Rechner (monatlicher Gewinnzuwachs {gain})",
+            ),
+        ],
+    )
+    def test_subjects_name_the_product_agency_and_result_never_what_was_typed(
+        self, client, profile, language, report_subject, agency_subject
+    ):
+        profile.language = language
+        profile.save()
+        typed = {"email": "buy-pills@spam.example", "name": "Cheap pills at spam.example"}
+        assert lead_post(client, "acme", **typed).status_code == 200
+        lead = Lead.objects.get()
+        with translation.override(language or "en"):
+            gain = summarise(delivery.report_for(lead)).get("monthly_benefit").value
+        report, agency = delivery.report_email(lead), delivery.agency_email(lead)
+        assert report.subject == report_subject
+        assert agency.subject == agency_subject.format(gain=gain)
+        for message in (report, agency):
+            assert "pills" not in message.subject
+            assert "spam" not in message.subject
+        assert "Cheap pills at spam.example" in agency.body  # the agency still learns it
 
     def test_the_agency_email_carries_the_lead_and_consent(self, client, profile):
         lead_post(client, "acme")

@@ -9,6 +9,7 @@ from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
 from calculator.agency import tokens
+from calculator.http import ratelimit
 from calculator.models import Delivery, EmbedDailyStat, EmbedProfile, Lead
 from tests.agency_helpers import QUERY, lead_post, make_agency, make_profile
 
@@ -194,6 +195,48 @@ class TestRefusals:
         assert 'value="later@shop.example"' in refused.content.decode()
         make_profile(make_agency("other@agency.example"), "other")
         assert lead_post(client, "other", htmx=True).status_code == 200
+
+    @override_settings(LEADS_PER_HOUR=100, LEADS_PER_PROFILE_PER_HOUR=3)
+    def test_reports_from_many_addresses_are_limited_per_profile(
+        self, client, profile, monkeypatch
+    ):
+        now = [1_800_000_000.0]
+        monkeypatch.setattr(ratelimit, "clock", lambda: now[0])
+
+        def post_from(number: int, **fields):
+            client.defaults["REMOTE_ADDR"] = f"203.0.113.{number}"
+            return lead_post(
+                client, "acme", htmx=True, email=f"inbox{number}@mail.example", **fields
+            )
+
+        assert [post_from(number).status_code for number in range(3)] == [200, 200, 200]
+        refused = post_from(3, name="Vera Later")
+        assert refused.status_code == 429
+        text = refused.content.decode()
+        assert "This calculator has sent too many reports this hour." in text
+        assert 'value="inbox3@mail.example"' in text  # what was typed stays, to send later
+        assert 'value="Vera Later"' in text
+        assert refused["Retry-After"] == "3600"
+        assert refused["Cache-Control"] == "no-store"
+        assert Lead.objects.count() == 3
+        assert Delivery.objects.filter(kind="report").count() == 3
+        # Each profile has its own limit, and the hour ends.
+        make_profile(make_agency("other@agency.example"), "other")
+        assert lead_post(client, "other", htmx=True).status_code == 200
+        now[0] += 3600
+        assert post_from(4).status_code == 200
+
+    @override_settings(LEADS_PER_HOUR=100, LEADS_PER_PROFILE_PER_HOUR=1)
+    def test_without_javascript_the_profile_limit_answers_the_whole_embed(self, client, profile):
+        assert lead_post(client, "acme").status_code == 200
+        client.defaults["REMOTE_ADDR"] = "203.0.113.9"
+        refused = lead_post(client, "acme", email="later@shop.example")
+        assert refused.status_code == 429
+        text = refused.content.decode()
+        assert "This calculator has sent too many reports this hour." in text
+        assert 'value="later@shop.example"' in text
+        assert "Monthly profit gain" in text  # the result, with the form under it
+        assert int(refused["Retry-After"]) > 0
 
     def test_no_refusal_sets_a_cookie(self, client, profile):
         client.cookies["csrftoken"] = "x" * 32

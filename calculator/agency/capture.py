@@ -4,8 +4,8 @@ Third-party cookies are blocked there, so the form carries no CSRF cookie.
 It is protected instead by a signed, short-lived token (tokens.py), by
 refusing any request whose Origin is not this site or whose Sec-Fetch-Site
 is not same-origin (the frame's document is ours, so a genuine submission is
-same-origin even inside another site's page), by a honeypot field and by a
-per-address rate limit.
+same-origin even inside another site's page), by a honeypot field and by
+hourly limits per address and per profile.
 """
 
 from __future__ import annotations
@@ -27,15 +27,23 @@ from django.views.decorators.http import require_POST
 
 from calculator import locale
 from calculator.embeds import display as embed
-from calculator.embeds.views import _render_embed, cookie_free, embed_headers, embed_language
+from calculator.embeds.views import (
+    cookie_free,
+    display_of,
+    embed_headers,
+    embed_language,
+    render_embed,
+)
 from calculator.http.ratelimit import over_limit
 from calculator.http.throttle import client_address
 from calculator.models import EmbedDailyStat, EmbedProfile
 from calculator.presentation import FieldView
 
-from . import delivery, tokens
+from . import tasks, tokens
 from .forms import LeadForm
 from .models import Lead
+
+HOUR = 3600  # the window of the lead limits, in seconds
 
 
 @dataclass
@@ -104,6 +112,8 @@ def consent_wording(profile: EmbedProfile) -> str:
 
 
 def lead_context(profile: EmbedProfile, display: embed.Display, **state: Any) -> LeadState:
+    """The lead form's state under an embed in the look ``display``: a fresh form,
+    or with ``state`` after a submission. The URLconf gives it to the embed."""
     return LeadState(
         profile=profile, token=tokens.make(profile.slug), display_pairs=display.pairs(), **state
     )
@@ -118,6 +128,38 @@ def origin_problem(request: HttpRequest) -> str:
     if request.headers.get("Origin") != own:
         return _("This form can only be sent from the calculator itself.")
     return ""
+
+
+def over_lead_limits(request: HttpRequest, profile: EmbedProfile) -> tuple[int, str] | None:
+    """Seconds to wait and why, when one more report would pass a limit; None
+    while it may go out. Called once a report could go out: a mistyped address
+    costs nothing."""
+    # One office's visitors share a limit per agency, not across every embed.
+    address = f"lead:{profile.slug}:{client_address(request)}"
+    wait = over_limit(address, settings.LEADS_PER_HOUR, HOUR)
+    if wait is not None:
+        minutes = _minutes(wait)
+        return wait, ngettext(
+            "Too many reports were requested from here. Try again in %(minutes)s minute.",
+            "Too many reports were requested from here. Try again in %(minutes)s minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+    # Each report goes to whatever inbox was typed: from many addresses, a
+    # profile could relay mail without end. Its own hourly limit bounds that.
+    wait = over_limit(f"lead-profile:{profile.slug}", settings.LEADS_PER_PROFILE_PER_HOUR, HOUR)
+    if wait is not None:
+        minutes = _minutes(wait)
+        return wait, ngettext(
+            "This calculator has sent too many reports this hour. Try again in %(minutes)s minute.",
+            "This calculator has sent too many reports this hour. "
+            "Try again in %(minutes)s minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+    return None
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, -(-seconds // 60))
 
 
 def store(profile: EmbedProfile, form: LeadForm, result_url: str) -> Lead:
@@ -136,7 +178,7 @@ def store(profile: EmbedProfile, form: LeadForm, result_url: str) -> Lead:
             consent_text=consent_wording(profile) if consent else "",
             consent_at=timezone.now() if consent else None,
         )
-        delivery.queue_for(lead)
+        tasks.queue_for(lead)
         EmbedDailyStat.count(profile, "leads")
     return lead
 
@@ -150,9 +192,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
     # The embed's language: the result link, the consent wording and the
     # report email follow it.
     translation.activate(embed_language(request, profile))
-    display = embed.display_options(
-        request.POST, profile.accent_digits, profile.theme, profile.hidden
-    )
+    display = display_of(request.POST, profile)
     form = LeadForm(request.POST, profile=profile)
     query = QueryDict(str(request.POST.get("q", ""))[:2000])
 
@@ -165,7 +205,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
             page_query = query.copy()
             for key, value in display.pairs():
                 page_query[key] = value
-            response = _render_embed(request, profile, page_query, lead)
+            response = render_embed(request, profile, page_query, lead)
             response.status_code = status
         response["Cache-Control"] = "no-store"
         return embed_headers(response, profile)
@@ -175,23 +215,10 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
         return answer(403, error=problem)
     if not form.is_valid():
         return answer(400, form=form)
-    # Counted once a report could go out: a mistyped address costs nothing, and
-    # one office's visitors share a limit per agency, not across every embed.
-    wait = over_limit(
-        f"lead:{profile.slug}:{client_address(request)}", settings.LEADS_PER_HOUR, 3600
-    )
-    if wait is not None:
-        minutes = max(1, -(-wait // 60))
-        response = answer(
-            429,
-            form=form,  # what the visitor typed stays, to send later
-            error=ngettext(
-                "Too many reports were requested from here. Try again in %(minutes)s minute.",
-                "Too many reports were requested from here. Try again in %(minutes)s minutes.",
-                minutes,
-            )
-            % {"minutes": minutes},
-        )
+    refusal = over_lead_limits(request, profile)
+    if refusal is not None:
+        wait, error = refusal
+        response = answer(429, form=form, error=error)  # what was typed stays, to send later
         response["Retry-After"] = str(wait)
         return response
     if form.cleaned_data["website"]:

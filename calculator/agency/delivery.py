@@ -1,9 +1,10 @@
 """What happens to a lead after it is stored: emails and a webhook, with retries.
 
-Each message is a Delivery row, queued as a background task in the same
-transaction as the lead. The task tries once; on failure it records the
-error and queues itself again after a growing delay, and after the last
-attempt the delivery is marked as given up, visible in the dashboard's log.
+Each message is a Delivery row, queued as a background task (``tasks``) in
+the same transaction as the lead. Each attempt tries once; on failure it
+records the error and when to try again, after a growing delay, and after the
+last attempt the delivery is marked as given up, visible in the dashboard's
+log. The task queues the next try.
 """
 
 from __future__ import annotations
@@ -40,25 +41,16 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_hex(24)
 
 
-def queue_for(lead: Lead) -> list[Delivery]:
-    """The lead's deliveries, each queued for the worker. Call inside the lead's transaction."""
+def create_for(lead: Lead) -> list[Delivery]:
+    """The lead's deliveries: the visitor's report, and the agency's email and
+    webhook where its profile has them."""
     profile = lead.profile
     kinds = [Delivery.Kind.REPORT]
     if profile.notify_email:
         kinds.append(Delivery.Kind.AGENCY_EMAIL)
     if profile.webhook_url:
         kinds.append(Delivery.Kind.WEBHOOK)
-    deliveries = [Delivery.objects.create(lead=lead, kind=kind) for kind in kinds]
-    for item in deliveries:
-        enqueue(item)
-    return deliveries
-
-
-def enqueue(item: Delivery, delay: timedelta | None = None) -> None:
-    from .tasks import deliver
-
-    task = deliver.using(run_after=timezone.now() + delay) if delay else deliver
-    task.enqueue(item.pk)
+    return [Delivery.objects.create(lead=lead, kind=kind) for kind in kinds]
 
 
 def report_for(lead: Lead) -> roi.Report:
@@ -100,6 +92,7 @@ def report_email(lead: Lead) -> EmailMultiAlternatives:
 def _report_email(lead: Lead) -> EmailMultiAlternatives:
     context = _email_context(lead)
     message = EmailMultiAlternatives(
+        # The agency's name, which its account set: nothing the visitor typed.
         subject=_("Your CAPI ROI report from %(agency)s") % {"agency": lead.profile.agency_name},
         body=render_to_string("agency/email/report.txt", context),
         to=[lead.email],
@@ -116,8 +109,11 @@ def agency_email(lead: Lead) -> EmailMultiAlternatives:
 
 def _agency_email(lead: Lead) -> EmailMultiAlternatives:
     context = _email_context(lead)
+    # Never the visitor's text in a subject, where a mail client shows it first.
+    gain = context["summary"].get("monthly_benefit").value
     message = EmailMultiAlternatives(
-        subject=_("New lead from your calculator: %(email)s") % {"email": lead.email},
+        subject=_("New lead from your CAPI ROI calculator (monthly profit gain %(gain)s)")
+        % {"gain": gain},
         body=render_to_string("agency/email/lead.txt", context),
         to=[lead.profile.notify_email],
         reply_to=[lead.email],
@@ -169,8 +165,10 @@ def send(item: Delivery) -> None:
         )
 
 
-def attempt(delivery_id: int) -> str:
-    """Tries a pending delivery once and records the outcome; the new status."""
+def attempt(delivery_id: int) -> Delivery | None:
+    """Tries a pending delivery once and records the outcome: the delivery as it
+    is now (still pending, with its next attempt's time, after a failure that
+    is tried again), or None when it is gone with its lead."""
     with transaction.atomic():
         item = (
             Delivery.objects.select_for_update()
@@ -179,7 +177,7 @@ def attempt(delivery_id: int) -> str:
             .first()
         )
         if item is None or item.status != Delivery.Status.PENDING:
-            return item.status if item else "gone"  # deleted with its lead, or done already
+            return item  # deleted with its lead, or done already
         item.attempts += 1
         try:
             send(item)
@@ -192,11 +190,10 @@ def attempt(delivery_id: int) -> str:
             else:
                 delay = timedelta(minutes=BACKOFF_MINUTES[item.attempts - 1])
                 item.next_attempt = timezone.now() + delay
-                enqueue(item, delay)
         else:
             item.status = Delivery.Status.SENT
             item.sent_at = timezone.now()
             item.last_error = ""
             item.next_attempt = None
         item.save()
-        return item.status
+        return item

@@ -22,7 +22,7 @@ from calculator import locale
 from calculator.embeds.builder import DEFAULT_HEIGHT, snippet
 from calculator.models import EmbedProfile
 
-from . import charts, delivery
+from . import charts, delivery, tasks
 from .forms import ProfileForm
 from .models import Delivery, Lead
 
@@ -227,5 +227,5 @@ def delivery_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     item = get_object_or_404(Delivery, pk=pk, lead__profile=profile, status=Delivery.Status.FAILED)
     item.status, item.attempts, item.next_attempt = Delivery.Status.PENDING, 0, None
     item.save()
-    delivery.enqueue(item)
+    tasks.enqueue(item)
     return redirect("agency:leads", slug=profile.slug)

@@ -8,7 +8,7 @@ may be framed: by any site, or by the sites its profile lists.
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,10 @@ LOADER = Path(settings.BASE_DIR) / "static" / "js" / "embed.js"
 HTMX_REQUEST_HEADERS = "HX-Request, HX-Current-URL, HX-Target, HX-Trigger, HX-Trigger-Name"
 HTMX_RESPONSE_HEADERS = "HX-Reswap, HX-Replace-Url"
 
+# Makes the state of a profile's lead form for an embed's look (the agency's
+# capture.lead_context); the template shows it under the figures.
+LeadFormMaker = Callable[[EmbedProfile, embed_display.Display], Any]
+
 
 def cookie_free(view):
     """Marks the view's responses so that CookieFreeMiddleware strips any cookie
@@ -85,8 +89,14 @@ def _preflight() -> HttpResponse:
 @xframe_options_exempt
 @cookie_free
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
-def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    """The calculator without the site's chrome, in the look the query asks for."""
+def embed_view(
+    request: HttpRequest, slug: str | None = None, lead_form: LeadFormMaker | None = None
+) -> HttpResponse:
+    """The calculator without the site's chrome, in the look the query asks for.
+
+    ``lead_form`` makes the "Email me this report" form of a profile that
+    captures leads. The URLconf passes the agency's: the agency is built on the
+    embed, so the embed never imports it."""
     profile = get_object_or_404(EmbedProfile, slug=slug) if slug is not None else None
     language = embed_language(request, profile)
     translation.activate(language)
@@ -94,9 +104,13 @@ def embed_view(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     if request.method == "OPTIONS":
         response = _preflight()
     else:
-        extra = _key_extra(profile)
+        lead = _fresh_lead(request, profile, lead_form)
+        extra = _key_extra(profile, lead)
         response = rendered.respond(
-            request, lambda: _render_embed(request, profile), extra, locale.without_tracking
+            request,
+            lambda: render_embed(request, profile, lead=lead),
+            extra,
+            locale.without_tracking,
         )
         if profile is not None:
             _count_request(request, profile, response)
@@ -142,24 +156,35 @@ def _own_preview(request: HttpRequest) -> bool:
     )
 
 
-def _render_embed(
-    request: HttpRequest,
-    profile: EmbedProfile | None,
-    query: QueryDict | None = None,
-    lead: Any = None,
-) -> HttpResponse:
-    """The embed for ``query`` (the request's by default). ``lead`` is the state of
-    the lead form after a submission; otherwise a profile that captures leads
-    gets a fresh one."""
-    from calculator.agency.capture import lead_context
-
-    query = request.GET if query is None else query
-    display = embed_display.display_options(
+def display_of(query: QueryDict, profile: EmbedProfile | None) -> embed_display.Display:
+    """The look ``query`` asks for, within what the profile fixes."""
+    return embed_display.display_options(
         query,
         profile.accent_digits if profile else None,
         profile.theme if profile else "auto",
         profile.hidden if profile else frozenset(),
     )
+
+
+def _fresh_lead(
+    request: HttpRequest, profile: EmbedProfile | None, lead_form: LeadFormMaker | None
+) -> Any:
+    """The lead form a profile that captures leads shows under a new result."""
+    if profile is None or not profile.lead_capture or lead_form is None:
+        return None
+    return lead_form(profile, display_of(request.GET, profile))
+
+
+def render_embed(
+    request: HttpRequest,
+    profile: EmbedProfile | None,
+    query: QueryDict | None = None,
+    lead: Any = None,
+) -> HttpResponse:
+    """The embed for ``query`` (the request's by default), with ``lead``, the
+    state of the lead form the template shows under the figures, if any."""
+    query = request.GET if query is None else query
+    display = display_of(query, profile)
     action = reverse("embed-profile", args=[profile.slug]) if profile else reverse("embed")
     theme_url = None
     if display.accent:
@@ -181,8 +206,8 @@ def _render_embed(
         "home_url": request.build_absolute_uri(reverse("calculator")),
         "method_url": request.build_absolute_uri(reverse("method")),
     }
-    if profile is not None and profile.lead_capture:
-        extra["lead"] = lead or lead_context(profile, display)
+    if lead is not None:
+        extra["lead"] = lead
     return render_calculator(request, prefill(profile, query), "calculator/embed.html", extra)
 
 
@@ -194,17 +219,12 @@ def _language_pair(request: HttpRequest, profile: EmbedProfile | None) -> list[t
     return [(locale.CHOSEN, language)]
 
 
-def _key_extra(profile: EmbedProfile | None) -> list[str]:
+def _key_extra(profile: EmbedProfile | None, lead: Any) -> list[str]:
     """What a kept embed answer depends on besides the request: the profile's
-    revision, and with a lead form the five-minute step its token is signed for."""
+    revision, and with a lead form its token, signed anew every few minutes."""
     if profile is None:
         return []
-    from calculator.agency import tokens
-
-    extra = [profile.revision]
-    if profile.lead_capture:
-        extra.append(f"lead-token-{int(time.time()) // tokens.STEP}")
-    return extra
+    return [profile.revision] if lead is None else [profile.revision, lead.token]
 
 
 def _count_request(request: HttpRequest, profile: EmbedProfile, response: HttpResponse) -> None:

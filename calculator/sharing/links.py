@@ -13,13 +13,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from calculator import roi
 from calculator.forms import CalculatorForm
-from calculator.locale import path_of
 from calculator.presentation import summary_of
 from calculator.summary import PRODUCT, Summary
 
@@ -72,7 +72,7 @@ def share_context(
     request's own; a short link passes its stored one.
     """
     query = request.GET if query is None else query
-    home = request.build_absolute_uri(path_of("calculator"))
+    home = request.build_absolute_uri(reverse("calculator"))
     context: dict[str, Any] = {
         "product": PRODUCT,
         "is_result": False,
@@ -81,11 +81,11 @@ def share_context(
         "canonical_url": home,
         "page_url": home,
         "query": "",
-        "image_url": request.build_absolute_uri(path_of("card")),
+        "image_url": request.build_absolute_uri(reverse("card")),
         "image_alt": GENERIC_IMAGE_ALT,
         "image_width": CARD_WIDTH,
         "image_height": CARD_HEIGHT,
-        "short_api": request.build_absolute_uri(path_of("api-links")),
+        "short_api": request.build_absolute_uri(reverse("api-links")),
     }
     if report is not None and names_inputs(query):
         canonical = form.canonical_query()
@@ -98,7 +98,7 @@ def share_context(
             description=description,
             page_url=f"{home}?{canonical}",
             query=canonical,
-            image_url=request.build_absolute_uri(f"{path_of('card')}?{canonical}"),
+            image_url=request.build_absolute_uri(f"{reverse('card')}?{canonical}"),
             image_alt=gettext("CAPI ROI calculator result: %(description)s")
             % {"description": description},
         )
@@ -107,12 +107,12 @@ def share_context(
         # which makes the short link and opens the network's dialog with it.
         canonical = form.canonical_query()
         context["links"] = {
-            network: f"{path_of('share', network)}?{canonical}" for network in NETWORKS
+            network: f"{reverse('share', args=[network])}?{canonical}" for network in NETWORKS
         }
         context["result_query"] = canonical
     # oEmbed discovery: a CMS given this page's link asks there for the embed.
     context["oembed_url"] = (
-        request.build_absolute_uri(path_of("oembed"))
+        request.build_absolute_uri(reverse("oembed"))
         + "?"
         + urlencode({"url": context["page_url"], "format": "json"})
     )
@@ -122,14 +122,14 @@ def share_context(
 def page_share(request: HttpRequest, name: str, title: str, description: str) -> dict[str, Any]:
     """The `share` variable of a page of the site other than a result: its own title,
     description and address, with the generic card (no oEmbed: it is not a result)."""
-    url = request.build_absolute_uri(path_of(name))
+    url = request.build_absolute_uri(reverse(name))
     return {
         "product": PRODUCT,
         "title": title,
         "description": description,
         "canonical_url": url,
         "page_url": url,
-        "image_url": request.build_absolute_uri(path_of("card")),
+        "image_url": request.build_absolute_uri(reverse("card")),
         "image_alt": GENERIC_IMAGE_ALT,
         "image_width": CARD_WIDTH,
         "image_height": CARD_HEIGHT,

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
 
-from calculator.agency import delivery
+from calculator.agency import tasks
 from calculator.models import Delivery
 
 
@@ -34,6 +34,6 @@ class Command(BaseCommand):
         )
         count = 0
         for item in overdue.iterator():
-            delivery.enqueue(item)
+            tasks.enqueue(item)
             count += 1
         self.stdout.write(f"Queued {count} overdue deliver{'y' if count == 1 else 'ies'} again.")
