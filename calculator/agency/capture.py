@@ -28,10 +28,10 @@ from django.views.decorators.http import require_POST
 from calculator import locale
 from calculator.embeds import display as embed
 from calculator.embeds.views import _render_embed, cookie_free, embed_headers, embed_language
+from calculator.fields import FieldView
 from calculator.http.ratelimit import over_limit
 from calculator.http.throttle import client_address
 from calculator.models import EmbedDailyStat, EmbedProfile
-from calculator.presentation import FieldView
 
 from . import delivery, tokens
 from .forms import LeadForm

@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods
 from calculator import locale, roi
 from calculator.embeds import display as embed_display
 from calculator.embeds.models import EmbedProfile
+from calculator.fields import FieldView, field_views
 from calculator.forms import DEFAULT_INTEGRATION, CalculatorForm
 from calculator.integrations import INTEGRATIONS
-from calculator.presentation import FieldView, field_views
 
 PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "integration", "cpa_gain")
 BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
