@@ -22,18 +22,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_htmx.http import replace_url, reswap
 
-from . import locale, presentation, roi
+from . import fields, locale, results, roi
 from .forms import CalculatorForm
 from .http import rendered
 from .http.caching import cacheable
 from .integrations import INTEGRATIONS
 from .sharing import links
+from .summary import summarise
 
 
 def _field_groups(
     form: CalculatorForm, groups: list[tuple[str, list[str]]], currency: str
 ) -> list[Any]:
-    return [(legend, presentation.field_views(form, names, currency)) for legend, names in groups]
+    return [(legend, fields.field_views(form, names, currency)) for legend, names in groups]
 
 
 def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,11 +46,13 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     """
     form = CalculatorForm(query, language=translation.get_language())
     report = roi.report(form.inputs(), form.version) if form.is_valid() else None
-    advanced = [name for _, names in presentation.ADVANCED_GROUPS for name in names]
+    # Worded once: the results and the share tags both show it.
+    summary = summarise(report) if report is not None else None
+    advanced = [name for _, names in fields.ADVANCED_GROUPS for name in names]
     currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
-    share = links.share_context(request, form, report, query)
-    groups = _field_groups(form, presentation.GROUPS, currency)
-    advanced_groups = _field_groups(form, presentation.ADVANCED_GROUPS, currency)
+    share = links.share_context(request, form, summary, query)
+    groups = _field_groups(form, fields.GROUPS, currency)
+    advanced_groups = _field_groups(form, fields.ADVANCED_GROUPS, currency)
     context: dict[str, Any] = {
         "form": form,
         "report": report,
@@ -57,12 +60,12 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
         "groups": groups,
         "advanced_groups": advanced_groups,
         "advanced_open": bool(set(advanced) & set(form.errors)),
-        "advanced_changed": presentation.changed_from_defaults(form, advanced),
+        "advanced_changed": fields.changed_from_defaults(form, advanced),
         # An htmx answer updates every shown field's message in the form.
-        "field_messages": presentation.swapped_messages([*groups, *advanced_groups])
+        "swapped_fields": [view for _, views in [*groups, *advanced_groups] for view in views]
         if request.htmx
-        else "",
-        "presets": presentation.preset_links(),
+        else [],
+        "presets": fields.preset_links(),
         "hide": frozenset(),  # result sections to leave out; only the embed sets any
         # A link someone opens shows whose result it is until they change an input.
         "shared": share["is_result"] and not request.htmx,
@@ -71,7 +74,7 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
         context["query"] = form.canonical_query()
         if links.names_inputs(query):  # a result in other languages, as each reads it
             request.canonical_query = context["query"]
-        context.update(presentation.results_context(report))
+        context.update(results.results_context(report, summary))
     return context
 
 
@@ -128,7 +131,7 @@ def method(request: HttpRequest) -> HttpResponse:
     share = links.page_share(request, "method", METHOD_TITLE, METHOD_DESCRIPTION)
     context = {
         "integrations": list(INTEGRATIONS.values()),
-        "causes": presentation.recovery_by_cause(),
+        "causes": results.recovery_by_cause(),
         "share": share,
     }
     return render(request, "calculator/method.html", context)
@@ -193,7 +196,7 @@ def sitemap_xml(request: HttpRequest) -> HttpResponse:
         ("calculator", ""),
         ("method", ""),
         ("embed-builder", ""),
-        *(("calculator", query) for _, query in presentation.preset_links()),
+        *(("calculator", query) for _, query in fields.preset_links()),
     ]
     every = []  # per page, (language, address) for each language
     for name, query in pages:

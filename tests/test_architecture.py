@@ -20,7 +20,9 @@ BASE = (
     "calculator.charts",
     "calculator.integrations",
     "calculator.forms",
-    "calculator.presentation",
+    "calculator.numbers",
+    "calculator.fields",
+    "calculator.results",
     "calculator.locale",
     "calculator.models",
 )

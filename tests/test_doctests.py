@@ -21,7 +21,7 @@ MODULES = sorted(
 
 def test_the_examples_are_found():
     assert "calculator.roi" in MODULES
-    assert "calculator.forms" in MODULES
+    assert "calculator.numbers" in MODULES
 
 
 @pytest.mark.parametrize("name", MODULES)

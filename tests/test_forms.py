@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calculator import roi
-from calculator.forms import NUMBER, CalculatorForm
+from calculator.forms import CalculatorForm
+from calculator.numbers import NUMBER
 
 
 def errors(query: str) -> dict[str, list[str]]:

@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calculator import formatting, roi
-from calculator.forms import Ambiguous, CalculatorForm, parse_typed, typing_for
+from calculator.forms import CalculatorForm
+from calculator.numbers import Ambiguous, parse_typed, typing_for
 
 NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"
 

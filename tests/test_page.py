@@ -13,7 +13,7 @@ import django_htmx
 import pytest
 from django.conf import settings
 
-from calculator import presentation, roi
+from calculator import fields, roi
 from tests.helpers import page, parse
 
 ROOT = Path(settings.BASE_DIR)
@@ -82,7 +82,7 @@ class TestCalculatorPage:
         assert "CA$962" in page(client, "currency=CAD")
         assert "A$962" in page(client, "currency=AUD")
 
-    @pytest.mark.parametrize(("label", "query"), presentation.preset_links())
+    @pytest.mark.parametrize(("label", "query"), fields.preset_links())
     def test_presets_are_valid_results(self, client, label, query):
         html = page(client, query)
         assert "CAPI pays for itself" in html or "cannot pay" in html or "costs nothing" in html
@@ -243,23 +243,24 @@ def test_monthly_gain_is_shown_before_and_after_running_costs(client):
     assert "$662 after running costs" in html
 
 
-def test_field_markup_is_kept_per_field_value_and_language(monkeypatch):
-    from django.utils import translation
+def test_a_field_is_rendered_with_what_a_visitor_typed_escaped():
+    from django.template.loader import render_to_string
 
-    from calculator import presentation
+    from calculator.fields import FieldView
 
-    monkeypatch.setattr(presentation, "_FIELD_MARKUP", {})
-    monkeypatch.setattr(presentation, "FIELD_MARKUP_KEPT", 3)
     base = {"name": "spend", "id": "id_spend", "label": "Spend", "unit": "USD", "hint": ""}
-    base.update(source="", errors=[], choices=[])
-    typed = presentation.FieldView(**base, value='<b>"5"</b>')
-    other = presentation.FieldView(**base, value="6")
-    assert 'value="&lt;b&gt;&quot;5&quot;&lt;/b&gt;"' in typed.html()
-    assert typed.html() is typed.html()  # made once
-    assert 'value="6"' in other.html()
-    with translation.override("de"):
-        assert typed._identity()[0] == translation.get_language()  # keyed by language
-        assert typed.html() == typed.markup()
-    presentation.FieldView(**base, value="7").html()
-    presentation.FieldView(**base, value="8").html()
-    assert len(presentation._FIELD_MARKUP) <= 3  # bounded: started afresh
+    base.update(source="", choices=[])
+
+    def rendered(value: str, errors: list[str]) -> str:
+        field = FieldView(**base, value=value, errors=errors)
+        return render_to_string("calculator/_field.html#field", {"field": field})
+
+    typed = rendered('<b>"5"</b>', ["<i>no</i>"])
+    assert 'value="&lt;b&gt;&quot;5&quot;&lt;/b&gt;"' in typed
+    assert "<b>" not in typed
+    assert "<i>" not in typed
+    assert 'aria-invalid="true"' in typed
+    assert "field--error" in typed
+    other = rendered("6", [])
+    assert 'value="6"' in other
+    assert "aria-invalid" not in other

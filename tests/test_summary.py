@@ -165,7 +165,8 @@ class TestEverySurface:
         for name in (
             "charts.py",
             "views.py",
-            "presentation.py",
+            "fields.py",
+            "results.py",
             "sharing/links.py",
             "sharing/card.py",
             "sharing/views.py",

@@ -34,10 +34,10 @@ from calculator.embeds.views import (
     embed_language,
     render_embed,
 )
+from calculator.fields import FieldView
 from calculator.http.ratelimit import over_limit
 from calculator.http.throttle import client_address
 from calculator.models import EmbedDailyStat, EmbedProfile
-from calculator.presentation import FieldView
 
 from . import tasks, tokens
 from .forms import LeadForm

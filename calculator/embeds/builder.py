@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -21,9 +22,9 @@ from django.views.decorators.http import require_http_methods
 from calculator import locale, roi
 from calculator.embeds import display as embed_display
 from calculator.embeds.models import EmbedProfile
+from calculator.fields import FieldView, field_views
 from calculator.forms import DEFAULT_INTEGRATION, CalculatorForm
 from calculator.integrations import INTEGRATIONS
-from calculator.presentation import FieldView, field_views
 
 PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "integration", "cpa_gain")
 BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
@@ -95,59 +96,73 @@ def snippet(src: str, height: int, loader: str, width: int | None = None) -> str
     )
 
 
-def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[str, Any]:
-    """The builder's fields and the snippet they make. Only valid prefill values
-    reach the snippet; the others are named with the calculator's own message."""
-    query = request.GET
+class EachChecked(forms.TextInput):
+    """Checkboxes of one name, read as one list separated by commas, as an
+    embed's own ``hide`` is written."""
+
+    def value_from_datadict(self, data: QueryDict, files: Any, name: str) -> str:
+        return ",".join(data.getlist(name))[: embed_display.MAX_VALUE]
+
+
+class BuilderForm(embed_display.EmbedDisplayForm):
+    """The builder's look controls: the embed's display options as its inputs
+    send them (a checkbox for each hidden section), the frame's initial
+    height and the embed's language."""
+
+    hide = forms.CharField(required=False, widget=EachChecked)
+    height = forms.CharField(required=False)
+    lang = forms.CharField(required=False)  # locale.CHOSEN
+
+    def clean_height(self) -> int:
+        return _height(self.cleaned_data["height"])
+
+    def clean_lang(self) -> str | None:
+        return locale.valid(self.cleaned_data["lang"])
+
+
+def _prefill(query: QueryDict, profile: EmbedProfile | None) -> dict[str, str]:
+    """The prefill inputs the builder was given: the query's, else the profile's."""
     defaults = profile.defaults if profile else QueryDict()
     given = {}
     for key in PREFILL_KEYS:
         value = query.get(key, defaults.get(key, "")) if key in query or profile else ""
         if isinstance(value, str) and value.strip() and len(value) <= 100:
             given[key] = value.strip()
+    return given
+
+
+def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[str, Any]:
+    """The builder's fields and the snippet they make. Only valid prefill values
+    reach the snippet; the others are named with the calculator's own message."""
+    given = _prefill(request.GET, profile)
     form = CalculatorForm(given)
     form.is_valid()
     prefill = [(key, value) for key, value in given.items() if key not in form.errors]
     currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
     fields = [_builder_field(view, given) for view in field_views(form, PREFILL_KEYS, currency)]
     base_accent = (profile.accent_digits if profile else None) or BRAND_ACCENT
-    # The section checkboxes arrive as one "hide" key each.
-    display = embed_display.display_options(
-        {
-            "accent": query.get("accent", ""),
-            "theme": query.get("theme", ""),
-            "compact": query.get("compact", ""),
-            "hide": ",".join(query.getlist("hide"))[: embed_display.MAX_VALUE],
-        }
-    )
-    accent = display.accent or base_accent
-    chosen = embed_display.Display(
-        accent=accent if accent != base_accent else None,
-        theme=display.theme,
-        compact=display.compact,
-        hide=display.hide,
+    look = BuilderForm(request.GET, default_accent=base_accent)
+    display = look.display()
+    # The snippet names the accent only where it is not the profile's (or the site's).
+    chosen = replace(
+        display,
+        accent=display.accent if display.accent != base_accent else None,
         frame="capi-roi",
     )
-    height = _height(query.get("height"))
+    height = look.cleaned_data["height"]
     path = reverse("embed-profile", args=[profile.slug]) if profile else reverse("embed")
     # The embed's language: the profile's when it fixes one, else the choice
     # here, which starts as the builder page's own language.
     fixed = locale.valid(profile.language) if profile else None
-    language = fixed or locale.valid(query.get(locale.CHOSEN)) or translation.get_language()
+    language = fixed or look.cleaned_data["lang"] or translation.get_language()
     if language != locale.DEFAULT and not fixed:
         prefill = [*prefill, (locale.CHOSEN, language)]
     src = request.build_absolute_uri(path) + "?" + urlencode([*prefill, *chosen.pairs()])
-    preview = embed_display.Display(
-        accent=chosen.accent,
-        theme=chosen.theme,
-        compact=chosen.compact,
-        hide=chosen.hide,
-        frame="capi-roi-preview",
-    )
+    preview = replace(chosen, frame="capi-roi-preview")
     return {
         "profile": profile,
         "fields": fields,
-        "accent": f"#{accent}",
+        "accent": f"#{display.accent}",
         "display": display,
         "themes": embed_display.THEMES,
         "languages": settings.LANGUAGES,

@@ -1,10 +1,11 @@
 """The embed's display options and colours: validated strictly, used only as CSS.
 
 A host page sets the embed's look with query keys (``accent``, ``theme``,
-``compact``, ``hide``, ``frame``). Each value either matches its pattern
-exactly or is ignored; none is ever written into markup except as one of a
-fixed set of class names, or, for the accent, as a colour recomputed from its
-digits in the separate theme stylesheet (the CSP forbids inline styles).
+``compact``, ``hide``, ``frame``), read by ``EmbedDisplayForm``. Each value
+either matches its pattern exactly or is ignored; none is ever written into
+markup except as one of a fixed set of class names, or, for the accent, as a
+colour recomputed from its digits in the separate theme stylesheet (the CSP
+forbids inline styles).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
 
 THEMES = ("auto", "light", "dark")
 # Result sections a host may leave out, in the order the results show them.
@@ -26,20 +30,6 @@ MAX_VALUE = 200  # longer than any valid value; longer input is ignored unread
 LIGHT_BACKGROUNDS = ("#f6f7f9", "#ffffff")
 DARK_BACKGROUNDS = ("#0f141a", "#171e27")
 AA = 4.5  # WCAG AA contrast for normal text
-
-
-def _single(query: Mapping[str, Any], key: str) -> str | None:
-    """The key's one value, or None when missing, repeated or too long."""
-    if hasattr(query, "getlist"):
-        values = query.getlist(key)
-        if len(values) != 1:
-            return None
-        value = values[0]
-    else:
-        value = query.get(key)
-    if not isinstance(value, str) or len(value) > MAX_VALUE:
-        return None
-    return value.strip()
 
 
 def parse_accent(value: str | None) -> str | None:
@@ -89,29 +79,91 @@ class Display:
         return pairs
 
 
+class OneValue(forms.TextInput):
+    """A query key's one value: missing, repeated or longer than any valid value
+    (left unread) reads as not given, so the option keeps its default."""
+
+    def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> str | None:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if len(values) != 1 or not isinstance(values[0], str) or len(values[0]) > MAX_VALUE:
+            return None
+        return values[0]
+
+
+def _option() -> forms.CharField:
+    return forms.CharField(required=False, widget=OneValue)
+
+
+class EmbedDisplayForm(forms.Form):
+    """The display options of an embed's query. Each one is read alone: an
+    invalid one is refused and keeps its default, the others still apply.
+
+    A profile's accent and theme are defaults the query may override; the
+    sections it hides stay hidden, and the query may hide more.
+    """
+
+    accent = _option()
+    theme = forms.ChoiceField(choices=[(t, t) for t in THEMES], required=False, widget=OneValue)
+    compact = _option()
+    hide = _option()  # section names, separated by commas
+    frame = _option()
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        default_accent: str | None = None,
+        default_theme: str = "auto",
+        always_hide: frozenset[str] = frozenset(),
+    ):
+        super().__init__(data=data)
+        self.default_accent = default_accent
+        self.default_theme = default_theme
+        self.always_hide = always_hide
+
+    # The refusals' messages are never shown: a refused option keeps its default.
+
+    def clean_accent(self) -> str | None:
+        text = self.cleaned_data["accent"]
+        accent = parse_accent(text)
+        if text and accent is None:
+            raise ValidationError("Not a colour.", code="invalid")
+        return accent
+
+    def clean_compact(self) -> bool:
+        return self.cleaned_data["compact"] == "1"
+
+    def clean_hide(self) -> frozenset[str]:
+        """The known sections named; an unknown name is left out alone."""
+        words = {word.strip().lower() for word in self.cleaned_data["hide"].split(",")}
+        return frozenset(words & set(SECTIONS))
+
+    def clean_frame(self) -> str | None:
+        frame = self.cleaned_data["frame"]
+        if frame and not FRAME_ID.fullmatch(frame):
+            raise ValidationError("Not a frame id.", code="invalid")
+        return frame or None
+
+    def display(self) -> Display:
+        """The options as read, with the defaults where one is missing or refused."""
+        self.is_valid()
+        data = self.cleaned_data
+        return Display(
+            accent=data.get("accent") or self.default_accent,
+            theme=data.get("theme") or self.default_theme,
+            compact=data.get("compact", False),
+            hide=(data.get("hide", frozenset()) | self.always_hide) & frozenset(SECTIONS),
+            frame=data.get("frame"),
+        )
+
+
 def display_options(
     query: Mapping[str, Any],
     default_accent: str | None = None,
     default_theme: str = "auto",
     always_hide: frozenset[str] = frozenset(),
 ) -> Display:
-    """The valid display options of ``query``; each invalid one is dropped alone.
-
-    A profile's accent and theme are defaults the query may override; the
-    sections it hides stay hidden, and the query may hide more.
-    """
-    accent = parse_accent(_single(query, "accent")) or default_accent
-    theme = _single(query, "theme")
-    hide_text = _single(query, "hide") or ""
-    hide = {word.strip().lower() for word in hide_text.split(",")} | set(always_hide)
-    frame = _single(query, "frame")
-    return Display(
-        accent=accent,
-        theme=theme if theme in THEMES else default_theme,
-        compact=_single(query, "compact") == "1",
-        hide=frozenset(hide & set(SECTIONS)),
-        frame=frame if frame and FRAME_ID.fullmatch(frame) else None,
-    )
+    """The valid display options of ``query`` (EmbedDisplayForm)."""
+    return EmbedDisplayForm(query, default_accent, default_theme, always_hide).display()
 
 
 # Colours: WCAG 2 relative luminance and contrast.

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from calculator import roi
 from calculator.forms import CalculatorForm
-from calculator.presentation import summary_of
 from calculator.summary import PRODUCT, Summary
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
@@ -62,14 +61,15 @@ def names_inputs(query: Mapping[str, Any]) -> bool:
 def share_context(
     request: HttpRequest,
     form: CalculatorForm,
-    report: roi.Report | None,
+    summary: Summary | None,
     query: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The `share` template variable: the title, description, card and links of a page.
 
-    The bare page and an invalid query get the generic card; a valid query
-    that sets inputs gets the card of its result. ``query`` defaults to the
-    request's own; a short link passes its stored one.
+    The bare page and an invalid query (``summary`` None) get the generic
+    card; a valid query that sets inputs gets the card of its result, worded
+    from its ``summary``. ``query`` defaults to the request's own; a short
+    link passes its stored one.
     """
     query = request.GET if query is None else query
     home = request.build_absolute_uri(reverse("calculator"))
@@ -87,9 +87,8 @@ def share_context(
         "image_height": CARD_HEIGHT,
         "short_api": request.build_absolute_uri(reverse("api-links")),
     }
-    if report is not None and names_inputs(query):
+    if summary is not None and names_inputs(query):
         canonical = form.canonical_query()
-        summary = summary_of(report)
         description = summary.description
         context.update(
             is_result=True,
@@ -102,7 +101,7 @@ def share_context(
             image_alt=gettext("CAPI ROI calculator result: %(description)s")
             % {"description": description},
         )
-    if report is not None:
+    if summary is not None:
         # Every result can be shared, the bare page's too: through /share/,
         # which makes the short link and opens the network's dialog with it.
         canonical = form.canonical_query()

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from calculator import roi
+from calculator.fields import unit_text
 from calculator.integrations import INTEGRATIONS
-from calculator.presentation import unit_text
 from calculator.summary import summarise
 
 

@@ -1,29 +1,22 @@
-"""How the page arranges the form and words the results.
+"""How the page shows the form: its groups of fields, each field's words, the presets.
 
-The numbers all come from the model and their words from ``summary``; this
-module only groups fields, names presets and hands the templates what they
-place.
+``FieldView`` is the one description of a field that the page, the embed,
+the builder and the lead form show; templates/calculator/_field.html
+renders it. The words come from the form (labels, help, ranges) and from
+here (the sources of the defaults, the typical costs of an integration).
 """
 
 from __future__ import annotations
 
-import json
-import threading
 from dataclasses import dataclass, field
-from html import escape
 from urllib.parse import urlencode
 
-from django.utils import translation
-from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import charts, formatting, roi
+from . import formatting, roi
 from .forms import COSTS
 from .integrations import INTEGRATIONS, typical_cost
-from .summary import Summary, figures_message, summarise
 
 # Common fields up front, in the order a marketer thinks of them.
 GROUPS = [
@@ -173,33 +166,23 @@ PRESETS = [
 ]
 
 
-# Field markup by everything it is made of (FieldView.html); a few thousand
-# fields' markup is a few megabytes at most.
-_FIELD_MARKUP: dict[tuple, SafeString] = {}
-FIELD_MARKUP_KEPT = 4096
-
-
-_LAST_SUMMARY = threading.local()
-
-
-def summary_of(report: roi.Report) -> Summary:
-    """``summarise(report)``, remembered per thread for its last report (by
-    identity) and language: a page reads one report's summary for its
-    results and again for its share tags, and each one formats some hundred
-    figures."""
-    last, language = _LAST_SUMMARY, translation.get_language()
-    if getattr(last, "report", None) is not report or last.language != language:
-        last.summary = summarise(report)
-        last.report, last.language = report, language
-    return last.summary
-
-
 NUMBER_INPUT = (
     ("type", "text"),
     ("inputmode", "decimal"),
     ("autocomplete", "off"),
     ("spellcheck", "false"),
 )
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a select: its key, its words, and the data attributes the
+    page's script reads (an integration's typical costs)."""
+
+    key: str
+    text: str
+    selected: bool
+    data: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -225,119 +208,29 @@ class FieldView:
     # unless given (the lead form's email address has its own).
     input_attrs: tuple[tuple[str, str], ...] = NUMBER_INPUT
 
-    def html(self) -> SafeString:
-        """The field's markup, made once for each distinct field and kept: a
-        new result changes one or two of the page's 22 fields, so the others'
-        markup is the same as on the last page. The key is every attribute
-        the markup is made of (the translated words among them) and the
-        active language."""
-        key = self._identity()
-        markup = _FIELD_MARKUP.get(key)
-        if markup is None:
-            markup = self.markup()
-            if len(_FIELD_MARKUP) >= FIELD_MARKUP_KEPT:  # bounded: start afresh
-                _FIELD_MARKUP.clear()
-            _FIELD_MARKUP[key] = markup
-        return markup
+    @property
+    def hint_id(self) -> str:
+        return f"{self.slot or self.name}-hint"
 
-    def _identity(self) -> tuple:
-        return (
-            translation.get_language(),
-            self.name,
-            self.id,
-            self.label,
-            self.unit,
-            self.value,
-            self.hint,
-            self.source,
-            tuple(self.errors),
-            tuple(self.choices),
-            self.placeholder,
-            tuple((key, tuple(data.items())) for key, data in self.option_data.items()),
-            self.slot,
-            self.input_attrs,
-        )
+    @property
+    def source_id(self) -> str:
+        return f"{self.slot or self.name}-source"
 
-    def error_html(self, swap: bool = False) -> SafeString:
-        """The field's message slot; ``swap`` marks it for htmx to replace the
-        page's own out of band, when a new result arrives."""
-        return format_html(
-            '<p class="field__error" id="{}-error"{}>{}</p>',
-            self.slot or self.name,
-            mark_safe(' data-hx-swap-oob="true"') if swap else "",
-            " ".join(self.errors),
-        )
+    @property
+    def error_id(self) -> str:
+        return f"{self.slot or self.name}-error"
 
-    def markup(self) -> SafeString:
-        """The field's markup: label with unit, input, hint with source, message.
+    @property
+    def described_by(self) -> str:
+        """The control's aria-describedby: its hint, then its message."""
+        return f"{self.hint_id} {self.error_id}"
 
-        Made afresh: ``html()`` keeps it instead, except for the lead form,
-        whose values are a visitor's address and name.
-
-        Built here rather than in a template because the page has 22 fields
-        and the template engine spent a third of the page's render time on
-        them. format_html escapes every value, the visitor's text included.
-        """
-        invalid = mark_safe(' aria-invalid="true"') if self.errors else ""
-        slot = self.slot or self.name
-        described = f"{slot}-hint {slot}-error"
-        if self.choices:
-            options = format_html_join(
-                "",
-                '<option value="{}"{}{}>{}</option>',
-                (
-                    (
-                        key,
-                        mark_safe(" selected") if key == self.value else "",
-                        format_html_join(
-                            "", ' data-{}="{}"', self.option_data.get(key, {}).items()
-                        ),
-                        text,
-                    )
-                    for key, text in self.choices
-                ),
-            )
-            control = format_html(
-                '<select id="{}" name="{}" aria-describedby="{}"{}>{}</select>',
-                self.id,
-                self.name,
-                described,
-                invalid,
-                options,
-            )
-        else:
-            placeholder = (
-                format_html(' placeholder="{}"', self.placeholder) if self.placeholder else ""
-            )
-            control = format_html(
-                '<input id="{}" name="{}"{} value="{}"{} aria-describedby="{}"{}>',
-                self.id,
-                self.name,
-                format_html_join("", ' {}="{}"', self.input_attrs),
-                self.value,
-                placeholder,
-                described,
-                invalid,
-            )
-        unit = format_html(' <span class="field__unit">({})</span>', self.unit) if self.unit else ""
-        source = (
-            format_html(' <span class="field__source" id="{}-source">{}</span>', slot, self.source)
-            if self.source
-            else ""
-        )
-        return format_html(
-            '<div class="field{}">\n<label class="field__label" for="{}">{}{}</label>\n{}\n'
-            '<p class="field__hint" id="{}-hint">{}{}</p>\n{}\n</div>',
-            " field--error" if self.errors else "",
-            self.id,
-            self.label,
-            unit,
-            control,
-            slot,
-            self.hint,
-            source,
-            self.error_html(),
-        )
+    @property
+    def options(self) -> list[Option]:
+        return [
+            Option(key, text, key == self.value, tuple(self.option_data.get(key, {}).items()))
+            for key, text in self.choices
+        ]
 
 
 def chosen_integration(form) -> str:
@@ -396,20 +289,10 @@ class FieldWords:
     option_data: dict[str, dict[str, str]]
 
 
-def _field_words(form, name: str) -> FieldWords:
-    field_ = form.fields[name]
-    # The typing (how the language writes numbers) words the allowed range.
-    key = (type(form), name, translation.get_language(), getattr(field_, "typing", None))
-    words = _FIELD_WORDS.get(key)
-    if words is None:
-        words = _worded(form[name])
-        _FIELD_WORDS[key] = words  # bounded: fields × languages × typings
-    return words
-
-
 def _worded(bound) -> FieldWords:
-    """A field's label, hint, choices and choice data, worded in the active language:
-    the same on every page in that language, so they are worded once and kept."""
+    """A field's label, hint, choices and choice data, worded in the active
+    language; the form's typing (how the language writes numbers) words the
+    allowed range."""
     field_ = bound.field
     hint = " ".join(
         str(part)
@@ -439,9 +322,6 @@ def _worded(bound) -> FieldWords:
     )
 
 
-_FIELD_WORDS: dict[tuple, FieldWords] = {}
-
-
 def unit_text(unit: str | None, currency: str) -> str:
     """A field's unit as its label (and the CSV's row label) shows it: '%', the
     currency or the time word; a count needs none."""
@@ -455,8 +335,7 @@ def unit_text(unit: str | None, currency: str) -> str:
 
 
 def field_views(form, names: list[str], currency: str) -> list[FieldView]:
-    """Plain values for the field template: the form page renders 22 of them, and
-    resolving bound-field attributes in the template costs more than the rest of it.
+    """The fields ``names`` of a bound form as the field template shows them.
 
     Only the inputs the form's model version reads: an old link's page does not
     offer fields its version would ignore."""
@@ -473,7 +352,7 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
         field_ = bound.field
         unit = getattr(field_, "unit", "")
         unit_words = unit_text(unit, currency)
-        words = _field_words(form, name)
+        words = _worded(bound)
         hint = words.hint
         value = bound.value()
         text = "" if value is None else str(value)
@@ -511,33 +390,6 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
     return views
 
 
-@dataclass(frozen=True)
-class CauseRecovery:
-    label: str
-    backend: float
-    relay: float
-
-
-def recovery_by_cause() -> dict[str, CauseRecovery]:
-    """Each loss cause by its name, with the share of it CAPI recovers from a
-    backend and from a relay, as the current model version reckons."""
-    table = roi.recovery_rates()
-    return {
-        cause: CauseRecovery(
-            str(charts.CAUSE_LABELS[cause]),
-            getattr(table["backend"], cause),
-            getattr(table["relay"], cause),
-        )
-        for cause in roi.CAUSES
-    }
-
-
-def swapped_messages(groups: list[tuple[str, list[FieldView]]]) -> SafeString:
-    """The message slot of every field in ``groups``, for htmx to swap into
-    the form out of band."""
-    return mark_safe("\n".join(view.error_html(swap=True) for _, views in groups for view in views))
-
-
 def changed_from_defaults(form, names: list[str]) -> int:
     """How many of ``names`` the visitor set away from their defaults (or got wrong)."""
     data = getattr(form, "cleaned_data", {})
@@ -549,138 +401,6 @@ def changed_from_defaults(form, names: list[str]) -> int:
     return changed
 
 
-# A preset's query is the same in every language: encoded once.
-_PRESET_QUERIES = [(label, urlencode(values)) for label, values in PRESETS]
-
-
 def preset_links() -> list[tuple[str, str]]:
     """(label, query string) for each preset; a preset is only a link."""
-    return [(str(label), query) for label, query in _PRESET_QUERIES]
-
-
-def live_line(summary: Summary) -> str:
-    """The one-line result kept in view beside the form while it is edited."""
-    roi_, net = summary.get("roi"), summary.get("net")
-    if summary.verdict == "free":
-        return _("Costs nothing: any lower CPA is profit. %(label)s: %(value)s") % {
-            "label": net.label,
-            "value": net.value,
-        }
-    if summary.verdict == "none":
-        return _("Cannot pay for itself. %(label)s: %(value)s") % {
-            "label": roi_.label,
-            "value": roi_.value,
-        }
-    values = {"breakeven": summary.figure, "lift": summary.expected, "roi": roi_.value}
-    ours = summary.expecting == "signal"
-    if summary.verdict == "clears":
-        if ours:
-            return _("Pays: break-even %(breakeven)s, we estimate %(lift)s. ROI %(roi)s") % values
-        return _("Pays: break-even %(breakeven)s, you expect %(lift)s. ROI %(roi)s") % values
-    if ours:
-        return (
-            _("Falls short: break-even %(breakeven)s, we estimate %(lift)s. ROI %(roi)s") % values
-        )
-    return _("Falls short: break-even %(breakeven)s, you expect %(lift)s. ROI %(roi)s") % values
-
-
-# The three data tables under the charts are the page's longest loops (a row
-# per month, up to 60): written here in one pass, they cost a fraction of the
-# template engine's per-variable work. Each cell is written as the template
-# wrote it: localised by the page's language, then escaped (html.escape is
-# what Django's escape calls, without its lazy-string wrapper on every cell).
-
-
-def _table_rows(rows) -> SafeString:
-    """<tr>s of a data table; each row's first cell is its header."""
-    return mark_safe(
-        "".join(
-            '<tr><th scope="row">'
-            + escape(str(head))
-            + "</th>"
-            + "".join("<td>" + escape(cell) + "</td>" for cell in cells)
-            + "</tr>"
-            for head, *cells in rows
-        )
-    )
-
-
-def loss_table_rows(rows) -> SafeString:
-    """The rows of the lost-purchases table."""
-    return _table_rows(
-        (
-            row.label,
-            formatting.number(row.lost, 1),
-            formatting.percent(row.rate, 0),
-            formatting.number(row.recoverable, 1),
-        )
-        for row in rows
-    )
-
-
-def cashflow_table_rows(report: roi.Report) -> SafeString:
-    """The rows of the monthly cash-flow table."""
-    currency = report.inputs.currency
-    return _table_rows(
-        (
-            localize(m.month),
-            formatting.money(m.cash_flow, currency, cents=False),
-            formatting.money(m.cumulative, currency, cents=False),
-        )
-        for m in report.months
-    )
-
-
-def _swing_end(swing, value: float | None) -> str:
-    # The recovery swing is a factor (×0.5); the others are percentages.
-    if swing.input == "recovery":
-        return "×" + localize(value)
-    return "—" if value is None else formatting.rate(value)
-
-
-def sensitivity_table_rows(named_swings, currency: str) -> SafeString:
-    """The rows of the sensitivity table: (name, swing) pairs."""
-    return _table_rows(
-        (
-            name,
-            _swing_end(swing, swing.low_value),
-            _swing_end(swing, swing.high_value),
-            formatting.money(swing.net_low, currency, cents=False),
-            formatting.money(swing.net_high, currency, cents=False),
-        )
-        for name, swing in named_swings
-    )
-
-
-def results_context(report: roi.Report) -> dict[str, object]:
-    """Everything the results partials show: the summary, the charts and tables."""
-    currency = report.inputs.currency
-    rows = charts.loss_rows(report)
-    summary = summary_of(report)
-    # The model's swings with their names in the page's language.
-    named_swings = [(charts.sensitivity_label(swing), swing) for swing in report.sensitivity]
-    return {
-        "summary": summary,
-        "live_line": live_line(summary),
-        "figures": json.dumps(figures_message(report), allow_nan=False),
-        "loss_table": loss_table_rows(rows),
-        "cashflow_table": cashflow_table_rows(report),
-        "sensitivity_table": sensitivity_table_rows(named_swings, currency),
-        "lost_total": sum(row.lost for row in rows),
-        "recoverable_total": sum(row.recoverable for row in rows),
-        "losses_chart": mark_safe(
-            charts.losses_chart(rows).svg(
-                "losses", _("Lost purchases by cause, recoverable and not recoverable")
-            )
-        ),
-        "cashflow_chart": mark_safe(
-            charts.cashflow_chart(report.results, currency).svg(
-                "cash", _("Cumulative cash flow by month")
-            )
-        ),
-        "tornado_chart": mark_safe(
-            charts.tornado_chart(report, currency).svg(
-                "tornado", _("Sensitivity of net profit to each uncertain input")
-            )
-        ),
-    }
+    return [(str(label), urlencode(values)) for label, values in PRESETS]

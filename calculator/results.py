@@ -1,0 +1,101 @@
+"""How the page words and draws a result: its live line, charts and data tables.
+
+The numbers all come from the model and their words from ``summary``; this
+module hands the results templates (templates/calculator/_results*.html)
+the summary it is given, the charts as SVG and the rows of the tables under
+them, which the templates format.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from . import charts, roi
+from .summary import Summary, figures_message
+
+
+@dataclass(frozen=True)
+class CauseRecovery:
+    label: str
+    backend: float
+    relay: float
+
+
+def recovery_by_cause() -> dict[str, CauseRecovery]:
+    """Each loss cause by its name, with the share of it CAPI recovers from a
+    backend and from a relay, as the current model version reckons."""
+    table = roi.recovery_rates()
+    return {
+        cause: CauseRecovery(
+            str(charts.CAUSE_LABELS[cause]),
+            getattr(table["backend"], cause),
+            getattr(table["relay"], cause),
+        )
+        for cause in roi.CAUSES
+    }
+
+
+def live_line(summary: Summary) -> str:
+    """The one-line result kept in view beside the form while it is edited."""
+    roi_, net = summary.get("roi"), summary.get("net")
+    if summary.verdict == "free":
+        return _("Costs nothing: any lower CPA is profit. %(label)s: %(value)s") % {
+            "label": net.label,
+            "value": net.value,
+        }
+    if summary.verdict == "none":
+        return _("Cannot pay for itself. %(label)s: %(value)s") % {
+            "label": roi_.label,
+            "value": roi_.value,
+        }
+    values = {"breakeven": summary.figure, "lift": summary.expected, "roi": roi_.value}
+    ours = summary.expecting == "signal"
+    if summary.verdict == "clears":
+        if ours:
+            return _("Pays: break-even %(breakeven)s, we estimate %(lift)s. ROI %(roi)s") % values
+        return _("Pays: break-even %(breakeven)s, you expect %(lift)s. ROI %(roi)s") % values
+    if ours:
+        return (
+            _("Falls short: break-even %(breakeven)s, we estimate %(lift)s. ROI %(roi)s") % values
+        )
+    return _("Falls short: break-even %(breakeven)s, you expect %(lift)s. ROI %(roi)s") % values
+
+
+def results_context(report: roi.Report, summary: Summary) -> dict[str, object]:
+    """Everything the results partials show: the report's ``summary`` (worked
+    out once by the view, which shares it with the page's share tags), the
+    charts and the rows of the tables."""
+    currency = report.inputs.currency
+    rows = charts.loss_rows(report)
+    return {
+        "summary": summary,
+        "live_line": live_line(summary),
+        "figures": json.dumps(figures_message(report), allow_nan=False),
+        "loss_rows": rows,
+        # The model's swings with their names in the page's language.
+        "sensitivity_rows": [
+            (charts.sensitivity_label(swing), swing) for swing in report.sensitivity
+        ],
+        "lost_total": sum(row.lost for row in rows),
+        "recoverable_total": sum(row.recoverable for row in rows),
+        # The charts escape every text they draw (charts.Chart.svg).
+        "losses_chart": mark_safe(
+            charts.losses_chart(rows).svg(
+                "losses", _("Lost purchases by cause, recoverable and not recoverable")
+            )
+        ),
+        "cashflow_chart": mark_safe(
+            charts.cashflow_chart(report.results, currency).svg(
+                "cash", _("Cumulative cash flow by month")
+            )
+        ),
+        "tornado_chart": mark_safe(
+            charts.tornado_chart(report, currency).svg(
+                "tornado", _("Sensitivity of net profit to each uncertain input")
+            )
+        ),
+    }
