@@ -139,3 +139,97 @@ def test_the_card_keeps_its_pixels(language, query):
             png = card.render_generic()
     pixels = Image.open(io.BytesIO(png)).convert("RGB").tobytes()
     assert hashlib.sha256(pixels).hexdigest() == PIXELS[language, query]
+
+
+class TestKeptCards:
+    """A card is drawn once, then kept in Django's cache for every worker and server."""
+
+    @pytest.fixture
+    def drawn(self, monkeypatch):
+        from calculator.sharing import card
+
+        calls = []
+        real = card.render_result
+
+        def counting(report):
+            calls.append(report)
+            return real(report)
+
+        monkeypatch.setattr(card, "render_result", counting)
+        return calls
+
+    def test_a_card_is_drawn_once(self, client, drawn):
+        from django.core.cache import caches
+
+        from calculator.sharing import card
+
+        url = f"/card.png?{canonical('spend=12000')}"
+        first, second = client.get(url), client.get(url)
+        assert len(drawn) == 1
+        assert first.content == second.content
+        assert first["ETag"] == second["ETag"]
+        assert caches["cards"].get(card.kept_key(url.split("?", 1)[1])) == first.content
+
+    def test_a_held_card_is_answered_before_drawing(self, client, drawn):
+        url = f"/card.png?{canonical('spend=12500')}"
+        etag = client.get(url)["ETag"]
+        drawn.clear()
+        held = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert held.status_code == 304
+        assert held.content == b""
+        assert held["ETag"] == etag
+        assert held["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert drawn == []
+
+    def test_each_language_has_its_own_card(self, client, drawn):
+        query = canonical("spend=12000&currency=EUR")
+        english = client.get(f"/card.png?{query}")
+        german = client.get(f"/de/card.png?{query}")
+        assert len(drawn) == 2
+        assert english.content != german.content
+        assert english["ETag"] != german["ETag"]
+
+    @pytest.mark.django_db
+    def test_the_site_keeps_cards_in_a_table_of_their_own(self, client, drawn, settings):
+        from django.core.cache import caches
+        from django.db import connection
+
+        from roi_site import settings as site
+
+        assert site.CACHES["cards"]["LOCATION"] != site.CACHES["default"]["LOCATION"]
+        tables = connection.introspection.table_names()
+        assert site.CACHES["cards"]["LOCATION"] in tables
+        assert "rendered_cache" not in tables  # the rendered answers' table is gone
+        settings.CACHES = {**settings.CACHES, "cards": site.CACHES["cards"]}
+        url = f"/card.png?{canonical('spend=13000')}"
+        caches["cards"].clear()
+        assert client.get(url).content == client.get(url).content
+        assert len(drawn) == 1
+
+
+@pytest.fixture
+def redis_cards(settings):
+    """The cards in Redis, as with REDIS_URL (CI starts a server)."""
+    import os
+
+    from django.core.cache import caches
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_REDIS_URL is not configured in CI")
+        pytest.skip("TEST_REDIS_URL is not configured")
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    settings.CACHES = {**settings.CACHES, "cards": {**redis, "KEY_PREFIX": "cards"}}
+    caches["cards"].clear()
+    yield caches["cards"]
+    caches["cards"].clear()
+
+
+def test_with_redis_cards_are_kept_there(client, redis_cards):
+    from calculator.sharing import card
+
+    url = f"/card.png?{canonical('spend=8800')}"
+    image = client.get(url).content
+    assert redis_cards.get(card.kept_key(url.split("?", 1)[1])) == image
+    assert client.get(url).content == image
