@@ -22,9 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_htmx.http import replace_url, reswap
 
-from . import fields, locale, results, roi
+from . import fields, results, roi
 from .forms import CalculatorForm
-from .http import rendered
 from .http.caching import cacheable
 from .integrations import INTEGRATIONS
 from .sharing import links
@@ -120,7 +119,6 @@ METHOD_DESCRIPTION = _(
 # The htmx request gets the results partial: caches must tell it apart.
 @cacheable(vary=["HX-Request"])
 @require_safe
-@rendered.cached(query=locale.without_tracking)
 def calculator(request: HttpRequest) -> HttpResponse:
     return render_calculator(request, request.GET)
 

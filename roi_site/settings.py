@@ -86,8 +86,10 @@ MIDDLEWARE = [
     # middleware words its messages in the request's language. Never a cookie,
     # so pages stay cacheable.
     "calculator.locale.LanguageMiddleware",
-    # First, so it compresses what every other middleware wrote. Pages carry no
-    # secret (no session, no CSRF token), so compression leaks nothing (BREACH).
+    # First, so it compresses what every other middleware wrote; images stay as
+    # they are. Django pads each gzipped body with random bytes against BREACH
+    # (the agency's pages carry a CSRF token), so a page's gzipped bytes differ
+    # from request to request while its ETag, weak once gzipped, stays the same.
     "calculator.http.compression.GZipMiddleware",
     # Every /api/ answer, errors included, JSON with CORS (calculator/http/errors.py).
     "calculator.http.errors.ApiErrorMiddleware",
@@ -257,21 +259,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
     },
-    # Rendered answers and social cards (calculator/http/rendered.py), shared by
-    # every worker and server. A table of their own, so that their churn never
-    # culls anything else; Redis instead when REDIS_URL is set.
-    "rendered": {
+    # Social cards, each drawn once and shared by every worker and server
+    # (calculator/sharing/views.py). A table of their own, so that their churn
+    # never culls anything else; Redis instead when REDIS_URL is set.
+    "cards": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "rendered_cache",
+        "LOCATION": "card_cache",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
 }
-RENDERED_CACHE = "rendered"
-# Whether rendered pages go to the shared cache too, not only cards. Each
-# worker keeps its own copy anyway, so sharing pages saves little, and a write
-# to a database cache for every new result costs more than it saves; Redis
-# takes it in a fraction of a millisecond.
-RENDERED_PAGES_SHARED = bool(REDIS_URL)
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
@@ -281,7 +277,7 @@ if REDIS_URL:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
     }
-    CACHES["rendered"] = {**CACHES["default"], "KEY_PREFIX": "rendered"}
+    CACHES["cards"] = {**CACHES["default"], "KEY_PREFIX": "cards"}
 
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
 # throttle trusts that many entries from the right and no more.

@@ -8,7 +8,8 @@ p50 and p99 latency and the count of non-2xx answers. Each route is compared
 with a static file of about the same size served by the same server, which
 is the cheapest thing the stack can answer: the ratio shows what the Django
 view itself costs. The same URL again and again (the hot path) should reach
-half the static file's rate; the embed and the API with a new query on every
+half the static file's rate with --nginx, whose cache answers repeats (gunicorn
+alone renders every request); the embed and the API with a new query on every
 request (the cold path, "new") a fifth. The load generator shares the
 machine's cores with the server, so the figures are a floor, not a capacity plan.
 
@@ -77,7 +78,7 @@ class Route:
     # gets a new number on every request: a new result each time, which no
     # cache has seen (the cold path).
     path: str | Callable[[Server], str]
-    # What a browser adds: Accept-Encoding sends the kept gzipped body.
+    # What a browser adds: Accept-Encoding gets the gzipped body.
     headers: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -22,20 +22,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rendered_cache(settings):
-    """Each test renders its own answers: none kept from another test, whose
-    settings or data may differ. Tests of sharing across workers point
-    RENDERED_CACHE at the database cache themselves."""
+def fresh_card_cache(settings):
+    """Each test draws its own cards, in memory: none kept from another test,
+    and no database needed. Tests of the shared table point "cards" back at it."""
     from django.core.cache import caches
-
-    from calculator.http import rendered
 
     settings.CACHES = {
         **settings.CACHES,
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "cards": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-    settings.RENDERED_CACHE = "local"
-    rendered.LOCAL.clear()
-    caches["local"].clear()
-    yield
-    rendered.LOCAL.clear()
+    caches["cards"].clear()

@@ -71,7 +71,7 @@ MODULES = {
 
 def test_the_layers_are_found():
     assert set(BASE) <= set(MODULES)
-    assert {"calculator.http.rendered", "calculator.embeds.views", "calculator.api.views"} <= set(
+    assert {"calculator.http.caching", "calculator.embeds.views", "calculator.api.views"} <= set(
         MODULES
     )
 

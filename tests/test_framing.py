@@ -105,6 +105,15 @@ def test_the_embed_may_be_framed_by_any_site(client):
         assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
 
 
+def test_every_embed_header_is_a_plain_string(client, profile):
+    """WSGI servers take header names and values of type str only (a str
+    subclass such as Django's CSP enum is refused, and the visitor gets a 500)."""
+    for path in ("/embed/", f"/embed/{profile.slug}/", "/embed/nope/"):
+        for name, value in client.get(path).items():
+            assert type(name) is str, (path, name)
+            assert type(value) is str, (path, name)
+
+
 def test_a_profile_is_framed_by_its_sites_only(client, profile):
     response = client.get("/embed/acme/")
     assert "X-Frame-Options" not in response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.urls import path
 
@@ -21,7 +22,7 @@ def with_csrf_token(request):
 
 @cacheable()
 def with_nonce(request):
-    return HttpResponse(f"<script nonce={request._csp_nonce}></script>")
+    return HttpResponse(f"<script nonce={get_nonce(request)}></script>")
 
 
 @cacheable()

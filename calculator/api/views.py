@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from calculator import locale, roi
 from calculator.api import openapi
 from calculator.forms import MAX_QUERY, CalculatorForm
-from calculator.http import ratelimit, rendered
+from calculator.http import ratelimit
 from calculator.http.caching import cacheable
 from calculator.http.cors import ANY_ORIGIN, readable_by_any_site
 from calculator.http.throttle import client_address
@@ -55,8 +55,6 @@ def errors_body(form: CalculatorForm) -> dict[str, dict[str, list[str]]]:
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 @cacheable()
-# The figures are the same in every language; only refusals (never kept) are worded.
-@rendered.cached(query=locale.without_tracking, by_language=False)
 def calculate(request: HttpRequest) -> HttpResponse:
     """docs/model.md's figures for the query's inputs; 400 naming each bad field."""
     if request.method == "OPTIONS":

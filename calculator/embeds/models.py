@@ -7,7 +7,6 @@ its migrations.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import urlencode, urlsplit
 
@@ -259,13 +258,6 @@ class EmbedProfile(models.Model):
         except ValidationError:
             # Stored past validation: fail closed, no site may frame it.
             return [NO_SITE]
-
-    @property
-    def revision(self) -> str:
-        """A digest of every stored field: any edit gives a new one, so answers
-        kept for the profile as it was are never served for it as it is."""
-        values = [repr(f.value_from_object(self)) for f in self._meta.concrete_fields]
-        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:16]
 
     @property
     def logo_src(self) -> str:

@@ -27,10 +27,9 @@ from django.views.decorators.http import require_http_methods
 from calculator import locale, roi
 from calculator.embeds import display as embed_display
 from calculator.embeds.models import NO_SITE, EmbedDailyStat, EmbedProfile
-from calculator.http import rendered
 from calculator.http.caching import cacheable
 from calculator.http.cors import readable_by_any_site
-from calculator.http.security import frame_policy
+from calculator.http.security import allow_framing
 from calculator.views import render_calculator
 
 logger = logging.getLogger(__name__)
@@ -85,9 +84,11 @@ def _preflight() -> HttpResponse:
     return response
 
 
-@cacheable(vary=["HX-Request"])
+# Outside cacheable, so that a 304 is marked too: a browser merges its headers
+# into the copy it keeps. (cacheable carries the CSP header over itself.)
 @xframe_options_exempt
 @cookie_free
+@cacheable(vary=["HX-Request"])
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 def embed_view(
     request: HttpRequest, slug: str | None = None, lead_form: LeadFormMaker | None = None
@@ -105,13 +106,7 @@ def embed_view(
         response = _preflight()
     else:
         lead = _fresh_lead(request, profile, lead_form)
-        extra = _key_extra(profile, lead)
-        response = rendered.respond(
-            request,
-            lambda: render_embed(request, profile, lead=lead),
-            extra,
-            locale.without_tracking,
-        )
+        response = render_embed(request, profile, lead=lead)
         if profile is not None:
             _count_request(request, profile, response)
     embed_headers(response, profile)
@@ -142,7 +137,7 @@ def embed_headers(response: HttpResponse, profile: EmbedProfile | None) -> HttpR
     if origins and origins != [NO_SITE]:
         # The agency's own dashboard previews the embed from this site.
         origins = [*origins, "'self'"]
-    response._csp_config = frame_policy(origins, images)
+    allow_framing(response, origins, images)
     return response
 
 
@@ -219,17 +214,9 @@ def _language_pair(request: HttpRequest, profile: EmbedProfile | None) -> list[t
     return [(locale.CHOSEN, language)]
 
 
-def _key_extra(profile: EmbedProfile | None, lead: Any) -> list[str]:
-    """What a kept embed answer depends on besides the request: the profile's
-    revision, and with a lead form its token, signed anew every few minutes."""
-    if profile is None:
-        return []
-    return [profile.revision] if lead is None else [profile.revision, lead.token]
-
-
 def _count_request(request: HttpRequest, profile: EmbedProfile, response: HttpResponse) -> None:
-    """A view or a calculation of the profile's embed, whether rendered now or kept;
-    the site's own previews of it count as neither."""
+    """A view or a calculation of the profile's embed, a cache's revalidation of
+    one included; the site's own previews of it count as neither."""
     if request.method != "GET" or _own_preview(request):
         return
     if not request.htmx:

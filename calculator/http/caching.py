@@ -1,8 +1,9 @@
 """HTTP caching for responses that are a pure function of their URL.
 
 The calculator page, the embed, a result and the API answer the same bytes
-for the same URL, so browsers and a CDN may keep them for a few minutes, and
-a browser that has them already gets a bodiless 304.
+for the same URL, so browsers and a shared cache (nginx, a CDN) may keep them
+for a few minutes, and a client that has them already gets a bodiless 304.
+Repeats are served by those caches; the app renders every request it gets.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware.csp import get_nonce
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 logger = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ def per_visitor(request: HttpRequest, response: HttpResponseBase) -> bool:
     session = getattr(request, "session", None)
     return bool(
         request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        or getattr(request, "_csp_nonce", None)
+        or get_nonce(request)  # false until a template has used it
         or response.cookies
         or (session is not None and session.accessed)
     )
@@ -48,6 +50,10 @@ def cacheable(max_age: int = DEFAULT_MAX_AGE, vary: Iterable[str] = ()) -> Calla
     for which the page answers a partial). Only 200 answers to GET and HEAD
     are cached; a response with anything per-visitor in it is marked private
     instead, so a template change cannot leak a CSRF token through a CDN.
+
+    The ETag is the body's, before compression: GZipMiddleware turns it weak
+    on a gzipped body, and Django compares If-None-Match weakly, so either
+    form of the tag revalidates.
     """
     vary = list(vary)
 
@@ -68,16 +74,16 @@ def cacheable(max_age: int = DEFAULT_MAX_AGE, vary: Iterable[str] = ()) -> Calla
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
             patch_cache_control(response, public=True, max_age=max_age)
-            # A shared cache must never store a cookie: not even the deletion
-            # the session middleware sends for a stale session cookie.
-            response.cookie_free = True
-            # A kept answer brings its digest along (calculator/http/rendered.py).
-            response["ETag"] = getattr(response, "content_etag", None) or etag_of(response.content)
+            response["ETag"] = etag_of(response.content)
             conditional = get_conditional_response(
                 request, etag=response["ETag"], response=response
             )
             if conditional is not response:
                 _keep_on_not_modified(response, conditional)
+            # A shared cache must never store a cookie: not even the deletion
+            # the session middleware sends for a stale session cookie
+            # (CookieFreeMiddleware reads the mark).
+            conditional.cookie_free = True
             return conditional
 
         return wrapped
@@ -86,17 +92,13 @@ def cacheable(max_age: int = DEFAULT_MAX_AGE, vary: Iterable[str] = ()) -> Calla
 
 
 # Headers that browsers merge from a 304 into the copy they keep: an embed's
-# 304 must still let other sites frame and read it.
-KEPT_HEADERS = ("access-control-", "cross-origin-resource-policy")
-# What views and decorators leave on the response for the middleware: the
-# embed's own CSP (frame-ancestors), its X-Frame-Options exemption, no cookies.
-KEPT_MARKS = ("_csp_config", "_csp_ro_config", "xframe_options_exempt", "cookie_free")
+# 304 must still let other sites frame and read it. (X-Frame-Options is left
+# out by the middleware unless the view is @xframe_options_exempt, which the
+# embed's views apply outside this decorator, so to the 304 too.)
+KEPT_HEADERS = ("access-control-", "cross-origin-resource-policy", "content-security-policy")
 
 
 def _keep_on_not_modified(full: HttpResponseBase, not_modified: HttpResponseBase) -> None:
     for header, value in full.items():
         if header.lower().startswith(KEPT_HEADERS):
             not_modified[header] = value
-    for mark in KEPT_MARKS:
-        if hasattr(full, mark):
-            setattr(not_modified, mark, getattr(full, mark))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calculator.http.cors import ANY_ORIGIN, readable_by_any_site
 from calculator.http.middleware import EMBED_PATHS
-from calculator.http.security import frame_policy
+from calculator.http.security import allow_framing
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +81,9 @@ def error_page(request: HttpRequest, status: int, use_context: bool = True) -> H
 
 def frameable(response: HttpResponse) -> None:
     """An embed's error may show inside any site's frame, with no cookie."""
-    response.xframe_options_exempt = True
+    response.xframe_options_exempt = True  # as @xframe_options_exempt marks a view's
     response.cookie_free = True
-    response._csp_config = frame_policy([])
+    allow_framing(response, [])
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     readable_by_any_site(response)
 

@@ -5,20 +5,17 @@ type: the verdict with its break-even figure, then the monthly profit gain,
 the ROI and the payback, each with its range. Every word and figure comes
 from the result's ``Summary``, as on the page. The font (DejaVu Sans, shipped
 with the code) draws every currency symbol and the minus sign the page uses.
-The PNG has no metadata, so the same inputs always give the same bytes,
-which lets caches keep it for a year.
+Pillow writes the PNG without metadata (no timestamp), so the same inputs
+always give the same bytes, which lets caches keep it for a year.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import struct
-import zlib
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -30,7 +27,7 @@ from calculator.sharing.links import CARD_HEIGHT, CARD_WIDTH
 from calculator.summary import PRODUCT, summarise
 
 # Bump when the drawing or the encoding changes: it is part of the card's ETag.
-DESIGN = "4"
+DESIGN = "5"
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 NAVY = (11, 37, 69)
@@ -45,40 +42,8 @@ PAD = 28  # inside a tile
 
 @cache
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(io.BytesIO(_face(bold)), size)
-
-
-@cache
-def _face(bold: bool) -> bytes:
-    """The font file, unpacked once per process: FreeType would inflate the
-    WOFF again for every size (3-10 ms each, and a card uses a dozen sizes),
-    while a plain TrueType font in memory loads in a fraction of a millisecond."""
     weight = 700 if bold else 400
-    return sfnt_of_woff((FONTS / f"dejavu-sans-latin-{weight}-normal.woff").read_bytes())
-
-
-def sfnt_of_woff(woff: bytes) -> bytes:
-    """The TrueType/OpenType font inside a WOFF 1.0 file (W3C WOFF, section 5):
-    each table inflated where it is compressed, laid out behind a fresh
-    table directory, 4-byte aligned."""
-    signature, flavor, _length, count = struct.unpack(">4sIIH", woff[:14])
-    if signature != b"wOFF":
-        raise ValueError("not a WOFF 1.0 font")
-    power = 1 << (count.bit_length() - 1)  # the largest power of two <= count
-    directory = struct.pack(
-        ">IHHHH", flavor, count, power * 16, power.bit_length() - 1, (count - power) * 16
-    )
-    offset = 12 + 16 * count
-    records, tables = [], []
-    for k in range(count):
-        tag, start, stored, length, checksum = struct.unpack_from(">4sIIII", woff, 44 + 20 * k)
-        table = woff[start : start + stored]
-        if stored < length:
-            table = zlib.decompress(table)
-        records.append(struct.pack(">4sIII", tag, checksum, offset, length))
-        tables.append(table + b"\0" * (-len(table) % 4))
-        offset += len(tables[-1])
-    return directory + b"".join(records) + b"".join(tables)
+    return ImageFont.truetype(FONTS / f"dejavu-sans-latin-{weight}-normal.ttf", size)
 
 
 def _text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int, fill, bold=False):
@@ -123,34 +88,9 @@ def _frame(colour) -> tuple[Image.Image, ImageDraw.ImageDraw]:
 
 
 def _png(image: Image.Image) -> bytes:
-    """The RGB image as a PNG: unfiltered rows, deflated at level 1, no metadata
-    (no timestamp: identical inputs give identical bytes).
-
-    Written here rather than by Pillow, whose encoder tries four filters on
-    every row of an RGB image, which takes longer than the deflating; on a
-    card of flat colour and text the unfiltered rows deflate smaller anyway
-    (about 70 kB, against 78 kB from Pillow at the same level).
-    """
-    width, height = image.size
-    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row: filter type 0, pixels
-    rows[:, 1:] = np.frombuffer(image.tobytes(), np.uint8).reshape(height, 3 * width)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    return b"".join(
-        (
-            PNG_SIGNATURE,
-            _chunk(b"IHDR", header),
-            _chunk(b"IDAT", zlib.compress(rows, 1)),
-            _chunk(b"IEND", b""),
-        )
-    )
-
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    """One PNG chunk: length, type, data, and the CRC of type and data."""
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 def _tile(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], label, value, note):
@@ -221,7 +161,7 @@ def render_generic() -> bytes:
 
 
 def warm() -> None:
-    """Unpack the fonts and load the sizes a card is drawn in, so that a web
+    """Load the fonts in the sizes a card is drawn in, so that a web
     worker's first card costs what every later one does (the first draw in a
     fresh process was two or three times slower). Run once as a worker starts."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -231,7 +171,7 @@ def warm() -> None:
 def digest(identity: str) -> str:
     """What a card's bytes follow from: its design, the active language ('20.000 €'
     in German) and ``identity`` (its canonical query, or "generic"). Its ETag
-    and the key of its kept copy (calculator/http/rendered.py) are made of it."""
+    and the key of its kept copy (sharing/views.py) are made of it."""
     language = translation.get_language() or ""
     return hashlib.sha256(f"{DESIGN}|{language}|{identity}".encode()).hexdigest()
 

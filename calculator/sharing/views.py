@@ -4,9 +4,8 @@ dialog and the CSV export of a result."""
 from __future__ import annotations
 
 import csv
-from functools import wraps
-from typing import Any
 
+from django.core.cache import caches
 from django.http import (
     Http404,
     HttpRequest,
@@ -24,7 +23,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from calculator import roi
 from calculator.api.views import RateLimited, short_link_for
 from calculator.forms import CalculatorForm
-from calculator.http import rendered
 from calculator.http.caching import cacheable
 from calculator.models import ShortLink
 from calculator.sharing import card, links, spreadsheet
@@ -37,6 +35,11 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 # The generic card and the redirect to a canonical card follow the site's
 # current design and model version, so they are kept for a day only.
 DAILY = "public, max-age=86400"
+# Where drawn cards are kept (settings.CACHES), and for how long: a card's
+# bytes follow only from its key (card.kept_key), so a month costs nothing
+# but space, and the cache culls when full.
+CARDS = "cards"
+CARD_SECONDS = 30 * 24 * 3600
 
 
 @require_safe
@@ -104,32 +107,13 @@ def share(request: HttpRequest, network: str) -> HttpResponse:
 
 @cacheable(vary=["HX-Request"])
 @require_safe
-@rendered.cached()
 def short_link(request: HttpRequest, code: str) -> HttpResponse:
     """The result a short link stands for, with its inputs and its card."""
     link = get_object_or_404(ShortLink, code=code)
     return render_calculator(request, QueryDict(link.query))
 
 
-def _not_modified_if_held(view):
-    """304 when the client holds the kept card already: the ETag of a kept
-    answer is known without running the view."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        if response.status_code != 200 or not response.has_header("ETag"):
-            return response
-        return get_conditional_response(request, etag=response["ETag"], response=response)
-
-    return wrapped
-
-
 @require_http_methods(["GET", "HEAD"])
-@_not_modified_if_held
-# A repeat asks nothing of the form: the answer for this exact query and
-# language is kept, headers and all (its ETag and Cache-Control).
-@rendered.cached()
 def card_png(request: HttpRequest) -> HttpResponse:
     """The social card: generic without a query, the result's for a canonical one.
 
@@ -161,9 +145,8 @@ def _png(request: HttpRequest, identity: str, draw, cache_control: str) -> HttpR
     response = get_conditional_response(request, etag=etag)
     if response is None:
         # Drawn once per card, then kept for every worker and server.
-        response = HttpResponse(
-            rendered.fetch(card.kept_key(identity), draw), content_type="image/png"
-        )
+        image = caches[CARDS].get_or_set(card.kept_key(identity), draw, CARD_SECONDS)
+        response = HttpResponse(image, content_type="image/png")
     response["ETag"] = etag
     response["Cache-Control"] = cache_control
     return response
