@@ -525,8 +525,8 @@ class CalculatorForm(forms.Form):
     def canonical_query(self) -> str:
         """The normalised query string of a valid form: the identity of its result.
 
-        Worked out once: a page asks for it for its links, its share panel and
-        its kept answer's key, and a valid form's data no longer changes."""
+        Worked out once: a page asks for it for its links and its share panel,
+        and a valid form's data no longer changes."""
         if self._canonical is None:
             pairs = [*roi.canonical_pairs(self.inputs(), self.version), ("v", str(self.version))]
             self._canonical = urlencode(pairs)

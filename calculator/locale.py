@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import get_script_prefix, get_urlconf, translate_url
+from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import (
@@ -95,8 +94,8 @@ def is_tracking(key: str) -> bool:
 def without_tracking(query: str) -> str:
     """``query`` without an ad's click id or utm_ keys, the rest as written.
 
-    Nothing reads them, so a page's bytes are the same with or without them:
-    its kept answer is shared by every click of an ad, and its links in other
+    Nothing reads them, so a page's bytes are the same with or without them
+    (every click of an ad shares one cached copy), and its links in other
     languages do not pass one visitor's click on.
     """
     if not TRACKING_HINT.search(query):
@@ -183,21 +182,6 @@ class NegotiationMiddleware:
         return self.get_response(request)
 
 
-def _routing() -> tuple[str | None, str | None, str]:
-    """What an address resolves or reverses by, besides the arguments."""
-    return translation.get_language(), get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
-
-
-@lru_cache(maxsize=1024)  # bounded: the path comes from the visitor
-def _translated(path: str, code: str, routing: tuple[str | None, ...]) -> str:
-    return translate_url(path, code)
-
-
-def translated_path(path: str, code: str) -> str:
-    """translate_url(), remembered: every page links to itself in each language."""
-    return _translated(path, code, _routing())
-
-
 def _address(request: HttpRequest, path: str, query: str) -> str:
     return request.build_absolute_uri(path + (f"?{query}" if query else ""))
 
@@ -225,15 +209,15 @@ def alternates(request: HttpRequest) -> list[dict[str, Any]]:
     an address that has one language only (the API, the embed, robots.txt)."""
     path = request.path_info
     query = _query_for_languages(request)
-    english = translated_path(path, DEFAULT)
+    english = translate_url(path, DEFAULT)
     with translation.override(DEFAULT):
-        if translated_path(english, PREFIXED[0]) == english:
+        if translate_url(english, PREFIXED[0]) == english:
             return []
     current = translation.get_language()
     links = []
     for code, name in settings.LANGUAGES:
         with translation.override(DEFAULT):  # the English address resolves in English
-            target = translated_path(english, code)
+            target = translate_url(english, code)
         own_query = query
         if code == DEFAULT and target == "/" and not query:
             own_query = urlencode({CHOSEN: DEFAULT})  # stays English, not negotiated

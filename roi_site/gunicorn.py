@@ -4,7 +4,7 @@
 
 Three worker processes of four threads each: a page spends most of its time
 in numpy and the template engine, which hold the interpreter, so threads
-share a process's memory (the kept answers, the fonts) while the processes
+share a process's memory (the catalogs, the fonts) while the processes
 use the cores. The tests and the load script start gunicorn with this file.
 """
 

@@ -7,7 +7,7 @@ import gc
 # The garbage collector's generation thresholds in a web worker. Reference
 # counting frees nearly everything a request makes; what the collector adds
 # is the full collection, which walks every object the worker holds (Django,
-# numpy, the kept answers: about 100,000): 25 ms here, and with Python's
+# numpy, the templates: about 100,000): 25 ms here, and with Python's
 # default thresholds one runs every hundred pages or so, in some visitor's
 # request. These make young collections rarer and full ones rarer still:
 # about 0.25 ms a page on average in scripts/bench, and far fewer pauses.

@@ -171,7 +171,7 @@ def warm() -> None:
 def digest(identity: str) -> str:
     """What a card's bytes follow from: its design, the active language ('20.000 €'
     in German) and ``identity`` (its canonical query, or "generic"). Its ETag
-    and the key of its kept copy (sharing/views.py) are made of it."""
+    and its key in the card cache (sharing/views.py) are made of it."""
     language = translation.get_language() or ""
     return hashlib.sha256(f"{DESIGN}|{language}|{identity}".encode()).hexdigest()
 
