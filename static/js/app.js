@@ -82,12 +82,30 @@
   document.addEventListener("change", function (event) {
     if (event.target && event.target.id === "id_integration") showTypicalCosts();
   });
-  document.addEventListener("DOMContentLoaded", function () { syncErrors(); bindPrint(); watchVerdict(); });
-  document.addEventListener("htmx:beforeRequest", function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("inputs");
+    if (form) shown = inputsOf(form);
+    syncErrors(); bindPrint(); watchVerdict();
+  });
+  // The inputs the results show. Leaving a field fires "change" after its
+  // typing has already been answered: the same inputs need no second answer,
+  // and its swap would replace the results (and a lead form being sent) under
+  // the visitor's next click.
+  function inputsOf(form) { return new URLSearchParams(new FormData(form)).toString(); }
+  var shown = null;
+  var asked = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.id === "inputs") {
+      asked = inputsOf(form);
+      if (asked === shown) { event.preventDefault(); return; }
+    }
     var results = document.getElementById("results");
     if (results) results.setAttribute("aria-busy", "true");
   });
-  document.addEventListener("htmx:afterRequest", function () {
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.id === "inputs") shown = event.detail.successful ? asked : null;
     var results = document.getElementById("results");
     if (results) results.removeAttribute("aria-busy");
   });

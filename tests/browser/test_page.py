@@ -35,6 +35,27 @@ def test_changing_a_field_updates_results_and_url(page: Page, live_server, conso
     assert console == []
 
 
+def test_leaving_a_field_already_answered_asks_nothing_again(page: Page, live_server):
+    """Typing recalculates; the "change" as the field loses focus must not
+    swap the same results in again under the visitor's next click."""
+    page.goto(live_server.url + "/")
+    page.wait_for_load_state("networkidle")
+    asked = []
+    page.on(
+        "request",
+        lambda request: asked.append(request.url) if "conversions" in request.url else None,
+    )
+    page.fill("#id_conversions", "800")
+    expect(page).to_have_url(re.compile(r"[?&]conversions=800(&|$)"))
+    page.locator("#id_conversions").blur()
+    page.locator("#id_aov").focus()
+    page.wait_for_timeout(600)  # past the form's 350 ms delay: a second request would be out
+    assert len(asked) == 1, asked
+    page.fill("#id_conversions", "900")  # a new value is still answered
+    expect(page).to_have_url(re.compile(r"[?&]conversions=900(&|$)"))
+    assert len(asked) == 2
+
+
 def test_an_invalid_value_shows_its_message_and_keeps_the_results(page: Page, live_server):
     page.goto(live_server.url + "/")
     page.fill("#id_margin", "140")
