@@ -17,15 +17,31 @@ from typing import Any
 
 import numpy as np
 
-from .inputs import LIMITS, QUIET_AT_DEFAULT, V1_KEYS, V2_KEYS, Inputs, Limit, pairs_of
-from .lift import DRAWN_LIFT, LIFT_HIGH, LIFT_LOW, estimated_lift
+from .inputs import (
+    LIMITS,
+    QUIET_AT_DEFAULT,
+    QUIET_V3,
+    V1_KEYS,
+    V2_KEYS,
+    V3_KEYS,
+    Inputs,
+    Limit,
+    pairs_of,
+    prefixed,
+)
+from .lift import DRAWN_LIFT, LIFT_HIGH, LIFT_LOW, anchor, estimated_lift, lift_used
 from .measurement import (
     CAUSES,
+    RECOVERABLE,
     RECOVERY,
+    ROUTE_RECOVERY,
     Params,
+    Platform,
     Recovery,
     implied_purchases,
     loss_shares,
+    measure_platform,
+    platforms_of,
     reported_after,
 )
 from .money import monthly_benefit, ramp_weights
@@ -322,4 +338,140 @@ def uncertainty_v2(
     out = _drawn_outcomes(inputs, seed, recovery, draws, _lift_row_v2(inputs), estimated)
     return UncertaintyV2(
         draws=draws, **_bands(out, BANDS_V2), probability_positive=share_paying(out["net"])
+    )
+
+
+# --- version 3: the store's rows drawn once, shared by every platform ----------
+
+RECOVERY_SPREAD = (0.8, 1.0, 1.2)  # one multiplier per recoverable cause
+UNSURE_SHARE = (0.0, 0.0, 0.5)  # a share of the anchor of 0: no evidence either way
+
+
+@dataclass(frozen=True)
+class StoreScenarios:
+    """Version 3's scenarios, one array entry each, in fractions. The store's
+    rows (the loss rates and one recovery multiplier per recoverable cause)
+    are shared by every platform; each platform has its own match rate and
+    lift (its share of the anchor when estimated, its fall in CPA when
+    entered)."""
+
+    rates: dict[str, Any]
+    multipliers: dict[str, Any]  # by cause in RECOVERABLE
+    match_after: dict[str, Any]  # by platform
+    lift: dict[str, Any]  # by platform
+
+
+def store_outcomes(inputs: Inputs, platforms: list[Platform], sc: StoreScenarios) -> dict[str, Any]:
+    """Each platform's recovered purchases and lift, and the store's monthly
+    benefit, net and ROI, for every scenario at once."""
+    r = sc.rates
+    rates = (r["consent"], r["att"], r["adblock"], r["safari"] * r["itp"], r["connectivity"])
+    aov, margin = float(inputs.aov), inputs.margin / 100
+    benefit: Any = 0.0
+    each = {}
+    for pl in platforms:
+        recovery = [
+            np.minimum(1.0, sc.multipliers[cause] * rate) if cause in sc.multipliers else rate
+            for cause, rate in zip(CAUSES, pl.recovery, strict=True)
+        ]
+        m = measure_platform(pl, rates, recovery, sc.match_after[pl.name])
+        c0, c1 = m.coverage(pl.reported)
+        gain = lift_used(pl.serves, pl.cpa_gain is not None, sc.lift[pl.name], anchor(c0, c1))
+        _incremental, platform_benefit = monthly_benefit(
+            m.n, pl.spend, aov, margin, gain, inputs.mode
+        )
+        benefit = benefit + platform_benefit
+        each[pl.name] = {"recovered": m.after - pl.reported, "cpa_gain": gain}
+    total_cost = float(inputs.setup_cost) + float(inputs.monthly_cost) * int(inputs.months)
+    net = benefit * math.fsum(ramp_weights(int(inputs.ramp), int(inputs.months))) - total_cost
+    return {
+        "monthly_benefit": benefit,
+        "net": net,
+        "roi": None if total_cost == 0 else net / total_cost,
+        "platforms": each,
+    }
+
+
+def match_after_ends(before: float, after: float) -> tuple[float, float]:
+    """Version 2's ends of a match rate with server events, in percent:
+    max(before, after - 8) and after + 4, within 1-100."""
+    low = float(clip(max(before, after - 8), SPREADS["match_after"].limit))
+    high = float(clip(after + 4, SPREADS["match_after"].limit))
+    return low, high
+
+
+def _platform_rows(inputs: Inputs, pl: Platform) -> list[_Row]:
+    """A platform's own rows: its match rate with server events, then its lift."""
+    before_key = prefixed(pl.name, "match_before")
+    after_key = prefixed(pl.name, "match_after")
+    before, after = getattr(inputs, before_key), getattr(inputs, after_key)
+    match = _Row(*_spread(match_after_ends(before, after), after), Limit(before, 100))
+    if pl.cpa_gain is not None:
+        p = pl.cpa_gain
+        lift = _Row(LIFT_LOW * p, p, LIFT_HIGH * p, DRAWN_LIFT, per=1)
+    elif pl.lift_share > 0:
+        share = pl.lift_share
+        lift = _Row(LIFT_LOW * share, share, min(1.0, LIFT_HIGH * share), NO_LIMIT, per=1)
+    else:
+        lift = _Row(*UNSURE_SHARE, NO_LIMIT, per=1)
+    return [match, lift]
+
+
+def _spread(ends: tuple[float, float], mode: float) -> tuple[float, float, float]:
+    return ends[0], mode, ends[1]
+
+
+@dataclass(frozen=True)
+class PlatformBands:
+    recovered: Band
+    cpa_gain: Band  # the lift used, as a fraction
+
+
+@dataclass(frozen=True)
+class UncertaintyV3:
+    draws: int
+    monthly_benefit: Band
+    net: Band
+    roi: Band
+    probability_positive: float
+    platforms: dict[str, PlatformBands]
+
+
+def uncertainty_v3(
+    inputs: Inputs,
+    version: int = 3,
+    table: Mapping[str, Recovery] = ROUTE_RECOVERY,
+    draws: int = DRAWS,
+    keys: tuple[str, ...] = V3_KEYS,
+    quiet: tuple[str, ...] = QUIET_V3,
+) -> UncertaintyV3:
+    """Version 3's range. One seeded block of uniforms, a row per drawn
+    input: the six loss rates, the recovery multipliers of ad blockers, ITP
+    and connectivity, then each platform's match rate and lift. The store's
+    rows are drawn once and used by every platform."""
+    seed = seed_for(inputs, version, keys, quiet)
+    platforms = platforms_of(inputs, table)
+    rows = [
+        _Row(*_triangle(name, getattr(inputs, name), inputs), SPREADS[name].limit)
+        for name in RATE_NAMES
+    ]
+    rows += [_Row(*RECOVERY_SPREAD, NO_LIMIT, per=1) for _cause in RECOVERABLE]
+    for pl in platforms:
+        rows += _platform_rows(inputs, pl)
+    u = np.random.default_rng(seed).random((len(rows), draws))
+    drawn = iter(_draw(u, rows))
+    rates = {name: next(drawn) for name in RATE_NAMES}
+    multipliers = {cause: next(drawn) for cause in RECOVERABLE}
+    match_after, lift = {}, {}
+    for pl in platforms:
+        match_after[pl.name], lift[pl.name] = next(drawn), next(drawn)
+    out = store_outcomes(inputs, platforms, StoreScenarios(rates, multipliers, match_after, lift))
+    return UncertaintyV3(
+        draws=draws,
+        **_bands(out, ("monthly_benefit", "net", "roi")),
+        probability_positive=share_paying(out["net"]),
+        platforms={
+            name: PlatformBands(_band(each["recovered"]), _band(each["cpa_gain"]))
+            for name, each in out["platforms"].items()
+        },
     )

@@ -70,3 +70,77 @@ def holdout_plan(
         weeks_for_expected=weeks_for(gain, per_week, share),
         weeks_for_breakeven=weeks_for(breakeven, per_week, share),
     )
+
+
+# --- version 3: a split of the store's own orders, tested one-sided ------------
+
+# One-sided 5% test, 80% power: the question is whether the lift is above a
+# bar (zero, or the break-even), never whether it is below.
+Z_ONE_SIDED = 1.644854 + Z_POWER
+
+
+@dataclass(frozen=True)
+class HoldoutV3:
+    """A test of ``weeks`` weeks with ``share`` of the store's orders (its
+    regions) held out as control, spend equal in both arms. Poisson floors:
+    real regions are noisier, so these are lower bounds."""
+
+    weeks: int
+    share: float  # h, a fraction
+    orders_per_week: float  # O
+    share_of_orders: float | None  # s = N_P / orders; None without orders
+    expected_cpa_gain: float | None  # p_e
+    mde_cpa_gain: float  # the smallest fall in true CPA the test detects
+    weeks_for_expected: float | None
+    weeks_for_breakeven: float | None
+    weeks_to_clear_breakeven: float | None  # to show p_e is above p*, not just above 0
+    test_cost: float  # the lift the control arm forgoes
+
+
+def order_effect(p: float, s: float) -> float:
+    """delta(p) = ln(1 + s p / (1 - p)): the log rate ratio of the store's
+    orders when a share s of them is driven by platforms whose CPA falls by p."""
+    return math.log(1 + s * p / (1 - p))
+
+
+def _weeks(z2k: float, per_week: float, effect: float) -> float | None:
+    weeks = z2k / (per_week * effect**2)
+    return weeks if math.isfinite(weeks) else None
+
+
+def holdout_v3(
+    inputs: Inputs,
+    pool_purchases: float,
+    expected: float | None,
+    breakeven: float | None,
+    monthly_benefit: float,
+) -> HoldoutV3:
+    """docs/model.md, "The holdout planner, version 3", over the pool."""
+    if inputs.orders is None:
+        per_week, s = pool_purchases / WEEKS_A_MONTH, 1.0  # a lower bound on the orders
+    else:
+        per_week, s = inputs.orders / WEEKS_A_MONTH, min(1.0, pool_purchases / inputs.orders)
+    h, weeks = inputs.holdout_share / 100, int(inputs.holdout_weeks)
+    k = 1 / h + 1 / (1 - h)
+    z2k = Z_ONE_SIDED**2 * k
+    x = math.exp(Z_ONE_SIDED * math.sqrt(k / (per_week * weeks))) - 1
+
+    def weeks_for_gain(p: float | None) -> float | None:
+        return None if p is None or p <= 0 else _weeks(z2k, per_week, order_effect(p, s))
+
+    clear = None
+    if expected is not None and breakeven is not None and expected > breakeven:
+        gap = order_effect(expected, s) - order_effect(breakeven, s)
+        clear = _weeks(z2k, per_week, gap)
+    return HoldoutV3(
+        weeks=weeks,
+        share=h,
+        orders_per_week=per_week,
+        share_of_orders=None if inputs.orders is None else s,
+        expected_cpa_gain=expected,
+        mde_cpa_gain=x / (s + x),
+        weeks_for_expected=weeks_for_gain(expected),
+        weeks_for_breakeven=weeks_for_gain(breakeven),
+        weeks_to_clear_breakeven=clear,
+        test_cost=h * weeks * monthly_benefit / WEEKS_A_MONTH,
+    )

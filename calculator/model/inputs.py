@@ -8,7 +8,7 @@ them into fractions where they read them. docs/model.md's "Inputs" tables are
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY")
 SETUPS = ("backend", "relay")
@@ -103,6 +103,25 @@ class Inputs:
     discount: float = 10
     holdout_weeks: int = 8  # the holdout planner's test: length, and share in control
     holdout_share: float = 50
+    # Version 3: the relay's address, the share of the anchor Meta's lift
+    # earns, and the other platforms a server container feeds.
+    server_ip: str = "third"
+    lift_share: float = 50
+    google_spend: float | None = None
+    google_conversions: float | None = None
+    google_match_before: float = 85
+    google_match_after: float = 90
+    google_modelled: float = 0
+    google_route: str | None = None  # None: follows `setup`
+    google_lift_share: float = 0
+    google_cpa_gain: float | None = None
+    tiktok_spend: float | None = None
+    tiktok_conversions: float | None = None
+    tiktok_match_before: float = 85
+    tiktok_match_after: float = 90
+    tiktok_route: str | None = None
+    tiktok_lift_share: float = 0
+    tiktok_cpa_gain: float | None = None
 
     def problems(self) -> dict[str, str]:
         """Field name -> what is wrong; empty when the inputs are valid.
@@ -125,13 +144,44 @@ class Inputs:
         return found
 
 
-DEFAULTS = Inputs()  # the current version's: the lift is estimated from the signal
+DEFAULTS = Inputs()  # versions 2 and 3: the lift is estimated, not entered
 DEFAULTS_V1 = Inputs(cpa_gain=5)  # version 1 has no estimate: its lift is a 5% guess
-INPUT_KEYS = tuple(f.name for f in fields(Inputs))
+# Version 2's keys, in the order of its links.
+V2_KEYS = (
+    "spend",
+    "conversions",
+    "orders",
+    "aov",
+    "margin",
+    "currency",
+    "consent",
+    "att",
+    "adblock",
+    "safari",
+    "itp",
+    "connectivity",
+    "match_before",
+    "match_after",
+    "integration",
+    "setup",
+    "acr",
+    "lift_slope",
+    "cpa_gain",
+    "mode",
+    "ramp",
+    "setup_cost",
+    "monthly_cost",
+    "months",
+    "discount",
+    "holdout_weeks",
+    "holdout_share",
+)
+# The keys the form knows today (version 2's); version 3's join them when the
+# form asks for them.
+INPUT_KEYS = V2_KEYS
 # Version 1 reads neither the store's orders, the lift slope nor the integration
 # (asked later): its links keep exactly the form they were made with.
-V1_KEYS = tuple(name for name in INPUT_KEYS if name not in ("orders", "lift_slope", "integration"))
-V2_KEYS = INPUT_KEYS
+V1_KEYS = tuple(name for name in V2_KEYS if name not in ("orders", "lift_slope", "integration"))
 
 
 def format_number(value: float | int) -> str:
@@ -159,3 +209,89 @@ def pairs_of(
             continue
         pairs.append((name, value if isinstance(value, str) else format_number(value)))
     return pairs
+
+
+# --- version 3: every platform a server container feeds ----------------------
+
+PLATFORMS = ("meta", "google", "tiktok")
+SETUPS_V3 = ("backend", "relay", "gateway")  # Meta's route
+ROUTES = ("backend", "relay", "none")  # Google's and TikTok's
+SERVER_IPS = ("same", "third")
+INTEGRATIONS_V3 = (*INTEGRATIONS, "managed")
+
+
+def prefixed(platform: str, name: str) -> str:
+    """A platform's own input key: Meta keeps version 2's (`match_after`), the
+    others are prefixed (`google_match_after`)."""
+    return name if platform == "meta" else f"{platform}_{name}"
+
+
+# Version 3's "allowed" column. A platform's spend may be 0 (no ads there);
+# every field is checked against its range whatever the spend.
+LIMITS_V3: dict[str, Limit] = {
+    **{name: limit for name, limit in LIMITS.items() if name != "lift_slope"},
+    "spend": Limit(0, 1e9, cents=True),
+    "lift_share": Limit(0, 100),
+    **{
+        key: limit
+        for platform in PLATFORMS[1:]
+        for key, limit in (
+            (f"{platform}_spend", Limit(0, 1e9, cents=True)),
+            (f"{platform}_conversions", LIMITS["conversions"]),
+            (f"{platform}_match_before", LIMITS["match_before"]),
+            (f"{platform}_match_after", LIMITS["match_after"]),
+            (f"{platform}_lift_share", Limit(0, 100)),
+            (f"{platform}_cpa_gain", LIMITS["cpa_gain"]),
+        )
+    },
+    "google_modelled": Limit(0, 90),
+}
+# The unit of each numeric input, as the form names them.
+UNITS: dict[str, str] = {
+    **dict.fromkeys(
+        ("spend", "aov", "setup_cost", "monthly_cost", "google_spend", "tiktok_spend"), "money"
+    ),
+    **dict.fromkeys(("conversions", "orders", "google_conversions", "tiktok_conversions"), "count"),
+    "ramp": "months",
+    "months": "months",
+    "holdout_weeks": "weeks",
+}
+UNITS.update({name: "%" for name in LIMITS_V3 if name not in UNITS})
+# The inputs that take one of a list of words.
+CHOICES_V3: dict[str, tuple[str, ...]] = {
+    "currency": CURRENCIES,
+    "integration": INTEGRATIONS_V3,
+    "setup": SETUPS_V3,
+    "server_ip": SERVER_IPS,
+    "mode": MODES,
+    "google_route": ROUTES,
+    "tiktok_route": ROUTES,
+}
+PLATFORM_KEYS = tuple(
+    prefixed(platform, name)
+    for platform in PLATFORMS[1:]
+    for name in (
+        "spend",
+        "conversions",
+        "match_before",
+        "match_after",
+        "modelled",
+        "route",
+        "lift_share",
+        "cpa_gain",
+    )
+    if (platform, name) != ("tiktok", "modelled")
+)
+# Version 3 reads version 2's keys less the slope, with the relay's address
+# and Meta's share of the anchor, then Google's and TikTok's own.
+V3_KEYS = (
+    *(name for name in V2_KEYS[: V2_KEYS.index("acr")]),
+    "server_ip",
+    "acr",
+    "lift_share",
+    *(name for name in V2_KEYS[V2_KEYS.index("cpa_gain") :]),
+    *PLATFORM_KEYS,
+)
+# A bare version 3 link stays short: the other platforms' keys, like the
+# holdout's, are named only when they differ from their defaults.
+QUIET_V3 = (*QUIET_AT_DEFAULT, *PLATFORM_KEYS)

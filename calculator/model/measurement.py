@@ -11,11 +11,14 @@ arrays (10,000 draws, or the sensitivity's scenarios) alike.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .inputs import Inputs
+import numpy as np
+
+from .inputs import PLATFORMS, Inputs, prefixed
 
 CAUSES = ("consent", "att", "adblock", "itp", "connectivity")
 
@@ -161,3 +164,160 @@ def true_purchases(inputs: Inputs) -> float:
     p = Params.of(inputs, RECOVERY)
     _shares, seen = loss_shares(*p.rates)
     return implied_purchases(p.reported, seen, p.match_before)
+
+
+# --- version 3: each platform, by its route ------------------------------------
+
+# Share of iOS ATT opt-outs that reach each platform's browser tag. Google
+# measures iOS app-to-web clicks in aggregate (wbraid), so only part of the
+# ATT loss reaches it: 0.3 is an assumption. Every other cause reaches every
+# platform whole.
+ATT_EXPOSURE = {"meta": 1.0, "google": 0.3, "tiktok": 1.0}
+
+# What each route recovers (docs/model.md, "Recovery by route"). A relay or
+# the Gateway that answers from another IP than the site's sets cookies that
+# Safari 16.4 caps at 7 days: half of version 1's ITP recovery. The Gateway
+# relays what the Pixel script sends, and block lists stop that script.
+ROUTE_RECOVERY: dict[str, Recovery] = {
+    "backend": RECOVERY["backend"],
+    "relay_same": RECOVERY["relay"],
+    "relay_third": Recovery(consent=0, att=0, adblock=0.50, itp=0.35, connectivity=0.50),
+    "gateway_same": Recovery(consent=0, att=0, adblock=0.10, itp=0.70, connectivity=0.50),
+    "gateway_third": Recovery(consent=0, att=0, adblock=0.10, itp=0.35, connectivity=0.50),
+    "none": Recovery(consent=0, att=0, adblock=0, itp=0, connectivity=0),
+}
+# A Google or TikTok route left empty follows Meta's: the Gateway serves Meta alone.
+FOLLOWS_SETUP = {"backend": "backend", "relay": "relay", "gateway": "none"}
+RECOVERABLE = ("adblock", "itp", "connectivity")  # consent and ATT never come back
+
+
+def route_key(route: str, server_ip: str) -> str:
+    """The row of ROUTE_RECOVERY: a relay's or the Gateway's depends on its IP."""
+    return f"{route}_{server_ip}" if route in ("relay", "gateway") else route
+
+
+def route_of(inputs: Inputs, platform: str) -> str:
+    """Meta's route is `setup`; another platform's is its own, or follows `setup`."""
+    if platform == "meta":
+        return inputs.setup
+    given = getattr(inputs, prefixed(platform, "route"))
+    return FOLLOWS_SETUP[inputs.setup] if given is None else given
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One platform's inputs as its formulas use them: rates as fractions."""
+
+    name: str
+    spend: float
+    reported: float  # R0
+    match_before: float  # q0
+    match_after: float  # q1
+    route: str
+    recovery: tuple[float, ...]  # by cause, CAUSES order
+    modelled: float  # the share of consent losses already modelled back (Google)
+    exposure: float  # the share of ATT losses that reach the platform
+    acr: float | None  # Meta's measured extra reported purchases
+    lift_share: float  # lambda
+    cpa_gain: float | None  # entered
+
+    @property
+    def serves(self) -> bool:
+        """On a route that sends server events: in the pool."""
+        return self.route != "none"
+
+
+def spend_of(inputs: Inputs, platform: str) -> float:
+    spend = getattr(inputs, prefixed(platform, "spend"))
+    return 0.0 if spend is None else float(spend)
+
+
+def platforms_of(inputs: Inputs, table: Mapping[str, Recovery] = ROUTE_RECOVERY) -> list[Platform]:
+    """The platforms in the result (spend above 0), in PLATFORMS order."""
+    found = []
+    for name in PLATFORMS:
+        spend = spend_of(inputs, name)
+        if spend <= 0:
+            continue
+        route = route_of(inputs, name)
+        rates = table[route_key(route, inputs.server_ip)]
+        modelled = inputs.google_modelled if name == "google" else 0
+        reported = getattr(inputs, prefixed(name, "conversions"))
+        cpa_gain = getattr(inputs, prefixed(name, "cpa_gain"))
+        found.append(
+            Platform(
+                name=name,
+                spend=spend,
+                reported=float(reported) if reported is not None else math.nan,
+                match_before=getattr(inputs, prefixed(name, "match_before")) / 100,
+                match_after=getattr(inputs, prefixed(name, "match_after")) / 100,
+                route=route,
+                recovery=tuple(getattr(rates, cause) for cause in CAUSES),
+                modelled=modelled / 100,
+                exposure=ATT_EXPOSURE[name],
+                acr=inputs.acr / 100 if name == "meta" and inputs.acr is not None else None,
+                lift_share=getattr(inputs, prefixed(name, "lift_share")) / 100,
+                cpa_gain=None if cpa_gain is None else cpa_gain / 100,
+            )
+        )
+    return found
+
+
+def store_rates(inputs: Inputs) -> tuple[float, float, float, float, float]:
+    """The store's loss rates as fractions, in the order they act: c, a, b, s*t, e."""
+    pct = 0.01
+    return (
+        inputs.consent * pct,
+        inputs.att * pct,
+        inputs.adblock * pct,
+        inputs.safari * pct * (inputs.itp * pct),
+        inputs.connectivity * pct,
+    )
+
+
+@dataclass(frozen=True)
+class PlatformMeasurement:
+    """What one platform reports without and with server events; floats for
+    one calculation, arrays for many scenarios."""
+
+    shares: list[Any]  # the share of N lost to each cause, in CAUSES order
+    seen: Any  # f0
+    n: Any  # N, raised where a measured ACR needs it
+    observed: Any  # what the browser tag sends that the platform can match: R0 / q0
+    after: Any  # R1
+    raised: Any  # where a measured ACR raised N
+
+    def coverage(self, reported: float) -> tuple[Any, Any]:
+        """(c0, c1): the share of true purchases the platform attributes
+        without and with server events."""
+        return reported / self.n, self.after / self.n
+
+
+def measure_platform(
+    pl: Platform, rates: tuple[Any, ...], recovery: list[Any], match_after: Any
+) -> PlatformMeasurement:
+    """f0, N, the losses and R1 of one platform (docs/model.md, "Each
+    platform's measurement"), from the store's loss rates (c, a, b, s*t, e),
+    the route's recovery by cause and the platform's match rate with server
+    events."""
+    c, a, b, st, e = rates
+    consent = c * (1 - pl.modelled)  # what Consent Mode models back is reported already
+    att = np.minimum(1.0, pl.exposure * a)
+    shares, seen = loss_shares(consent, att, b, st, e)
+    n = implied_purchases(pl.reported, seen, pl.match_before)
+    raised: Any = False
+    if not pl.serves:
+        after = pl.reported + n * 0.0
+    elif pl.acr is None:
+        after = reported_after(n, seen, shares, recovery, match_after)
+    else:
+        # What Meta measured wins over the loss rates. Consent and ATT losses
+        # never come back, so at most N(1-c)(1-a)q1 can be reported; a higher
+        # measurement means the rates are too low, and N is raised to fit it.
+        after = pl.reported * (1 + pl.acr) + n * 0.0
+        kept = (1 - consent) * (1 - att) * match_after
+        raised = after > n * kept
+        n = np.where(raised, after / kept, n)
+    # N*f0 is R0/q0, unless N was raised: then the rest is unexplained.
+    observed = np.where(raised, pl.reported / pl.match_before, n * seen)
+    return PlatformMeasurement(shares, seen, n, observed, after, raised)

@@ -10,6 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .inputs import Inputs
 from .measurement import Params
 
@@ -90,3 +92,71 @@ def schedule(inputs: Inputs, results: Any) -> list[Month]:
             )
         )
     return rows
+
+
+# --- version 3: the money of every platform, for one stack's costs -------------
+
+
+@dataclass(frozen=True)
+class Cash:
+    """The cash flows of a steady monthly ``benefit`` and their summary figures."""
+
+    cash_flows: list[float]
+    cumulative: list[float]
+    weight_sum: float
+    total_benefit: float
+    total_cost: float
+    net: float
+    roi: float | None
+    payback_month: int | None
+    npv: float
+
+
+def cash(
+    benefit: float, setup_cost: float, monthly_cost: float, ramp: int, months: int, discount: float
+) -> Cash:
+    """Version 1's cash flows, ROI, payback and NPV, for the store's summed
+    benefit; ``discount`` a fraction. No payback without a positive benefit."""
+    weights = ramp_weights(ramp, months)
+    weight_sum = math.fsum(weights)
+    flows = [-setup_cost] + [benefit * w - monthly_cost for w in weights]
+    cumulative = np.cumsum(flows).tolist()
+    total_benefit = benefit * weight_sum
+    total_cost = setup_cost + monthly_cost * months
+    net = total_benefit - total_cost
+    return Cash(
+        cash_flows=flows,
+        cumulative=cumulative,
+        weight_sum=weight_sum,
+        total_benefit=total_benefit,
+        total_cost=total_cost,
+        net=net,
+        roi=None if total_cost == 0 else net / total_cost,
+        payback_month=payback_month(cumulative) if total_benefit > 0 else None,
+        npv=npv(flows, discount),
+    )
+
+
+def pool_breakeven(
+    total_cost: float,
+    pool_purchases: float,
+    pool_spend: float,
+    aov: float,
+    margin: float,
+    weight_sum: float,
+    mode: str,
+    empty: bool,
+) -> float | None:
+    """p*: one common fall in true cost per purchase, on every platform of the
+    pool, at which net = 0. None for an empty pool; 0 when nothing costs."""
+    if empty:
+        return None
+    if total_cost == 0:
+        return 0.0
+    if mode == "save":
+        needed = total_cost / (pool_spend * weight_sum)
+        return None if needed >= 1 else needed
+    per_unit = pool_purchases * aov * margin * weight_sum
+    g = total_cost / per_unit if per_unit > 0 else math.inf
+    # A margin so near 0 that g overflows: as with 0, no fall pays.
+    return g / (1 + g) if math.isfinite(g) else None

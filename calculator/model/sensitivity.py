@@ -12,10 +12,30 @@ from typing import Any
 
 import numpy as np
 
-from .draws import RATE_NAMES, SPREADS, Scenarios, clip, scenario_outcomes, spread_range
-from .inputs import Inputs
+from .draws import (
+    RATE_NAMES,
+    SPREADS,
+    Scenarios,
+    StoreScenarios,
+    clip,
+    match_after_ends,
+    scenario_outcomes,
+    spread_range,
+    store_outcomes,
+)
+from .inputs import PLATFORMS, Inputs, prefixed
 from .lift import DRAWN_LIFT, LIFT_HIGH, LIFT_LOW
-from .measurement import CAUSE_NAMES, CAUSES, RECOVERY, Params, Recovery
+from .measurement import (
+    CAUSE_NAMES,
+    CAUSES,
+    RECOVERABLE,
+    RECOVERY,
+    ROUTE_RECOVERY,
+    Params,
+    Platform,
+    Recovery,
+    platforms_of,
+)
 
 
 @dataclass(frozen=True)
@@ -137,3 +157,88 @@ def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY) 
         ends[lift] = (low * 100, high * 100)
     net = scenario_outcomes(inputs, sc, recovery)["net"]
     return _swings(names, ends, net, LABELS_V2)
+
+
+# --- version 3 -------------------------------------------------------------------
+
+PLATFORM_LABELS = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
+LABELS_V3 = {
+    **CAUSE_NAMES,
+    "safari": "Safari share",
+    "recovery": "What server events recover",
+    **{
+        prefixed(platform, key): f"{label} ({PLATFORM_LABELS[platform]})"
+        for platform in PLATFORMS
+        for key, label in (
+            ("match_after", "Match rate with server events"),
+            ("lift_share", "Share of the study's lift"),
+            ("cpa_gain", "Your CPA improvement"),
+        )
+    },
+}
+UNSURE_SHARE_ENDS = (0.0, 50.0)  # a share of 0 is ranked from 0 to 50%
+SIX_RATES = ("adblock", "itp", "connectivity", "att", "safari", "consent")
+
+
+def _lift_ends(pl: Platform) -> tuple[str, float, float]:
+    """The lift's input and its two ends in percent: the entered fall in CPA,
+    or the share of the anchor."""
+    if pl.cpa_gain is not None:
+        p = pl.cpa_gain * 100
+        return "cpa_gain", LIFT_LOW * p, min(50.0, LIFT_HIGH * p)
+    share = pl.lift_share * 100
+    if share == 0:
+        return "lift_share", *UNSURE_SHARE_ENDS
+    return "lift_share", LIFT_LOW * share, min(100.0, LIFT_HIGH * share)
+
+
+def sensitivity_v3(inputs: Inputs, table: Mapping[str, Recovery] = ROUTE_RECOVERY) -> list[Swing]:
+    """Version 3's tornado: the six loss rates, what server events recover,
+    and each platform's match rate and lift, each at its two ends with the
+    rest at the visitor's value. An input whose ends give the same net moves
+    nothing, and is left out."""
+    platforms = platforms_of(inputs, table)
+    ends: dict[str, tuple[float, float]] = {
+        name: spread_range(name, getattr(inputs, name), inputs) for name in SIX_RATES
+    }
+    ends["recovery"] = (0.8, 1.2)  # multipliers of every route's rates, capped at 1
+    for pl in platforms:
+        before = getattr(inputs, prefixed(pl.name, "match_before"))
+        after = getattr(inputs, prefixed(pl.name, "match_after"))
+        ends[prefixed(pl.name, "match_after")] = match_after_ends(before, after)
+        lift, low, high = _lift_ends(pl)
+        ends[prefixed(pl.name, lift)] = (low, high)
+    names = list(ends)
+    size = 2 * len(names)
+    sc = StoreScenarios(
+        rates={name: np.full(size, getattr(inputs, name) * 0.01) for name in RATE_NAMES},
+        multipliers={cause: np.ones(size) for cause in RECOVERABLE},
+        match_after={pl.name: np.full(size, pl.match_after) for pl in platforms},
+        lift={
+            pl.name: np.full(size, pl.lift_share if pl.cpa_gain is None else pl.cpa_gain)
+            for pl in platforms
+        },
+    )
+    owner = {
+        prefixed(pl.name, key): pl.name
+        for pl in platforms
+        for key in ("match_after", "lift_share", "cpa_gain")
+    }
+    for k, name in enumerate(names):
+        low, high = ends[name]
+        if name == "recovery":
+            targets = list(sc.multipliers.values())
+        elif name in sc.rates:
+            targets = [sc.rates[name]]
+            low, high = low / 100, high / 100
+        elif name.endswith("match_after"):
+            targets = [sc.match_after[owner[name]]]
+            low, high = low / 100, high / 100
+        else:
+            targets = [sc.lift[owner[name]]]
+            low, high = low / 100, high / 100
+        for target in targets:
+            target[2 * k], target[2 * k + 1] = low, high
+    net = store_outcomes(inputs, platforms, sc)["net"]
+    swings = _swings(names, ends, net, LABELS_V3)
+    return [s for s in swings if s.net_low != s.net_high]

@@ -14,21 +14,31 @@ from typing import Any
 
 import numpy as np
 
-from .draws import Uncertainty, UncertaintyV2, uncertainty_v1, uncertainty_v2
-from .holdout import Holdout, holdout_plan
+from .draws import (
+    Uncertainty,
+    UncertaintyV2,
+    UncertaintyV3,
+    uncertainty_v1,
+    uncertainty_v2,
+    uncertainty_v3,
+)
+from .holdout import Holdout, HoldoutV3, holdout_plan
 from .inputs import (
     DEFAULTS,
     DEFAULTS_V1,
     QUIET_AT_DEFAULT,
+    QUIET_V3,
     V1_KEYS,
     V2_KEYS,
+    V3_KEYS,
     Inputs,
     pairs_of,
 )
-from .measurement import CAUSES, RECOVERY, Recovery, true_purchases
+from .measurement import CAUSES, RECOVERY, ROUTE_RECOVERY, Recovery, route_key, true_purchases
 from .money import Month, schedule
-from .results import Results, ResultsV2, compute_v1, compute_v2
-from .sensitivity import Swing, sensitivity_v1, sensitivity_v2
+from .results import Results, ResultsV2, ResultsV3, compute_v1, compute_v2, compute_v3
+from .sensitivity import Swing, sensitivity_v1, sensitivity_v2, sensitivity_v3
+from .validation import InvalidInputs, problems_v3
 
 
 @dataclass(frozen=True)
@@ -137,9 +147,90 @@ class ModelVersion2(ModelVersion):
         return sensitivity_v2(inputs, self.recovery)
 
 
-VERSIONS: dict[int, ModelVersion] = {1: ModelVersion(1), 2: ModelVersion2(2)}
+@dataclass(frozen=True)
+class ReportV3(Report):
+    """Version 3's report: the holdout plan is one of its results."""
+
+    results: ResultsV3
+    uncertainty: UncertaintyV3
+
+    @property
+    def holdout(self) -> HoldoutV3 | None:
+        return self.results.holdout
+
+    @property
+    def cpa_gain(self) -> float:
+        """The expected fall in true CPA over the served platforms; 0 when none is served."""
+        expected = self.results.expected_cpa_gain
+        return 0.0 if expected is None else expected
+
+    @property
+    def cpa_gain_source(self) -> str:
+        """Meta's (or the first platform's) source: 'signal', 'entered' or 'none'."""
+        return next(iter(self.results.platforms.values())).cpa_gain_source
+
+
+@dataclass(frozen=True)
+class ModelVersion3(ModelVersion):
+    """Version 3: every platform a server container feeds, each on its route,
+    its lift a share of the randomized anchor; the money summed for the
+    stack's one cost. ``recovery`` is keyed by route (measurement.route_key)."""
+
+    recovery: Mapping[str, Recovery] = field(default_factory=lambda: ROUTE_RECOVERY)
+    keys: tuple[str, ...] = V3_KEYS
+    defaults: Inputs = DEFAULTS
+    quiet: tuple[str, ...] = QUIET_V3
+
+    def problems(self, inputs: Inputs) -> dict[str, Any]:
+        return problems_v3(inputs, self.recovery)
+
+    def compute(self, inputs: Inputs) -> ResultsV3:
+        return compute_v3(inputs, self.recovery)
+
+    def uncertainty(self, inputs: Inputs) -> UncertaintyV3:
+        return uncertainty_v3(inputs, self.number, self.recovery, keys=self.keys, quiet=self.quiet)
+
+    def sensitivity(self, inputs: Inputs) -> list[Swing]:
+        return sensitivity_v3(inputs, self.recovery)
+
+    def report(self, inputs: Inputs) -> ReportV3:
+        results = self.compute(inputs)
+        table = self.recovery[route_key(inputs.setup, inputs.server_ip)]  # Meta's route
+        return ReportV3(
+            model_version=self.number,
+            inputs=inputs,
+            results=results,
+            uncertainty=self.uncertainty(inputs),
+            sensitivity=self.sensitivity(inputs),
+            recovery={cause: getattr(table, cause) for cause in CAUSES},
+            months=schedule(inputs, results),
+        )
+
+
+VERSIONS: dict[int, ModelVersion] = {
+    1: ModelVersion(1),
+    2: ModelVersion2(2),
+    3: ModelVersion3(3),
+}
+# The version of new results. Version 3 is registered, so old and new links
+# can name it, but the form, the page and the API learn its inputs and its
+# shape before it becomes the default.
 CURRENT_VERSION = 2
 WARNINGS = ("pixel_sees_under_a_fifth", "lift_above_meta_average")
+# Version 3's codes, in the order a result lists them.
+PLATFORM_WARNINGS = (
+    "pixel_sees_under_a_fifth",
+    "recovery_above_evidence",
+    "lift_above_ceiling",
+    "claims_most_orders",
+    "reported_roas_implausible",
+    "acr_above_modelled_losses",
+)
+STORE_WARNINGS = (
+    "platforms_claim_more_than_orders",
+    "breakeven_above_ceiling",
+    "setup_serves_no_platform",
+)
 
 
 def recovery_rates(version: int = CURRENT_VERSION) -> Mapping[str, Recovery]:
@@ -179,7 +270,7 @@ def report(inputs: Inputs, version: int = CURRENT_VERSION) -> Report:
     model = VERSIONS[version]
     problems = model.problems(inputs)
     if problems:
-        raise ValueError(f"invalid inputs: {problems}")
+        raise InvalidInputs(problems)
     return model.report(inputs)
 
 
@@ -197,10 +288,11 @@ def _plain(value: Any) -> Any:
 
 def report_to_dict(rep: Report) -> dict[str, Any]:
     """docs/model.md's JSON shape: model_version, inputs, results, uncertainty, sensitivity."""
+    holdout = rep.holdout
     return {
         "model_version": rep.model_version,
         "inputs": _plain(dict(canonical_typed(rep.inputs, rep.model_version))),
-        "results": _plain({**asdict(rep.results), "holdout": asdict(rep.holdout)}),
+        "results": _plain({**asdict(rep.results), "holdout": holdout and asdict(holdout)}),
         "uncertainty": _plain(asdict(rep.uncertainty)),
         "sensitivity": _plain([asdict(s) for s in rep.sensitivity]),
     }
