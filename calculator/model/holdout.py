@@ -104,7 +104,10 @@ def order_effect(p: float, s: float) -> float:
 
 
 def _weeks(z2k: float, per_week: float, effect: float) -> float | None:
-    weeks = z2k / (per_week * effect**2)
+    """z^2 k / (O effect^2); None when the effect is too small for a float to
+    tell (no test could show it)."""
+    reach = per_week * effect**2
+    weeks = z2k / reach if reach > 0 else math.inf
     return weeks if math.isfinite(weeks) else None
 
 
@@ -126,7 +129,9 @@ def holdout_v3(
     x = math.exp(Z_ONE_SIDED * math.sqrt(k / (per_week * weeks))) - 1
 
     def weeks_for_gain(p: float | None) -> float | None:
-        return None if p is None or p <= 0 else _weeks(z2k, per_week, order_effect(p, s))
+        if p is None or not 0 < p < 1:  # nothing to detect, or a fall no test can show
+            return None
+        return _weeks(z2k, per_week, order_effect(p, s))
 
     clear = None
     if expected is not None and breakeven is not None and expected > breakeven:
