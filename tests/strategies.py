@@ -89,5 +89,5 @@ def valid_inputs_v3(draw: st.DrawFn) -> roi.Inputs:
         if draw(st.booleans()):
             values |= draw(platform_values(platform))
     inputs = roi.Inputs(**values)
-    assume(not roi.VERSIONS[3].problems(inputs))
+    assume(not roi.MODELS[3].problems(inputs))
     return inputs

@@ -106,9 +106,9 @@ def test_each_version_3_default_is_what_the_model_computes(name, quoted):
 def test_each_version_3_example_is_what_the_model_computes(query, name, quoted):
     inputs = inputs_of(query)
     if name == "error":  # the inputs are refused, keyed as quoted
-        assert list(roi.VERSIONS[3].problems(inputs)) == [quoted]
+        assert list(roi.MODELS[3].problems(inputs)) == [quoted]
         return
-    assert roi.VERSIONS[3].problems(inputs) == {}
+    assert roi.MODELS[3].problems(inputs) == {}
     value = figure_v3(roi.compute_v3(inputs), name)
     if isinstance(value, list):  # warnings: the codes quoted are the ones listed
         assert value == quoted.split(", ")

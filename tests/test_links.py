@@ -37,10 +37,11 @@ def half_adblock_recovery():
 @pytest.fixture
 def later_version():
     """A later model version that recovers less from ad blockers, removed afterwards."""
-    number = max(roi.VERSIONS) + 1
+    number = max(roi.MODELS) + 1
     roi.register(roi.ModelVersion2(number, recovery=half_adblock_recovery()))
     yield number
     roi.VERSIONS.pop(number)
+    roi.MODELS.pop(number)
 
 
 class TestCreate:

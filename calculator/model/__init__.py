@@ -131,7 +131,9 @@ from .sensitivity import (
 from .validation import InvalidInputs, Problem
 from .versions import (
     CURRENT_VERSION,
+    MODELS,
     PLATFORM_WARNINGS,
+    PUBLISHED,
     STORE_WARNINGS,
     VERSIONS,
     WARNINGS,
@@ -158,6 +160,8 @@ __all__ = [
     "CHOICES_V3",
     "CURRENCIES",
     "CURRENT_VERSION",
+    "MODELS",
+    "PUBLISHED",
     "DEFAULTS",
     "DEFAULTS_V1",
     "DRAWN_LIFT",

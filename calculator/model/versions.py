@@ -207,14 +207,17 @@ class ModelVersion3(ModelVersion):
         )
 
 
-VERSIONS: dict[int, ModelVersion] = {
+# Every version the model computes.
+MODELS: dict[int, ModelVersion] = {
     1: ModelVersion(1),
     2: ModelVersion2(2),
     3: ModelVersion3(3),
 }
-# The version of new results. Version 3 is registered, so old and new links
-# can name it, but the form, the page and the API learn its inputs and its
-# shape before it becomes the default.
+# The versions a link may name. Version 3 joins them, and becomes the version
+# of new results, once the form, the page and the API know its inputs and its
+# shape: until then a `v=3` link would reach pages that cannot show it.
+PUBLISHED = (1, 2)
+VERSIONS: dict[int, ModelVersion] = {number: MODELS[number] for number in PUBLISHED}
 CURRENT_VERSION = 2
 WARNINGS = ("pixel_sees_under_a_fifth", "lift_above_meta_average")
 # Version 3's codes, in the order a result lists them.
@@ -233,21 +236,29 @@ STORE_WARNINGS = (
 )
 
 
+def model_of(version: int | None = None) -> ModelVersion:
+    """The model version ``version`` (the current one by default): a published
+    one as links see it, else one computed but not yet offered to links."""
+    number = CURRENT_VERSION if version is None else version
+    return VERSIONS[number] if number in VERSIONS else MODELS[number]
+
+
 def recovery_rates(version: int = CURRENT_VERSION) -> Mapping[str, Recovery]:
     """What CAPI recovers of each cause, by setup, under model ``version``."""
-    return VERSIONS[version].recovery
+    return model_of(version).recovery
 
 
 def register(model: ModelVersion) -> None:
-    """Add a model version; an existing number is never replaced."""
-    if model.number in VERSIONS:
+    """Add a model version, computed and published; an existing number is
+    never replaced."""
+    if model.number in MODELS:
         raise ValueError(f"model version {model.number} exists already")
-    VERSIONS[model.number] = model
+    MODELS[model.number] = VERSIONS[model.number] = model
 
 
 def keys_of(version: int | None = None) -> tuple[str, ...]:
     """The input keys a model version reads, in canonical order."""
-    return VERSIONS[CURRENT_VERSION if version is None else version].keys
+    return model_of(version).keys
 
 
 def canonical_pairs(inputs: Inputs, version: int | None = None) -> list[tuple[str, str]]:
@@ -256,7 +267,7 @@ def canonical_pairs(inputs: Inputs, version: int | None = None) -> list[tuple[st
     Only the keys ``version`` reads, and an empty optional input is left out,
     so a version 1 link keeps exactly the form it was made with.
     """
-    model = VERSIONS[CURRENT_VERSION if version is None else version]
+    model = model_of(version)
     return pairs_of(inputs, model.keys, model.quiet)
 
 
@@ -267,7 +278,7 @@ def canonical_typed(inputs: Inputs, version: int | None = None) -> list[tuple[st
 
 def report(inputs: Inputs, version: int = CURRENT_VERSION) -> Report:
     """The full report of ``inputs`` under model ``version``."""
-    model = VERSIONS[version]
+    model = model_of(version)
     problems = model.problems(inputs)
     if problems:
         raise InvalidInputs(problems)
