@@ -125,9 +125,8 @@ def main(argv: list[str]) -> None:
     latencies = timed(get, [f"/api/v1/calculate?spend={20000 + i}" for i in range(40 * scale)])
     page_times = timed(get, [f"/?conversions={400 + i}" for i in range(20 * scale)])
     print(f"deterministic calculation: {exact * 1e6:8.1f} µs   (target < 100 µs)")
-    print(
-        f"uncertainty + sensitivity: {ranged * 1e3:8.2f} ms   (target < 2 ms, {roi.DRAWS:,} draws)"
-    )
+    draws = roi.DRAWS
+    print(f"uncertainty + sensitivity: {ranged * 1e3:8.2f} ms   (target < 2 ms, {draws:,} draws)")
     print(f"  the same, model version 1: {ranged_v1 * 1e3:6.2f} ms   (links made before version 2)")
     for label, (exact_v3, ranged_v3) in model_v3.items():
         print(
