@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 # Run as a file (scripts/bench.py): the project's packages are one folder up.
@@ -110,14 +111,30 @@ def main(argv: list[str]) -> None:
     ranged = per_call(lambda: (roi.uncertainty_v2(inputs), roi.sensitivity_v2(inputs)), 20 * scale)
     old = roi.DEFAULTS_V1
     ranged_v1 = per_call(lambda: (roi.uncertainty_v1(old), roi.sensitivity_v1(old)), 20 * scale)
+    # Version 3: Meta alone, and Meta with Google Ads and TikTok (the store's
+    # rows of draws are shared, so three platforms must not cost three times one).
+    three = replace(
+        inputs, google_spend=10000, google_conversions=300, tiktok_spend=4000, tiktok_conversions=50
+    )
+    model_v3 = {
+        label: (
+            per_call(lambda x=x: roi.compute_v3(x), 200 * scale),
+            per_call(lambda x=x: (roi.uncertainty_v3(x), roi.sensitivity_v3(x)), 20 * scale),
+        )
+        for label, x in (("one platform", inputs), ("three platforms", three))
+    }
     get = wsgi_getter(WSGIHandler())
     latencies = timed(get, [f"/api/v1/calculate?spend={20000 + i}" for i in range(40 * scale)])
     page_times = timed(get, [f"/?conversions={400 + i}" for i in range(20 * scale)])
     print(f"deterministic calculation: {exact * 1e6:8.1f} µs   (target < 100 µs)")
-    print(
-        f"uncertainty + sensitivity: {ranged * 1e3:8.2f} ms   (target < 2 ms, {roi.DRAWS:,} draws)"
-    )
+    draws = roi.DRAWS
+    print(f"uncertainty + sensitivity: {ranged * 1e3:8.2f} ms   (target < 2 ms, {draws:,} draws)")
     print(f"  the same, model version 1: {ranged_v1 * 1e3:6.2f} ms   (links made before version 2)")
+    for label, (exact_v3, ranged_v3) in model_v3.items():
+        print(
+            f"model version 3, {label + ':':16} {exact_v3 * 1e6:6.1f} µs exact, "
+            f"{ranged_v3 * 1e3:5.2f} ms uncertainty + sensitivity"
+        )
     report = roi.report(inputs)
     drawing = per_call(lambda: card.render_result(report), 5 * scale)
     print(

@@ -70,9 +70,55 @@ def test_each_quoted_figure_is_what_the_model_computes(query, name, quoted):
     assert as_quoted(value, quoted) == Decimal(quoted)
 
 
+# --- version 3: the model called directly, before the form knows its inputs ------
+
+FIGURES_V3 = table("figures-v3")
+EXAMPLES_V3 = table("examples-v3")
+
+
+def inputs_of(query: str) -> roi.Inputs:
+    """``key=value&...`` as version 3's inputs: words stay words, the rest are numbers."""
+    values = dict(pair.split("=") for pair in query.split("&")) if query else {}
+    return roi.Inputs(**{k: v if k in roi.CHOICES_V3 else float(v) for k, v in values.items()})
+
+
+def figure_v3(results: roi.ResultsV3, path: str) -> object:
+    """A figure named by its path in the JSON answer: `net`,
+    `platforms.meta.lift_ceiling`, `holdout.test_cost`."""
+    value: object = results
+    for part in path.split("."):
+        value = value[part] if isinstance(value, dict) else getattr(value, part)
+    return value
+
+
+def test_the_version_3_tables_are_there():
+    assert len(FIGURES_V3) >= 20
+    assert len(EXAMPLES_V3) >= 20
+
+
+@pytest.mark.parametrize(("name", "quoted"), FIGURES_V3)
+def test_each_version_3_default_is_what_the_model_computes(name, quoted):
+    value = figure_v3(roi.compute_v3(roi.DEFAULTS), name)
+    assert as_quoted(value, quoted) == Decimal(quoted)
+
+
+@pytest.mark.parametrize(("query", "name", "quoted"), EXAMPLES_V3)
+def test_each_version_3_example_is_what_the_model_computes(query, name, quoted):
+    inputs = inputs_of(query)
+    if name == "error":  # the inputs are refused, keyed as quoted
+        assert list(roi.MODELS[3].problems(inputs)) == [quoted]
+        return
+    assert roi.MODELS[3].problems(inputs) == {}
+    value = figure_v3(roi.compute_v3(inputs), name)
+    if isinstance(value, list):  # warnings: the codes quoted are the ones listed
+        assert value == quoted.split(", ")
+    else:
+        assert as_quoted(value, quoted) == Decimal(quoted)
+
+
 def test_the_code_points_at_this_document_not_elsewhere():
     root = Path(__file__).resolve().parent.parent
-    for path in [*root.glob("calculator/*.py"), *root.glob("tests/*.py")]:
+    for path in [*root.glob("calculator/**/*.py"), *root.glob("tests/*.py")]:
         assert "MODEL" + ".md" not in path.read_text(), path
 
 

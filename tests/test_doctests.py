@@ -20,7 +20,7 @@ MODULES = sorted(
 
 
 def test_the_examples_are_found():
-    assert "calculator.roi" in MODULES
+    assert "calculator.model.results" in MODULES
     assert "calculator.numbers" in MODULES
 
 

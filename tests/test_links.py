@@ -35,11 +35,13 @@ def half_adblock_recovery():
 
 
 @pytest.fixture
-def version_three():
-    """A later model version 3 that recovers less from ad blockers, removed afterwards."""
-    roi.register(roi.ModelVersion2(3, recovery=half_adblock_recovery()))
-    yield 3
-    roi.VERSIONS.pop(3)
+def later_version():
+    """A later model version that recovers less from ad blockers, removed afterwards."""
+    number = max(roi.MODELS) + 1
+    roi.register(roi.ModelVersion2(number, recovery=half_adblock_recovery()))
+    yield number
+    roi.VERSIONS.pop(number)
+    roi.MODELS.pop(number)
 
 
 class TestCreate:
@@ -195,9 +197,9 @@ class TestVersionedLinks:
         assert stored_v1.results.net == v1["results"]["net"]
         assert stored_v2.results.net == v2["results"]["net"]
 
-    def test_a_later_version_changes_no_link(self, client, version_three):
+    def test_a_later_version_changes_no_link(self, client, later_version):
         code = post(client, {"query": f"{self.QUERY}&v=2"}).json()["code"]
-        latest = client.get(f"/api/v1/calculate?{self.QUERY}&v=3").json()
+        latest = client.get(f"/api/v1/calculate?{self.QUERY}&v={later_version}").json()
         after = client.get(f"/s/{code}/").context["report"]
         assert after.model_version == 2
         assert latest["results"]["recovered"] < after.results.recovered

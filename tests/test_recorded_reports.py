@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from calculator import roi
+from calculator.model import draws as drawing
 
 RECORDED = json.loads((Path(__file__).parent / "data" / "model_reports.json").read_text())
 CASES = sorted(RECORDED.items())
@@ -52,17 +53,17 @@ def test_the_report_is_the_recorded_one(query, case):
 def test_a_band_interpolates_between_the_ordered_draws(values, band):
     """P10/P50/P90 as the recorded reports computed them: the value at
     (count - 1) * q in the sorted draws, linear between neighbours."""
-    got = roi._band(np.array(values))
+    got = drawing._band(np.array(values))
     assert (got.p10, got.p50, got.p90) == pytest.approx(band, rel=1e-15)
 
 
 def test_a_nan_draw_gives_numpys_nan():
     draws = np.array([1.0, np.nan, 3.0])
-    assert all(math.isnan(v) for v in (roi._band(draws).p10, roi._band(draws).p90))
+    assert all(math.isnan(v) for v in (drawing._band(draws).p10, drawing._band(draws).p90))
 
 
 def test_an_undefined_outcome_has_an_empty_band():
-    bands = roi._bands({"net": np.array([1.0, 2.0]), "roi": None}, ("net", "roi"))
+    bands = drawing._bands({"net": np.array([1.0, 2.0]), "roi": None}, ("net", "roi"))
     assert bands["roi"] == roi.Band(None, None, None)
     assert bands["net"].p50 == 1.5
 
@@ -72,10 +73,10 @@ def test_the_draws_are_the_inverse_cdf_of_each_triangle():
     u = np.random.default_rng(3).random((2, 1000))
     low, mode, high = 2.5, 5.0, 7.5
     rows = [
-        roi._Row(low, mode, high, roi.LIMITS["att"]),
-        roi._Row(-0.05, 0.2, 0.4, roi.NO_LIMIT, per=1),
+        drawing._Row(low, mode, high, roi.LIMITS["att"]),
+        drawing._Row(-0.05, 0.2, 0.4, roi.NO_LIMIT, per=1),
     ]
-    drawn = roi._draw(u, rows)
+    drawn = drawing._draw(u, rows)
     x = drawn[0] * 100  # the row is a percentage: its draws are fractions
     cdf = np.where(
         x < mode,
@@ -89,10 +90,10 @@ def test_the_draws_are_the_inverse_cdf_of_each_triangle():
 def test_a_draw_is_clipped_to_its_range_and_a_flat_triangle_gives_its_mode():
     u = np.random.default_rng(5).random((2, 1000))
     rows = [
-        roi._Row(85.0, 92.0, 104.0, roi.Limit(85.0, 100)),  # above 100% is cut at 100%
-        roi._Row(0.0, 0.0, 0.0, roi.LIMITS["consent"]),
+        drawing._Row(85.0, 92.0, 104.0, roi.Limit(85.0, 100)),  # above 100% is cut at 100%
+        drawing._Row(0.0, 0.0, 0.0, roi.LIMITS["consent"]),
     ]
-    above, flat = roi._draw(u, rows)
+    above, flat = drawing._draw(u, rows)
     assert above.max() == 1.0
     assert (above == 1.0).sum() > 0
     assert above.min() >= 0.85
