@@ -12,7 +12,7 @@ from html import escape
 
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from . import roi
+from . import model
 from .formatting import money, number
 
 WIDTH = 640
@@ -83,7 +83,7 @@ def _scale(low: float, high: float, x0: float, x1: float):
 
 
 # Each cause of lost purchases by its one name, in the page's language.
-CAUSE_LABELS = {cause: gettext_lazy(name) for cause, name in roi.CAUSE_NAMES.items()}
+CAUSE_LABELS = {cause: gettext_lazy(name) for cause, name in model.CAUSE_NAMES.items()}
 # The model's names of its uncertain inputs (roi.py, both versions), marked
 # here for translation: the model itself speaks English only.
 SENSITIVITY_LABELS = (
@@ -124,10 +124,10 @@ class LossRow:
         return self.lost - self.recoverable
 
 
-def loss_rows(report: roi.Report) -> list[LossRow]:
+def loss_rows(report: model.Report) -> list[LossRow]:
     """Lost purchases by cause, split by what the chosen setup can bring back."""
     rows = []
-    for cause in roi.CAUSES:
+    for cause in model.CAUSES:
         lost = report.results.losses[cause]
         rate = report.recovery[cause]
         rows.append(LossRow(cause, CAUSE_LABELS[cause], lost, lost * rate, rate))
@@ -181,7 +181,7 @@ def _ticks(low: float, high: float, y) -> list[float]:
     return ends
 
 
-def cashflow_chart(results: roi.Results, currency: str) -> Chart:
+def cashflow_chart(results: model.Results, currency: str) -> Chart:
     """Cumulative cash flow by month, month 0 first, with the payback month marked."""
     values = results.cumulative
     low, high = min(0.0, *values), max(0.0, *values)
@@ -240,7 +240,7 @@ def cashflow_chart(results: roi.Results, currency: str) -> Chart:
     return Chart(WIDTH, height, bars, texts, lines)
 
 
-def tornado_chart(report: roi.Report, currency: str) -> Chart:
+def tornado_chart(report: model.Report, currency: str) -> Chart:
     """Net over the horizon at each uncertain input's low and high end."""
     swings = report.sensitivity
     base = report.results.net

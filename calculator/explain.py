@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import roi
+from . import model
 from .formatting import money, number, percent, trimmed
 
 # --- the holdout planner ------------------------------------------------------
@@ -60,7 +60,7 @@ class HoldoutText:
     assumptions: str
 
 
-def holdout_text(report: roi.Report) -> HoldoutText:
+def holdout_text(report: model.Report) -> HoldoutText:
     """The planner's section in plain words, figures rounded for display."""
     plan, results = report.holdout, report.results
     currency = report.inputs.currency
@@ -148,7 +148,7 @@ ASSUMPTIONS = gettext_lazy(
 )
 
 
-def _advice(report: roi.Report, currency: str) -> str:
+def _advice(report: model.Report, currency: str) -> str:
     """What follows: the decision rests on cost and downside, or a test worth running."""
     plan, results = report.holdout, report.results
     breakeven = results.breakeven_cpa_gain
@@ -159,7 +159,7 @@ def _advice(report: roi.Report, currency: str) -> str:
             "CAPI costs nothing here, so there is no break-even to prove: a test would only "
             "measure how much it earns."
         )
-    even = roi.weeks_for(breakeven, plan.purchases_per_week, 0.5)
+    even = model.weeks_for(breakeven, plan.purchases_per_week, 0.5)
     if even is None or even > PRACTICAL_WEEKS:
         months = report.inputs.months
         return ngettext(
@@ -178,7 +178,7 @@ def _advice(report: roi.Report, currency: str) -> str:
             "worst": money(report.uncertainty.net.p10, currency, cents=False),
         }
     values = {"weeks": _weeks(max(1, math.ceil(even)))}
-    expected = roi.weeks_for(report.cpa_gain, plan.purchases_per_week, 0.5)
+    expected = model.weeks_for(report.cpa_gain, plan.purchases_per_week, 0.5)
     if expected is not None and expected <= PRACTICAL_WEEKS:
         values.update(confirm=_weeks(max(1, math.ceil(expected))), lift=percent(report.cpa_gain))
         text = (

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import formatting, roi
+from . import formatting, model
 from .forms import COSTS
 from .integrations import INTEGRATIONS, typical_cost
 
@@ -250,7 +250,7 @@ def typical_text(value: float) -> str:
     pages ('1500'), the language's grouping elsewhere ('1.500', '1 500'), which
     that page's form reads back as the same amount."""
     if formatting.active_locale() is None:
-        return roi.format_number(value)
+        return model.format_number(value)
     return formatting.number(value, 0 if float(value).is_integer() else 2)
 
 
@@ -395,7 +395,7 @@ def changed_from_defaults(form, names: list[str]) -> int:
     data = getattr(form, "cleaned_data", {})
     changed = 0
     for name in names:
-        differs = name in data and data[name] != getattr(roi.DEFAULTS, name)
+        differs = name in data and data[name] != getattr(model.DEFAULTS, name)
         if name in form.errors or differs:
             changed += 1
     return changed

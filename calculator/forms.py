@@ -21,7 +21,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import roi
+from . import model
 from .integrations import INTEGRATIONS, typical_cost
 from .numbers import (
     NUMBER,
@@ -50,7 +50,7 @@ class NumberField(forms.Field):
     def __init__(self, key: str, label: str, unit: str, help_text: str = "", **kwargs: Any):
         self.key = key
         self.unit = unit
-        self.limit = roi.LIMITS[key]
+        self.limit = model.LIMITS[key]
         self.typing: Typing | None = None
         # Worded when shown, in the language of the request, not at import.
         messages = {"required": lazy(self._required, str)()}
@@ -165,9 +165,9 @@ class VersionField(forms.Field):
         if isinstance(value, list):
             raise ValidationError(_("Model version was given more than once."), code="repeated")
         text = str(value or "").strip()
-        if text.isascii() and text.isdigit() and len(text) < 6 and int(text) in roi.VERSIONS:
+        if text.isascii() and text.isdigit() and len(text) < 6 and int(text) in model.VERSIONS:
             return int(text)
-        names = ", ".join(str(n) for n in sorted(roi.VERSIONS))
+        names = ", ".join(str(n) for n in sorted(model.VERSIONS))
         raise ValidationError(
             _("Model version must be one of: %(versions)s.") % {"versions": names}, code="invalid"
         )
@@ -192,7 +192,7 @@ def _choice(
     )
 
 
-CURRENCY_CHOICES = [(code, code) for code in roi.CURRENCIES]
+CURRENCY_CHOICES = [(code, code) for code in model.CURRENCIES]
 SETUP_CHOICES = [
     ("backend", gettext_lazy("From the store or CRM backend")),
     ("relay", gettext_lazy("Browser tags relayed by a server (sGTM / CAPI Gateway)")),
@@ -209,11 +209,11 @@ MODE_CHOICES = [
 DEFAULT_INTEGRATION = "custom"
 
 
-def _default_text(name: str, defaults: roi.Inputs = roi.DEFAULTS) -> str:
+def _default_text(name: str, defaults: model.Inputs = model.DEFAULTS) -> str:
     value = getattr(defaults, name, None)
     if value is None:
         return ""
-    return value if isinstance(value, str) else roi.format_number(value)
+    return value if isinstance(value, str) else model.format_number(value)
 
 
 def _values(query: Mapping[str, Any], name: str) -> list[Any]:
@@ -227,9 +227,9 @@ def version_of(query: Mapping[str, Any]) -> int:
     names it badly, which the version field then reports)."""
     values = _values(query, "v")
     text = str(values[0]).strip() if len(values) == 1 else ""
-    if text.isascii() and text.isdigit() and len(text) < 6 and int(text) in roi.VERSIONS:
+    if text.isascii() and text.isdigit() and len(text) < 6 and int(text) in model.VERSIONS:
         return int(text)
-    return roi.CURRENT_VERSION
+    return model.CURRENT_VERSION
 
 
 def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
@@ -239,14 +239,14 @@ def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
     are: a version 1 link with ``orders`` in it keeps version 1's numbers. A
     key given more than once stays a list, for its field to refuse.
     """
-    model = roi.VERSIONS[version_of(query)]
+    version_model = model.VERSIONS[version_of(query)]
     data: dict[str, Any] = {}
-    for name in (*roi.INPUT_KEYS, "v"):
+    for name in (*model.INPUT_KEYS, "v"):
         if name == "v" and name not in query:
-            data[name] = str(roi.CURRENT_VERSION)
+            data[name] = str(model.CURRENT_VERSION)
             continue
-        if name != "v" and name not in model.keys:
-            data[name] = _default_text(name, model.defaults)
+        if name != "v" and name not in version_model.keys:
+            data[name] = _default_text(name, version_model.defaults)
             continue
         if name not in query and name in COSTS:
             data[name] = ""  # the chosen integration's typical cost
@@ -257,8 +257,8 @@ def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
             # integration matches the model's default setup and costs.
             data[name] = "" if "setup" in query else DEFAULT_INTEGRATION
             continue
-        if name not in query or (name != "v" and name not in model.keys):
-            data[name] = _default_text(name, model.defaults)
+        if name not in query or (name != "v" and name not in version_model.keys):
+            data[name] = _default_text(name, version_model.defaults)
             continue
         values = _values(query, name)
         data[name] = values[0] if len(values) == 1 else list(values)
@@ -280,9 +280,9 @@ BEHIND_N = (
 
 
 def _cause(name: str):
-    """A loss cause's rate, labelled with the cause's one name (roi.CAUSE_NAMES,
+    """A loss cause's rate, labelled with the cause's one name (model.CAUSE_NAMES,
     marked for translation in charts.py)."""
-    return gettext_lazy(roi.CAUSE_NAMES[name])
+    return gettext_lazy(model.CAUSE_NAMES[name])
 
 
 class CalculatorForm(forms.Form):
@@ -482,8 +482,12 @@ class CalculatorForm(forms.Form):
                 )
                 % {"before": amount(before, self.typing)},
             )
-        model = roi.VERSIONS.get(data.get("v") or version_of(self.data))
-        if model is not None and "lift_slope" not in model.keys and data.get("cpa_gain") is None:
+        version_model = model.VERSIONS.get(data.get("v") or version_of(self.data))
+        if (
+            version_model is not None
+            and "lift_slope" not in version_model.keys
+            and data.get("cpa_gain") is None
+        ):
             # Version 1 has no estimate: its lift must be given.
             self.add_error("cpa_gain", self.fields["cpa_gain"].error_messages["required"])
         if data.get("orders") is not None and all(data.get(k) is not None for k in BEHIND_N):
@@ -492,7 +496,7 @@ class CalculatorForm(forms.Form):
 
     def _check_orders(self, data: dict[str, Any]) -> None:
         """The loss rates may not imply more Meta-driven purchases than the store sells."""
-        implied = roi.true_purchases(replace(roi.DEFAULTS, **{k: data[k] for k in BEHIND_N}))
+        implied = model.true_purchases(replace(model.DEFAULTS, **{k: data[k] for k in BEHIND_N}))
         if implied <= data["orders"]:
             return
         reported = amount(data["conversions"], self.typing)
@@ -517,10 +521,10 @@ class CalculatorForm(forms.Form):
             },
         )
 
-    def inputs(self) -> roi.Inputs:
+    def inputs(self) -> model.Inputs:
         """The validated inputs; call only when ``is_valid()``."""
         data = self.cleaned_data
-        return roi.Inputs(**{name: data[name] for name in roi.INPUT_KEYS})
+        return model.Inputs(**{name: data[name] for name in model.INPUT_KEYS})
 
     def canonical_query(self) -> str:
         """The normalised query string of a valid form: the identity of its result.
@@ -528,14 +532,14 @@ class CalculatorForm(forms.Form):
         Worked out once: a page asks for it for its links and its share panel,
         and a valid form's data no longer changes."""
         if self._canonical is None:
-            pairs = [*roi.canonical_pairs(self.inputs(), self.version), ("v", str(self.version))]
+            pairs = [*model.canonical_pairs(self.inputs(), self.version), ("v", str(self.version))]
             self._canonical = urlencode(pairs)
         return self._canonical
 
     @property
     def model_keys(self) -> tuple[str, ...]:
         """The inputs of the version the data names (the current one when it names none)."""
-        return roi.VERSIONS[version_of(self.data)].keys
+        return model.VERSIONS[version_of(self.data)].keys
 
     @property
     def version(self) -> int:

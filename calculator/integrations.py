@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from . import roi
+from . import model
 
 
 @dataclass(frozen=True)
@@ -104,14 +104,14 @@ INTEGRATIONS: dict[str, Integration] = {
     )
 }
 
-assert tuple(INTEGRATIONS) == roi.INTEGRATIONS
+assert tuple(INTEGRATIONS) == model.INTEGRATIONS
 
 
 def typical_cost(integration: str | None, name: str) -> float:
     """The cost ``name`` (setup_cost or monthly_cost) for ``integration``;
     the model's default when none is chosen."""
     if integration is None:
-        return float(getattr(roi.DEFAULTS, name))
+        return float(getattr(model.DEFAULTS, name))
     return float(getattr(INTEGRATIONS[integration], name))
 
 

@@ -16,7 +16,7 @@ from babel.numbers import get_currency_symbol
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import roi
+from . import model
 from .formatting import CLDR_LOCALES, active_locale, cldr_locale, rate
 
 # A plain decimal number: no NaN, inf, hex, underscores or non-ASCII digits,
@@ -35,7 +35,7 @@ SCALE_SUFFIX = re.compile(r"([0-9.,' ]+?)\s*(k|mm|mn|m|bn|b)", re.IGNORECASE)
 # Currency marks a visitor may type around an amount; any supported code too.
 MONEY_MARKS = sorted(
     {"$", "€", "£", "¥", "us$", "ca$", "a$", "au$", "nz$", "kr", "kr.", "zł", "zl", "chf", "fr."}
-    | {code.lower() for code in roi.CURRENCIES},
+    | {code.lower() for code in model.CURRENCIES},
     key=len,
     reverse=True,
 )
@@ -73,7 +73,7 @@ def typing_for(language: str | None) -> Typing | None:
     # figure copied from one page can be typed into another.
     shown = {
         get_currency_symbol(code, locale=cldr_locale(other)).lower()
-        for code in roi.CURRENCIES
+        for code in model.CURRENCIES
         for other in CLDR_LOCALES
     }
     marks = sorted(set(MONEY_MARKS) | shown, key=len, reverse=True)
@@ -82,7 +82,7 @@ def typing_for(language: str | None) -> Typing | None:
 
 def _plain(value: float, typing: Typing | None = None) -> str:
     """The shortest exact text, with the locale's decimal sign: 0.5 is '0,5' in German."""
-    text = roi.format_number(float(value))
+    text = model.format_number(float(value))
     return text.replace(".", typing.decimal) if typing and "e" not in text else text
 
 
@@ -105,7 +105,7 @@ def understood(value: float, typing: Typing | None = None) -> str:
     return plain if words == plain or " " not in words else f"{plain} ({words})"
 
 
-def describe_range(limit: roi.Limit, unit: str, typing: Typing | None = None) -> str:
+def describe_range(limit: model.Limit, unit: str, typing: Typing | None = None) -> str:
     """'between 0% and 95%', 'between 0.01 and 1 billion'."""
     if unit == "%" and active_locale() is not None:
         # As the page writes percentages: '0 %' in German and French.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from . import charts, roi
+from . import charts, model
 from .summary import Summary, figures_message
 
 
@@ -28,14 +28,14 @@ class CauseRecovery:
 def recovery_by_cause() -> dict[str, CauseRecovery]:
     """Each loss cause by its name, with the share of it CAPI recovers from a
     backend and from a relay, as the current model version reckons."""
-    table = roi.recovery_rates()
+    table = model.recovery_rates()
     return {
         cause: CauseRecovery(
             str(charts.CAUSE_LABELS[cause]),
             getattr(table["backend"], cause),
             getattr(table["relay"], cause),
         )
-        for cause in roi.CAUSES
+        for cause in model.CAUSES
     }
 
 
@@ -65,7 +65,7 @@ def live_line(summary: Summary) -> str:
     return _("Falls short: break-even %(breakeven)s, you expect %(lift)s. ROI %(roi)s") % values
 
 
-def results_context(report: roi.Report, summary: Summary) -> dict[str, object]:
+def results_context(report: model.Report, summary: Summary) -> dict[str, object]:
     """Everything the results partials show: the report's ``summary`` (worked
     out once by the view, which shares it with the page's share tags), the
     charts and the rows of the tables."""

@@ -3,7 +3,7 @@
 The page, its live announcement, the social card, the share text, the oEmbed
 title, the embed's messages and the CSV all read a ``Summary``, so that a
 result says the same thing wherever it is seen. Nothing here computes a
-figure: every number comes from ``roi.Report`` and is only worded and
+figure: every number comes from ``model.Report`` and is only worded and
 rounded here. Its one Django import is gettext: the words follow the active
 language, with named placeholders so that each language orders them itself.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
-from . import roi
+from . import model
 from .explain import HoldoutText, holdout_text
 from .formatting import chance, count, money, money_short, number, percent, rate
 from .integrations import INTEGRATIONS
@@ -151,7 +151,7 @@ def _months(n: int) -> str:
     return ngettext("%(count)s month", "%(count)s months", n) % {"count": n}
 
 
-def _verdict(report: roi.Report) -> str:
+def _verdict(report: model.Report) -> str:
     results = report.results
     if results.total_cost == 0:
         return "free"
@@ -160,7 +160,7 @@ def _verdict(report: roi.Report) -> str:
     return "clears" if report.cpa_gain >= results.breakeven_cpa_gain else "short"
 
 
-def _headline(report: roi.Report, verdict: str) -> tuple[str, str]:
+def _headline(report: model.Report, verdict: str) -> tuple[str, str]:
     inputs, results = report.inputs, report.results
     if verdict == "free":
         return _(
@@ -189,12 +189,12 @@ def _headline(report: roi.Report, verdict: str) -> tuple[str, str]:
     return lead, percent(results.breakeven_cpa_gain)
 
 
-def _expecting(report: roi.Report) -> str:
+def _expecting(report: model.Report) -> str:
     """Whose the lift is: the visitor's own figure ("entered"), or our estimate ("signal")."""
     return "signal" if report.cpa_gain_source == "signal" else "entered"
 
 
-def _judgement(report: roi.Report, verdict: str) -> str:
+def _judgement(report: model.Report, verdict: str) -> str:
     results = report.results
     values = {"lift": percent(report.cpa_gain), "realistic": percent(REALISTIC_GAIN)}
     ours = _expecting(report) == "signal"
@@ -227,7 +227,7 @@ def _judgement(report: roi.Report, verdict: str) -> str:
     return _("You expect %(lift)s.") % values
 
 
-def _chance(report: roi.Report) -> str:
+def _chance(report: model.Report) -> str:
     u, months = report.uncertainty, _months(report.inputs.months)
     values = {"months": months, "draws": number(u.draws)}
     p = u.probability_positive
@@ -260,12 +260,12 @@ def _chance(report: roi.Report) -> str:
     ) % {**values, "chance": chance(p)}
 
 
-def _v2(report: roi.Report) -> roi.ResultsV2 | None:
+def _v2(report: model.Report) -> model.ResultsV2 | None:
     results = report.results
-    return results if isinstance(results, roi.ResultsV2) else None
+    return results if isinstance(results, model.ResultsV2) else None
 
 
-def _lift_source(report: roi.Report) -> str:
+def _lift_source(report: model.Report) -> str:
     """Where the lift every figure assumes comes from."""
     results = _v2(report)
     lift = percent(report.cpa_gain)
@@ -301,7 +301,7 @@ def _lift_source(report: roi.Report) -> str:
     )
 
 
-def _orders_sentence(report: roi.Report) -> str:
+def _orders_sentence(report: model.Report) -> str:
     """'Meta drives about 584 of your 1,000 orders a month (58.4%).'"""
     results = _v2(report)
     if results is None or results.share_of_orders is None or report.inputs.orders is None:
@@ -334,7 +334,7 @@ WARNINGS = {
 }
 
 
-def _warnings(report: roi.Report) -> tuple[str, ...]:
+def _warnings(report: model.Report) -> tuple[str, ...]:
     results = _v2(report)
     if results is None:
         return ()
@@ -352,7 +352,7 @@ def _warnings(report: roi.Report) -> tuple[str, ...]:
     return tuple(text(code) for code in results.warnings)
 
 
-def _sensitivity_note(report: roi.Report) -> str:
+def _sensitivity_note(report: model.Report) -> str:
     if _v2(report) is None:
         return ""
     return _(
@@ -363,13 +363,13 @@ def _sensitivity_note(report: roi.Report) -> str:
     )
 
 
-def _band(band: roi.Band, fmt) -> str:
+def _band(band: model.Band, fmt) -> str:
     if band.p10 is None or band.p90 is None:
         return ""
     return _("P10–P90: %(low)s to %(high)s") % {"low": fmt(band.p10), "high": fmt(band.p90)}
 
 
-def _figures(report: roi.Report, verdict: str) -> tuple[Figure, ...]:
+def _figures(report: model.Report, verdict: str) -> tuple[Figure, ...]:
     inputs, r, u = report.inputs, report.results, report.uncertainty
     c = inputs.currency
 
@@ -442,7 +442,7 @@ def _figures(report: roi.Report, verdict: str) -> tuple[Figure, ...]:
     return (monthly, roi_, payback, net)
 
 
-def inputs_line(inputs: roi.Inputs) -> str:
+def inputs_line(inputs: model.Inputs) -> str:
     """'$20,000 a month on Meta ads · 400 purchases · $80 orders · ...'."""
     c = inputs.currency
     parts = [
@@ -474,7 +474,7 @@ def inputs_line(inputs: roi.Inputs) -> str:
     return " · ".join(parts)
 
 
-def summarise(report: roi.Report) -> Summary:
+def summarise(report: model.Report) -> Summary:
     """The ``Summary`` of one report."""
     verdict = _verdict(report)
     lead, figure = _headline(report, verdict)
@@ -499,7 +499,7 @@ def summarise(report: roi.Report) -> Summary:
     )
 
 
-def figures_message(report: roi.Report) -> dict[str, float | int | str | None]:
+def figures_message(report: model.Report) -> dict[str, float | int | str | None]:
     """The headline figures as numbers (ratios as fractions), null where one does
     not exist: what the embed posts to its host page without computing
     (static/js/embed-frame.js reads them from the results' data)."""
@@ -523,6 +523,6 @@ def _raw(value: float | int | str | None) -> str:
     return repr(float(value))
 
 
-def figures_data(report: roi.Report) -> dict[str, str]:
+def figures_data(report: model.Report) -> dict[str, str]:
     """The same figures as text, for the fields of a webhook's form."""
     return {key: _raw(value) for key, value in figures_message(report).items()}

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_htmx.http import replace_url, reswap
 
-from . import fields, results, roi
+from . import fields, model, results
 from .forms import CalculatorForm
 from .http.caching import cacheable
 from .integrations import INTEGRATIONS
@@ -44,11 +44,11 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     every language.
     """
     form = CalculatorForm(query, language=translation.get_language())
-    report = roi.report(form.inputs(), form.version) if form.is_valid() else None
+    report = model.report(form.inputs(), form.version) if form.is_valid() else None
     # Worded once: the results and the share tags both show it.
     summary = summarise(report) if report is not None else None
     advanced = [name for _, names in fields.ADVANCED_GROUPS for name in names]
-    currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
+    currency = form.cleaned_data.get("currency") or model.DEFAULTS.currency
     share = links.share_context(request, form, summary, query)
     groups = _field_groups(form, fields.GROUPS, currency)
     advanced_groups = _field_groups(form, fields.ADVANCED_GROUPS, currency)

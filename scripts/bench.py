@@ -100,17 +100,19 @@ def main(argv: list[str]) -> None:
     from django.core.handlers.wsgi import WSGIHandler
     from django.utils import translation
 
-    from calculator import roi
+    from calculator import model
     from calculator.sharing import card
     from calculator.summary import summarise
 
-    inputs = roi.DEFAULTS  # the current version's: the lift estimated from the signal
+    inputs = model.DEFAULTS  # the current version's: the lift estimated from the signal
     scale = 1 if quick else 10
-    exact = per_call(lambda: roi.compute_v2(inputs), 200 * scale)
+    exact = per_call(lambda: model.compute_v2(inputs), 200 * scale)
     # Both, as a report computes them.
-    ranged = per_call(lambda: (roi.uncertainty_v2(inputs), roi.sensitivity_v2(inputs)), 20 * scale)
-    old = roi.DEFAULTS_V1
-    ranged_v1 = per_call(lambda: (roi.uncertainty_v1(old), roi.sensitivity_v1(old)), 20 * scale)
+    ranged = per_call(
+        lambda: (model.uncertainty_v2(inputs), model.sensitivity_v2(inputs)), 20 * scale
+    )
+    old = model.DEFAULTS_V1
+    ranged_v1 = per_call(lambda: (model.uncertainty_v1(old), model.sensitivity_v1(old)), 20 * scale)
     # Version 3: Meta alone, and Meta with Google Ads and TikTok (the store's
     # rows of draws are shared, so three platforms must not cost three times one).
     three = replace(
@@ -118,8 +120,8 @@ def main(argv: list[str]) -> None:
     )
     model_v3 = {
         label: (
-            per_call(lambda x=x: roi.compute_v3(x), 200 * scale),
-            per_call(lambda x=x: (roi.uncertainty_v3(x), roi.sensitivity_v3(x)), 20 * scale),
+            per_call(lambda x=x: model.compute_v3(x), 200 * scale),
+            per_call(lambda x=x: (model.uncertainty_v3(x), model.sensitivity_v3(x)), 20 * scale),
         )
         for label, x in (("one platform", inputs), ("three platforms", three))
     }
@@ -127,7 +129,7 @@ def main(argv: list[str]) -> None:
     latencies = timed(get, [f"/api/v1/calculate?spend={20000 + i}" for i in range(40 * scale)])
     page_times = timed(get, [f"/?conversions={400 + i}" for i in range(20 * scale)])
     print(f"deterministic calculation: {exact * 1e6:8.1f} µs   (target < 100 µs)")
-    draws = roi.DRAWS
+    draws = model.DRAWS
     print(f"uncertainty + sensitivity: {ranged * 1e3:8.2f} ms   (target < 2 ms, {draws:,} draws)")
     print(f"  the same, model version 1: {ranged_v1 * 1e3:6.2f} ms   (links made before version 2)")
     for label, (exact_v3, ranged_v3) in model_v3.items():
@@ -135,7 +137,7 @@ def main(argv: list[str]) -> None:
             f"model version 3, {label + ':':16} {exact_v3 * 1e6:6.1f} µs exact, "
             f"{ranged_v3 * 1e3:5.2f} ms uncertainty + sensitivity"
         )
-    report = roi.report(inputs)
+    report = model.report(inputs)
     drawing = per_call(lambda: card.render_result(report), 5 * scale)
     print(
         f"API, in process:           {1 / statistics.mean(latencies):8.0f} requests/s  "

@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from calculator import roi
+from calculator import model
 
 
 def _in(name: str) -> st.SearchStrategy[float]:
-    limit = roi.LIMITS[name]
+    limit = model.LIMITS[name]
     if limit.integer:
         return st.integers(int(limit.low), int(limit.high))
     if limit.cents:
@@ -19,18 +19,18 @@ def _in(name: str) -> st.SearchStrategy[float]:
 
 
 @st.composite
-def valid_inputs(draw: st.DrawFn) -> roi.Inputs:
-    values = {name: draw(_in(name)) for name in roi.LIMITS if name not in ("acr",)}
+def valid_inputs(draw: st.DrawFn) -> model.Inputs:
+    values = {name: draw(_in(name)) for name in model.LIMITS if name not in ("acr",)}
     values["match_after"] = draw(st.floats(values["match_before"], 100))
     values["acr"] = draw(st.none() | _in("acr"))
-    values["setup"] = draw(st.sampled_from(roi.SETUPS))
-    values["mode"] = draw(st.sampled_from(roi.MODES))
-    values["currency"] = draw(st.sampled_from(roi.CURRENCIES))
-    return roi.Inputs(**values)
+    values["setup"] = draw(st.sampled_from(model.SETUPS))
+    values["mode"] = draw(st.sampled_from(model.MODES))
+    values["currency"] = draw(st.sampled_from(model.CURRENCIES))
+    return model.Inputs(**values)
 
 
 def _in_v3(name: str, high: float | None = None) -> st.SearchStrategy[float]:
-    limit = roi.LIMITS_V3[name]
+    limit = model.LIMITS_V3[name]
     top = limit.high if high is None else high
     if limit.integer:
         return st.integers(int(limit.low), int(top))
@@ -49,7 +49,7 @@ def platform_values(draw: st.DrawFn, platform: str) -> dict[str, object]:
         key("conversions"): draw(st.floats(1, 1e5)),
         key("match_before"): before,
         key("match_after"): draw(st.floats(before, 100)),
-        key("route"): draw(st.none() | st.sampled_from(roi.ROUTES)),
+        key("route"): draw(st.none() | st.sampled_from(model.ROUTES)),
         key("lift_share"): draw(_in_v3(key("lift_share"))),
         key("cpa_gain"): draw(st.none() | _in_v3(key("cpa_gain"))),
     }
@@ -59,7 +59,7 @@ def platform_values(draw: st.DrawFn, platform: str) -> dict[str, object]:
 
 
 @st.composite
-def valid_inputs_v3(draw: st.DrawFn) -> roi.Inputs:
+def valid_inputs_v3(draw: st.DrawFn) -> model.Inputs:
     """Version 3 inputs that pass its rules: loss rates a store could have
     (the rules refuse a platform that would see under a fifth of its
     purchases), Meta and any of Google and TikTok."""
@@ -75,9 +75,9 @@ def valid_inputs_v3(draw: st.DrawFn) -> roi.Inputs:
         "conversions": draw(st.floats(1, 1e5)),
         "match_before": before,
         "match_after": draw(st.floats(before, 100)),
-        "setup": draw(st.sampled_from(roi.SETUPS_V3)),
-        "server_ip": draw(st.sampled_from(roi.SERVER_IPS)),
-        "mode": draw(st.sampled_from(roi.MODES)),
+        "setup": draw(st.sampled_from(model.SETUPS_V3)),
+        "server_ip": draw(st.sampled_from(model.SERVER_IPS)),
+        "mode": draw(st.sampled_from(model.MODES)),
         "acr": draw(st.none() | st.floats(0, 60)),
         "lift_share": draw(_in_v3("lift_share")),
         "cpa_gain": draw(st.none() | _in_v3("cpa_gain")),
@@ -88,6 +88,6 @@ def valid_inputs_v3(draw: st.DrawFn) -> roi.Inputs:
     for platform in ("google", "tiktok"):
         if draw(st.booleans()):
             values |= draw(platform_values(platform))
-    inputs = roi.Inputs(**values)
-    assume(not roi.MODELS[3].problems(inputs))
+    inputs = model.Inputs(**values)
+    assume(not model.MODELS[3].problems(inputs))
     return inputs

@@ -13,7 +13,7 @@ APP = ROOT / "calculator"
 FEATURES = ("calculator.api", "calculator.embeds", "calculator.sharing", "calculator.agency")
 # The base: the model, the words and figures of a result, the form, the data.
 BASE = (
-    "calculator.roi",
+    "calculator.model",
     "calculator.formatting",
     "calculator.summary",
     "calculator.explain",
@@ -88,7 +88,7 @@ def test_the_base_imports_no_view_and_no_feature(name):
 def test_http_imports_only_itself_the_model_and_the_data(name):
     for imported in imports_of(MODULES[name]):
         if under(imported, ("calculator",)) and imported != "calculator":
-            assert under(imported, ("calculator.http", "calculator.roi", "calculator.models")), (
+            assert under(imported, ("calculator.http", "calculator.model", "calculator.models")), (
                 imported
             )
 

@@ -127,14 +127,14 @@ def test_the_card_keeps_its_pixels(language, query):
 
     from django.utils import translation
 
-    from calculator import roi
+    from calculator import model
     from calculator.sharing import card
 
     with translation.override(language):
         if query:
             form = CalculatorForm(QueryDict(query))
             assert form.is_valid(), form.errors
-            png = card.render_result(roi.report(form.inputs(), form.version))
+            png = card.render_result(model.report(form.inputs(), form.version))
         else:
             png = card.render_generic()
     pixels = Image.open(io.BytesIO(png)).convert("RGB").tobytes()

@@ -120,15 +120,15 @@ def test_gettext_itself_accepts_every_catalog(language):
 def test_every_name_the_model_gives_is_marked_for_translation():
     """The model speaks English only; its names of the causes and inputs reach
     the form and the charts through the list that marks them (charts.py)."""
-    from calculator import charts, roi
+    from calculator import charts, model
 
-    names = {spread.label for spread in roi.SPREADS.values()} | set(roi.LABELS_V2.values())
+    names = {spread.label for spread in model.SPREADS.values()} | set(model.LABELS_V2.values())
     assert names - set(charts.SENSITIVITY_LABELS) == set()
-    assert set(roi.CAUSE_NAMES.values()) <= names
+    assert set(model.CAUSE_NAMES.values()) <= names
 
 
 def test_the_glossary_names_each_cause_as_the_catalogs_do():
-    from calculator import roi
+    from calculator import model
 
     text = (Path(settings.BASE_DIR) / "docs" / "glossary.md").read_text()
     section = text.split("## The causes of lost purchases", 1)[1].split("\n## ", 1)[0]
@@ -137,7 +137,7 @@ def test_the_glossary_names_each_cause_as_the_catalogs_do():
         for line in section.splitlines()
         if line.startswith("| ") and not line.startswith("| English")
     ]
-    assert [row[0] for row in rows] == list(roi.CAUSE_NAMES.values())
+    assert [row[0] for row in rows] == list(model.CAUSE_NAMES.values())
     for column, language in enumerate(("de", "fr", "es"), start=1):
         translated = {m.id: m.string for m in catalog(language) if m.id}
         assert [row[column] for row in rows] == [translated[row[0]] for row in rows], language

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.http import QueryDict
 
-from calculator import roi
+from calculator import model
 from calculator.forms import CalculatorForm
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "model.md").read_text()
@@ -26,10 +26,10 @@ def table(name: str) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in rows[2:]]  # after header and rule
 
 
-def results_for(query: str, version: int) -> roi.Results:
+def results_for(query: str, version: int) -> model.Results:
     form = CalculatorForm(QueryDict(f"{query}&v={version}" if query else f"v={version}"))
     assert form.is_valid(), form.errors
-    return roi.report(form.inputs(), version).results
+    return model.report(form.inputs(), version).results
 
 
 def as_quoted(value: float, quoted: str) -> Decimal:
@@ -50,7 +50,7 @@ def test_the_tables_are_there():
 def figure(version: int, name: str) -> float:
     form = CalculatorForm(QueryDict(f"v={version}"))
     assert form.is_valid()
-    rep = roi.report(form.inputs(), version)
+    rep = model.report(form.inputs(), version)
     if name.startswith("holdout."):
         return getattr(rep.holdout, name.removeprefix("holdout."))
     return getattr(rep.results, name)
@@ -76,13 +76,13 @@ FIGURES_V3 = table("figures-v3")
 EXAMPLES_V3 = table("examples-v3")
 
 
-def inputs_of(query: str) -> roi.Inputs:
+def inputs_of(query: str) -> model.Inputs:
     """``key=value&...`` as version 3's inputs: words stay words, the rest are numbers."""
     values = dict(pair.split("=") for pair in query.split("&")) if query else {}
-    return roi.Inputs(**{k: v if k in roi.CHOICES_V3 else float(v) for k, v in values.items()})
+    return model.Inputs(**{k: v if k in model.CHOICES_V3 else float(v) for k, v in values.items()})
 
 
-def figure_v3(results: roi.ResultsV3, path: str) -> object:
+def figure_v3(results: model.ResultsV3, path: str) -> object:
     """A figure named by its path in the JSON answer: `net`,
     `platforms.meta.lift_ceiling`, `holdout.test_cost`."""
     value: object = results
@@ -98,7 +98,7 @@ def test_the_version_3_tables_are_there():
 
 @pytest.mark.parametrize(("name", "quoted"), FIGURES_V3)
 def test_each_version_3_default_is_what_the_model_computes(name, quoted):
-    value = figure_v3(roi.compute_v3(roi.DEFAULTS), name)
+    value = figure_v3(model.compute_v3(model.DEFAULTS), name)
     assert as_quoted(value, quoted) == Decimal(quoted)
 
 
@@ -106,10 +106,10 @@ def test_each_version_3_default_is_what_the_model_computes(name, quoted):
 def test_each_version_3_example_is_what_the_model_computes(query, name, quoted):
     inputs = inputs_of(query)
     if name == "error":  # the inputs are refused, keyed as quoted
-        assert list(roi.MODELS[3].problems(inputs)) == [quoted]
+        assert list(model.MODELS[3].problems(inputs)) == [quoted]
         return
-    assert roi.MODELS[3].problems(inputs) == {}
-    value = figure_v3(roi.compute_v3(inputs), name)
+    assert model.MODELS[3].problems(inputs) == {}
+    value = figure_v3(model.compute_v3(inputs), name)
     if isinstance(value, list):  # warnings: the codes quoted are the ones listed
         assert value == quoted.split(", ")
     else:

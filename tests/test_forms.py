@@ -10,7 +10,7 @@ from django.http import QueryDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculator import roi
+from calculator import model
 from calculator.forms import CalculatorForm
 from calculator.numbers import NUMBER
 
@@ -21,7 +21,7 @@ def errors(query: str) -> dict[str, list[str]]:
     return dict(form.errors)
 
 
-def inputs(query: str) -> roi.Inputs:
+def inputs(query: str) -> model.Inputs:
     form = CalculatorForm(QueryDict(query))
     assert form.is_valid(), form.errors
     return form.inputs()
@@ -90,11 +90,11 @@ EDGES = [
 class TestCalculatorForm:
     def test_empty_query_gives_model_defaults(self):
         # The default integration is the model's default setup at its default costs.
-        assert inputs("") == replace(roi.DEFAULTS, integration="custom")
+        assert inputs("") == replace(model.DEFAULTS, integration="custom")
 
     def test_a_short_url_overrides_one_key(self):
         assert inputs("spend=50000").spend == 50000
-        assert inputs("spend=50000").aov == roi.DEFAULTS.aov
+        assert inputs("spend=50000").aov == model.DEFAULTS.aov
 
     def test_unknown_keys_are_ignored(self):
         assert inputs("utm_source=x&<b>=1&fbclid=abc") == inputs("")
@@ -150,7 +150,7 @@ class TestCalculatorForm:
         assert "spend" in errors("spend=0.005")  # under a cent, as typed
 
     def test_the_model_refuses_sub_cent_money(self):
-        assert roi.Inputs(setup_cost=1e-308).problems() == {"setup_cost": "out of range"}
+        assert model.Inputs(setup_cost=1e-308).problems() == {"setup_cost": "out of range"}
 
     def test_percentages_are_counted_to_a_ten_thousandth(self):
         assert inputs("cpa_gain=1e-320").cpa_gain == 0
@@ -318,7 +318,7 @@ class TestIntegration:
             2500,
             80,
         )
-        assert inputs("setup=relay").setup_cost == roi.DEFAULTS.setup_cost
+        assert inputs("setup=relay").setup_cost == model.DEFAULTS.setup_cost
 
     def test_the_share_link_names_every_cost(self):
         form = CalculatorForm(QueryDict("integration=shopify"))

@@ -20,7 +20,7 @@ from django.http import QueryDict
 from hypothesis import settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from calculator import roi
+from calculator import model
 from calculator.forms import BLANKS, CalculatorForm
 
 # The links API stores what it makes.
@@ -37,15 +37,15 @@ def with_match_rule(query: dict | None) -> dict:
     stay invalid: only two numbers in the wrong order are swapped.
     """
     query = dict(query or {})
-    raw_before = query.get("match_before", roi.DEFAULTS.match_before)
-    raw_after = query.get("match_after", roi.DEFAULTS.match_after)
+    raw_before = query.get("match_before", model.DEFAULTS.match_before)
+    raw_after = query.get("match_after", model.DEFAULTS.match_after)
     before, after = number(raw_before), number(raw_after)
     if before is not None and after is not None and after < before:
         query.update(match_before=raw_after, match_after=raw_before)
     return query
 
 
-MONEY = [name for name, limit in roi.LIMITS.items() if limit.cents]
+MONEY = [name for name, limit in model.LIMITS.items() if limit.cents]
 THOUSANDS_LOOKALIKE = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")
 
 
@@ -71,7 +71,7 @@ def with_orders_rule(query: dict) -> dict:
     form = CalculatorForm(QueryDict(urlencode(rest, doseq=True)))
     if not form.is_valid() or form.version != 2:
         return query
-    implied = roi.true_purchases(form.inputs())
+    implied = model.true_purchases(form.inputs())
     if implied > orders:
         return {**rest, "orders": math.ceil(implied)} if implied <= 1e8 else rest
     return query
@@ -83,8 +83,8 @@ def with_version_1_rules(query: dict) -> dict:
     1 has no estimate)."""
     if str(query.get("v")) != "1":
         return query
-    reads = roi.VERSIONS[1].keys
-    kept = {k: v for k, v in query.items() if k in reads or k not in roi.INPUT_KEYS}
+    reads = model.VERSIONS[1].keys
+    kept = {k: v for k, v in query.items() if k in reads or k not in model.INPUT_KEYS}
     if isinstance(kept.get("cpa_gain"), str) and not kept["cpa_gain"].strip(BLANKS):
         del kept["cpa_gain"]
     return kept

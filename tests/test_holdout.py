@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculator import roi
+from calculator import model
 
-D = roi.DEFAULTS
+D = model.DEFAULTS
 
 # Worked by hand at the defaults: N = 584.49 true purchases a month (docs/model.md).
 N = 584.4881
@@ -20,7 +20,7 @@ Z = 1.959964 + 0.841621  # 2.801585
 
 
 class TestByHand:
-    plan = roi.report(D).holdout
+    plan = model.report(D).holdout
 
     def test_purchases_a_week(self):
         assert self.plan.purchases_per_week == pytest.approx(134.88, abs=0.01)
@@ -40,23 +40,23 @@ class TestByHand:
         assert self.plan.weeks_for_breakeven == pytest.approx(1496, abs=1)
 
     def test_an_entered_lift_is_the_one_to_prove(self):
-        plan = roi.report(replace(D, cpa_gain=10)).holdout
+        plan = model.report(replace(D, cpa_gain=10)).holdout
         hand = Z**2 * 4 / (PER_WEEK * math.log(1 / 0.9) ** 2)
         assert plan.weeks_for_expected == pytest.approx(hand, rel=1e-4)
 
     def test_an_uneven_split_needs_more_weeks(self):
-        plan = roi.report(replace(D, holdout_share=20)).holdout
+        plan = model.report(replace(D, holdout_share=20)).holdout
         # 1/0.2 + 1/0.8 = 6.25 against 4 for an even split.
         assert plan.weeks_for_breakeven == pytest.approx(1495.7 * 6.25 / 4, rel=1e-3)
 
     def test_nothing_to_prove_is_none(self):
-        assert roi.weeks_for(0, PER_WEEK, 0.5) is None
-        assert roi.weeks_for(None, PER_WEEK, 0.5) is None
-        free = roi.report(replace(D, setup_cost=0, monthly_cost=0)).holdout
+        assert model.weeks_for(0, PER_WEEK, 0.5) is None
+        assert model.weeks_for(None, PER_WEEK, 0.5) is None
+        free = model.report(replace(D, setup_cost=0, monthly_cost=0)).holdout
         assert free.weeks_for_breakeven is None  # the break-even is 0
 
     def test_version_1_links_get_a_planner_too(self):
-        plan = roi.report(roi.DEFAULTS_V1, 1).holdout
+        plan = model.report(model.DEFAULTS_V1, 1).holdout
         assert plan.weeks_for_expected == pytest.approx(
             Z**2 * 4 / (PER_WEEK * math.log(1 / 0.95) ** 2), rel=1e-4
         )
@@ -71,20 +71,20 @@ class TestProperties:
     @given(per_week, share, st.integers(1, 104), st.integers(1, 104))
     def test_more_weeks_never_raise_the_detectable_effect(self, n, h, w1, w2):
         short, long = sorted((w1, w2))
-        assert roi.detectable_cpa_gain(n, long, h) <= roi.detectable_cpa_gain(n, short, h)
+        assert model.detectable_cpa_gain(n, long, h) <= model.detectable_cpa_gain(n, short, h)
 
     @given(per_week, share, gain)
     def test_an_even_split_needs_the_fewest_weeks(self, n, h, p):
-        even = roi.weeks_for(p, n, 0.5)
-        other = roi.weeks_for(p, n, h)
+        even = model.weeks_for(p, n, 0.5)
+        other = model.weeks_for(p, n, h)
         assert even <= other * (1 + 1e-12)
 
     @given(per_week, share, gain, gain)
     def test_weeks_fall_as_the_effect_rises(self, n, h, p1, p2):
         small, large = sorted((p1, p2))
-        assert roi.weeks_for(large, n, h) <= roi.weeks_for(small, n, h) * (1 + 1e-12)
+        assert model.weeks_for(large, n, h) <= model.weeks_for(small, n, h) * (1 + 1e-12)
 
     @given(per_week, share, gain)
     def test_a_test_of_the_needed_length_detects_the_effect(self, n, h, p):
-        weeks = roi.weeks_for(p, n, h)
-        assert roi.detectable_cpa_gain(n, weeks, h) == pytest.approx(p, rel=1e-9)
+        weeks = model.weeks_for(p, n, h)
+        assert model.detectable_cpa_gain(n, weeks, h) == pytest.approx(p, rel=1e-9)

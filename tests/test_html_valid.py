@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import DatabaseError
 
-from calculator import roi
+from calculator import model
 from calculator.models import EmbedProfile, ShortLink
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_every_page_and_the_snippet_are_valid(client, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("the database went away")
 
-    monkeypatch.setattr(roi, "report", broken)
+    monkeypatch.setattr(model, "report", broken)
     client.raise_request_exception = False
     failed = client.get(f"/s/{link.code}/")
     assert failed.status_code == 500

@@ -83,9 +83,9 @@ class TestApiErrors:
         assert "postgresql" not in response.content.decode()
 
     def test_a_calculation_that_fails_is_json_with_cors(self, quiet_client, monkeypatch):
-        from calculator import roi
+        from calculator import model
 
-        monkeypatch.setattr(roi, "report", lambda *a, **k: 1 / 0)
+        monkeypatch.setattr(model, "report", lambda *a, **k: 1 / 0)
         response = quiet_client.get("/api/v1/calculate?spend=5000")
         assert response.status_code == 500
         assert response.json()["errors"]["server"]
@@ -139,9 +139,9 @@ class TestErrorPages:
         assert not response.cookies
 
     def test_a_server_error_is_the_sites_own_500(self, quiet_client, monkeypatch):
-        from calculator import roi
+        from calculator import model
 
-        monkeypatch.setattr(roi, "report", lambda *a, **k: 1 / 0)
+        monkeypatch.setattr(model, "report", lambda *a, **k: 1 / 0)
         response = quiet_client.get("/?spend=5000")
         assert response.status_code == 500
         page = response.content.decode()
@@ -150,9 +150,9 @@ class TestErrorPages:
         assert "ZeroDivisionError" not in page
 
     def test_a_server_error_in_the_embed_stays_frameable(self, quiet_client, monkeypatch):
-        from calculator import roi
+        from calculator import model
 
-        monkeypatch.setattr(roi, "report", lambda *a, **k: 1 / 0)
+        monkeypatch.setattr(model, "report", lambda *a, **k: 1 / 0)
         response = quiet_client.get("/embed/?spend=5000")
         assert response.status_code == 500
         assert "Open the calculator" in response.content.decode()

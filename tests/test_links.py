@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 from django.test import Client
 
-from calculator import roi
+from calculator import model
 from calculator.api import openapi
 from calculator.models import ShortLink, code_digits
 
@@ -30,18 +30,18 @@ def post(client, body, **extra):
 
 def half_adblock_recovery():
     return {
-        setup: replace(table, adblock=table.adblock / 2) for setup, table in roi.RECOVERY.items()
+        setup: replace(table, adblock=table.adblock / 2) for setup, table in model.RECOVERY.items()
     }
 
 
 @pytest.fixture
 def later_version():
     """A later model version that recovers less from ad blockers, removed afterwards."""
-    number = max(roi.MODELS) + 1
-    roi.register(roi.ModelVersion2(number, recovery=half_adblock_recovery()))
+    number = max(model.MODELS) + 1
+    model.register(model.ModelVersion2(number, recovery=half_adblock_recovery()))
     yield number
-    roi.VERSIONS.pop(number)
-    roi.MODELS.pop(number)
+    model.VERSIONS.pop(number)
+    model.MODELS.pop(number)
 
 
 class TestCreate:

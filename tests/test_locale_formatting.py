@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import ImageFont
 
-from calculator import charts, formatting, roi
+from calculator import charts, formatting, model
 from calculator.sharing import card, spreadsheet
 from calculator.summary import summarise
 
@@ -61,7 +61,7 @@ class TestMoney:
 
     def test_every_currency_the_form_offers_has_a_symbol_or_code(self):
         for language in ("de", "fr", "es"):
-            for currency in roi.CURRENCIES:
+            for currency in model.CURRENCIES:
                 text = in_language(language, formatting.money, 20000, currency)
                 assert text.startswith("20"), text
                 assert text != "—", text
@@ -167,8 +167,8 @@ class TestPercentAndNumbers:
     def test_the_chance_sentence_words_a_bounded_share_in_each_language(
         self, language, under, over
     ):
-        rarely = roi.report(roi.Inputs(cpa_gain=0.61), 2)  # pays in 3 of 10,000 draws
-        nearly_always = roi.report(roi.Inputs(cpa_gain=30), 1)  # in 9,988 of them
+        rarely = model.report(model.Inputs(cpa_gain=0.61), 2)  # pays in 3 of 10,000 draws
+        nearly_always = model.report(model.Inputs(cpa_gain=30), 1)  # in 9,988 of them
         assert 0 < rarely.uncertainty.probability_positive < 0.01
         assert 0.99 < nearly_always.uncertainty.probability_positive < 1
         assert in_language(language, lambda: summarise(rarely).chance) == under
@@ -210,7 +210,7 @@ class TestPercentAndNumbers:
 
 class TestSurfaces:
     def test_the_summary_writes_the_languages_figures(self):
-        report = roi.report(roi.Inputs(spend=20000, currency="EUR"))
+        report = model.report(model.Inputs(spend=20000, currency="EUR"))
         english = summarise(report)
         with override("de"):
             german = summarise(report)
@@ -219,7 +219,7 @@ class TestSurfaces:
         assert german.get("monthly_benefit").value.endswith(f"{NBSP}€")
 
     def test_chart_labels_follow_the_language(self):
-        report = roi.report(roi.Inputs(spend=200000, conversions=40000, currency="EUR"))
+        report = model.report(model.Inputs(spend=200000, conversions=40000, currency="EUR"))
         rows = charts.loss_rows(report)
         with override("de"):
             losses = charts.losses_chart(rows).svg("l", "Losses")
@@ -231,7 +231,7 @@ class TestSurfaces:
         assert f">{round(biggest):,}<" in english
 
     def test_the_csv_stays_machine_readable_in_german(self):
-        report = roi.report(roi.Inputs(spend=123456.78, conversions=1234, currency="EUR"))
+        report = model.report(model.Inputs(spend=123456.78, conversions=1234, currency="EUR"))
         with override("de"):
             table = spreadsheet.rows(report, {})
         text = io.StringIO()
@@ -275,7 +275,7 @@ class TestCardGlyphs:
         chars = set()
         for language in ("en", "de", "fr", "es"):
             with override(language):
-                for currency in roi.CURRENCIES:
+                for currency in model.CURRENCIES:
                     for value in (-1234567.891, 12.5, 58448814064):
                         chars |= set(formatting.money(value, currency))
                         chars |= set(formatting.money_short(value, currency))
@@ -292,7 +292,7 @@ class TestCardGlyphs:
         assert [c for c in needed if _glyph(face, c) == missing] == []
 
     def test_a_german_card_draws(self):
-        report = roi.report(roi.Inputs(spend=20000, currency="EUR"))
+        report = model.report(model.Inputs(spend=20000, currency="EUR"))
         with override("de"):
             png = card.render_result(report)
         assert png.startswith(b"\x89PNG")
@@ -308,7 +308,7 @@ class TestCardGlyphs:
     language=st.sampled_from(["de", "fr", "es"]),
     kind=st.sampled_from(["decimal", "currency", "percent"]),
     digits=st.sampled_from([(0, 0), (2, 2), (0, 1), (0, 2), (0, 4), (1, 1)]),
-    currency=st.sampled_from(roi.CURRENCIES),
+    currency=st.sampled_from(model.CURRENCIES),
 )
 def test_the_fast_patterns_write_what_babel_writes(value, language, kind, digits, currency):
     """Figures are filled into cached patterns by string formatting; Babel's own
@@ -343,7 +343,7 @@ def test_babels_public_functions_agree():
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_cash_flow_axis_labels_never_print_over_each_other(language):
     # A small setup cost against a large gain puts the lowest value next to zero.
-    report = roi.report(roi.Inputs(spend=30000, conversions=1500, currency="EUR"))
+    report = model.report(model.Inputs(spend=30000, conversions=1500, currency="EUR"))
     with override(language):
         chart = charts.cashflow_chart(report.results, "EUR")
     ticks = sorted(t.y for t in chart.texts if t.css == "chart__tick" and t.anchor == "end")
@@ -354,7 +354,7 @@ def test_cash_flow_axis_labels_never_print_over_each_other(language):
 
 
 def test_cash_flow_axis_labels_zero_when_there_is_room():
-    report = roi.report(roi.Inputs(spend=30000, conversions=1500, setup_cost=20000))
+    report = model.report(model.Inputs(spend=30000, conversions=1500, setup_cost=20000))
     chart = charts.cashflow_chart(report.results, "USD")
     labels = [t.text for t in chart.texts if t.css == "chart__tick" and t.anchor == "end"]
     assert "$0" in labels

@@ -15,7 +15,7 @@ from django.utils.translation import override
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculator import formatting, roi
+from calculator import formatting, model
 from calculator.forms import CalculatorForm
 from calculator.numbers import Ambiguous, parse_typed, typing_for
 
@@ -194,7 +194,7 @@ AMOUNTS = st.floats(min_value=0.01, max_value=1e9, allow_nan=False)
 LANGUAGES = st.sampled_from(["en", "de", "fr", "es"])
 
 
-@given(value=AMOUNTS, language=LANGUAGES, currency=st.sampled_from(roi.CURRENCIES))
+@given(value=AMOUNTS, language=LANGUAGES, currency=st.sampled_from(model.CURRENCIES))
 def test_money_as_shown_reads_back_as_shown(value, language, currency):
     """A figure copied from a page and typed into its form is the figure shown."""
     with override(language):
@@ -255,7 +255,7 @@ def test_any_text_is_a_number_in_range_or_a_message(text, key, language):
     range, or a message that names the field without echoing the text."""
     typed = CalculatorForm({key: text}, language=language)
     if typed.is_valid():
-        assert roi.LIMITS[key].in_range(float(typed.cleaned_data[key]))
+        assert model.LIMITS[key].in_range(float(typed.cleaned_data[key]))
     elif key in typed.errors:
         assert str(typed.fields[key].label) in typed.errors[key][0]
     marked = CalculatorForm({key: f"<b>{text}"}, language=language)

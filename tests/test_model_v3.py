@@ -14,16 +14,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calculator import roi
+from calculator import model
 from tests.strategies import valid_inputs_v3
 
-D = roi.DEFAULTS
+D = model.DEFAULTS
 THETA = 0.35
 Z = 1.644854 + 0.841621  # one-sided 5%, power 80%
 
 
 def v3(**changes):
-    return roi.compute_v3(replace(D, **changes))
+    return model.compute_v3(replace(D, **changes))
 
 
 def rel(value, tolerance=1e-9):
@@ -65,7 +65,7 @@ def benefit_more(n, p, aov=80, margin=0.40):
 class TestDefaults:
     """docs/model.md, "Figures at the defaults" (Meta alone, backend)."""
 
-    r = roi.compute_v3(D)
+    r = model.compute_v3(D)
     meta = r.platforms["meta"]
 
     def test_measurement(self):
@@ -248,7 +248,7 @@ class TestWorkedExamples:
         assert meta.reported_after == rel(480)
 
     def test_consent_95_without_orders_is_refused(self):
-        problems = roi.MODELS[3].problems(replace(D, consent=95))
+        problems = model.MODELS[3].problems(replace(D, consent=95))
         assert list(problems) == ["orders"]
         assert problems["orders"].code == "sees_under_a_fifth"
         n = 400 / (seen(0.95, 0.05, 0.08, 0.3, 0.2, 0.02) * 0.85)
@@ -260,7 +260,7 @@ class TestValidation:
     """docs/model.md, "Validation": each rule keyed, Meta, Google, TikTok in order."""
 
     def problems(self, **changes):
-        return roi.MODELS[3].problems(replace(D, **changes))
+        return model.MODELS[3].problems(replace(D, **changes))
 
     def test_the_defaults_are_valid(self):
         assert self.problems() == {}
@@ -322,8 +322,8 @@ class TestValidation:
         assert list(problems) == ["margin"]
 
     def test_a_report_refuses_with_the_keyed_problems(self):
-        with pytest.raises(roi.InvalidInputs) as refused:
-            roi.report(replace(D, consent=95), 3)
+        with pytest.raises(model.InvalidInputs) as refused:
+            model.report(replace(D, consent=95), 3)
         assert refused.value.problems["orders"].code == "sees_under_a_fifth"
         assert isinstance(refused.value, ValueError)
 
@@ -354,8 +354,8 @@ class TestWarnings:
 
 class TestShape:
     def test_the_json_keys_are_the_specified_ones(self):
-        rep = roi.report(replace(D, google_spend=1000, google_conversions=50), 3)
-        body = roi.report_to_dict(rep)
+        rep = model.report(replace(D, google_spend=1000, google_conversions=50), 3)
+        body = model.report_to_dict(rep)
         assert body["model_version"] == 3
         assert list(body["results"]) == [
             "monthly_benefit",
@@ -394,11 +394,11 @@ class TestShape:
         assert "lift_slope" not in body["inputs"]
 
     def test_a_bare_link_stays_short_and_names_what_differs(self):
-        pairs = dict(roi.canonical_pairs(D, 3))
+        pairs = dict(model.canonical_pairs(D, 3))
         assert not any(key.startswith(("google_", "tiktok_")) for key in pairs)
         assert pairs["lift_share"] == "50"
         assert pairs["server_ip"] == "third"
-        pairs = dict(roi.canonical_pairs(replace(D, google_spend=5, google_match_after=95), 3))
+        pairs = dict(model.canonical_pairs(replace(D, google_spend=5, google_match_after=95), 3))
         assert pairs["google_spend"] == "5"
         assert pairs["google_match_after"] == "95"
         assert "google_match_before" not in pairs
@@ -406,7 +406,7 @@ class TestShape:
     def test_every_platform_key_seeds_the_draws(self):
         base = replace(D, google_spend=1000, google_conversions=50)
         seeds = {
-            roi.seed_for(inputs, 3, roi.V3_KEYS, roi.QUIET_V3)
+            model.seed_for(inputs, 3, model.V3_KEYS, model.QUIET_V3)
             for inputs in (
                 base,
                 replace(base, google_match_before=80),
@@ -415,23 +415,23 @@ class TestShape:
             )
         }
         assert len(seeds) == 4
-        assert roi.seed_for(replace(D, orders=9000), 3, roi.V3_KEYS, roi.QUIET_V3) == roi.seed_for(
-            D, 3, roi.V3_KEYS, roi.QUIET_V3
-        )
+        assert model.seed_for(
+            replace(D, orders=9000), 3, model.V3_KEYS, model.QUIET_V3
+        ) == model.seed_for(D, 3, model.V3_KEYS, model.QUIET_V3)
 
 
 class TestDraws:
     def test_the_range_is_repeatable_and_ordered(self):
         inputs = replace(D, google_spend=10000, google_conversions=300)
-        u = roi.uncertainty_v3(inputs)
-        assert u == roi.uncertainty_v3(inputs)
+        u = model.uncertainty_v3(inputs)
+        assert u == model.uncertainty_v3(inputs)
         assert u.net.p10 <= u.net.p50 <= u.net.p90
         assert 0 < u.probability_positive < 1
 
     def test_a_share_of_0_shows_what_a_gain_would_be_worth(self):
         inputs = replace(D, google_spend=10000, google_conversions=300)
-        google = roi.uncertainty_v3(inputs).platforms["google"].cpa_gain
-        assert roi.compute_v3(inputs).platforms["google"].cpa_gain == 0
+        google = model.uncertainty_v3(inputs).platforms["google"].cpa_gain
+        assert model.compute_v3(inputs).platforms["google"].cpa_gain == 0
         # lambda from triangular(0, 0, 0.5): its median is 0.5 (1 - sqrt(0.5)), times the anchor.
         anchor = by_hand(300, 0.85, 0.90, BACKEND, a=0.015)[4]
         assert google.p50 == pytest.approx(0.5 * (1 - math.sqrt(0.5)) * anchor, rel=0.1)
@@ -439,19 +439,19 @@ class TestDraws:
 
     def test_a_platform_without_server_events_has_no_range_of_lift(self):
         inputs = replace(D, google_spend=10000, google_conversions=300, google_route="none")
-        google = roi.uncertainty_v3(inputs).platforms["google"]
+        google = model.uncertainty_v3(inputs).platforms["google"]
         assert (google.cpa_gain.p10, google.cpa_gain.p90) == (0, 0)
         assert (google.recovered.p10, google.recovered.p90) == (0, 0)
 
 
 class TestSensitivity:
     def test_inputs_that_move_nothing_are_left_out(self):
-        names = [s.input for s in roi.sensitivity_v3(D)]
+        names = [s.input for s in model.sensitivity_v3(D)]
         assert "consent" not in names  # 0%: both ends are 0
         assert names[0] == "lift_share"
         with_google = [
             s.input
-            for s in roi.sensitivity_v3(replace(D, google_spend=10000, google_conversions=300))
+            for s in model.sensitivity_v3(replace(D, google_spend=10000, google_conversions=300))
         ]
         assert "google_lift_share" in with_google
         assert "google_match_after" not in with_google  # no lift counted: reporting only
@@ -459,7 +459,7 @@ class TestSensitivity:
     def test_the_ends(self):
         by_name = {
             s.input: s
-            for s in roi.sensitivity_v3(
+            for s in model.sensitivity_v3(
                 replace(D, google_spend=1, google_conversions=1, google_cpa_gain=4)
             )
         }
@@ -469,7 +469,7 @@ class TestSensitivity:
             8,
         )
         assert (by_name["match_after"].low_value, by_name["match_after"].high_value) == (85, 96)
-        high = roi.compute_v3(
+        high = model.compute_v3(
             replace(D, adblock=12, google_spend=1, google_conversions=1, google_cpa_gain=4)
         )
         assert by_name["adblock"].net_high == rel(high.net)
@@ -507,10 +507,10 @@ class TestTypicalCosts:
         ],
     )
     def test_the_table(self, integration, changes, costs):
-        assert roi.typical_costs(integration, replace(D, **changes)) == pytest.approx(costs)
+        assert model.typical_costs(integration, replace(D, **changes)) == pytest.approx(costs)
 
     def test_the_integration_sets_what_was_not_given(self):
-        chosen = roi.with_integration(
+        chosen = model.with_integration(
             replace(D, integration="shopify", google_spend=5, google_conversions=1), given=()
         )
         assert (chosen.setup, chosen.google_route, chosen.tiktok_route) == (
@@ -519,7 +519,7 @@ class TestTypicalCosts:
             "backend",
         )
         assert (chosen.setup_cost, chosen.monthly_cost) == (0, 0)
-        kept = roi.with_integration(
+        kept = model.with_integration(
             replace(D, integration="gateway", monthly_cost=70), given=("monthly_cost",)
         )
         assert (kept.setup, kept.setup_cost, kept.monthly_cost) == ("gateway", 300, 70)
@@ -527,10 +527,10 @@ class TestTypicalCosts:
 
 class TestVersionsStand:
     def test_version_3_is_computed_but_not_yet_offered_to_links(self):
-        assert 3 in roi.MODELS
-        assert 3 not in roi.VERSIONS
-        assert roi.CURRENT_VERSION == 2
-        assert roi.report(D, 3).model_version == 3
+        assert 3 in model.MODELS
+        assert 3 not in model.VERSIONS
+        assert model.CURRENT_VERSION == 2
+        assert model.report(D, 3).model_version == 3
 
 
 # --- properties -------------------------------------------------------------------
@@ -540,11 +540,11 @@ class TestProperties:
     @given(st.floats(0, 1), st.floats(0, 1))
     def test_the_anchor_never_exceeds_theta_over_1_plus_theta(self, x, y):
         c0, c1 = sorted((x, y))
-        assert 0 <= roi.anchor(c0, c1) <= THETA / (1 + THETA)
+        assert 0 <= model.anchor(c0, c1) <= THETA / (1 + THETA)
 
     @given(valid_inputs_v3())
     def test_no_platforms_anchor_exceeds_it(self, inputs):
-        for platform in roi.compute_v3(inputs).platforms.values():
+        for platform in model.compute_v3(inputs).platforms.values():
             assert -1e-12 <= platform.lift_ceiling <= THETA / (1 + THETA) + 1e-12
 
     @given(valid_inputs_v3(), st.floats(1, 3), st.floats(1, 3), st.floats(1, 3))
@@ -556,18 +556,18 @@ class TestProperties:
                 itp=min(1, rates.itp * up_t),
                 connectivity=min(1, rates.connectivity * up_e),
             )
-            for route, rates in roi.ROUTE_RECOVERY.items()
+            for route, rates in model.ROUTE_RECOVERY.items()
         }
-        before = roi.compute_v3(inputs).platforms
-        after = roi.compute_v3(inputs, more).platforms
+        before = model.compute_v3(inputs).platforms
+        after = model.compute_v3(inputs, more).platforms
         for name, platform in before.items():
             assert after[name].estimated_cpa_gain >= platform.estimated_cpa_gain * (1 - 1e-12)
 
     @given(valid_inputs_v3(), st.floats(0, 100))
     def test_a_better_match_never_lowers_the_estimated_lift(self, inputs, to):
         better = replace(inputs, match_after=max(inputs.match_after, to))
-        before = roi.compute_v3(inputs).platforms["meta"].estimated_cpa_gain
-        assert roi.compute_v3(better).platforms["meta"].estimated_cpa_gain >= before * (1 - 1e-12)
+        before = model.compute_v3(inputs).platforms["meta"].estimated_cpa_gain
+        assert model.compute_v3(better).platforms["meta"].estimated_cpa_gain >= before * (1 - 1e-12)
 
     @given(valid_inputs_v3())
     def test_a_platform_on_route_none_changes_only_the_breakeven_pool(self, inputs):
@@ -582,8 +582,8 @@ class TestProperties:
             google_match_before=85,
             google_match_after=90,
         )
-        served = roi.compute_v3(replace(google, google_route="backend"))
-        unserved = roi.compute_v3(replace(google, google_route="none"))
+        served = model.compute_v3(replace(google, google_route="backend"))
+        unserved = model.compute_v3(replace(google, google_route="none"))
         for name in (
             "monthly_benefit",
             "cash_flows",
@@ -610,7 +610,7 @@ class TestProperties:
     def test_a_platform_on_route_none_adds_nothing_to_the_money(self, inputs):
         alone = replace(inputs, google_spend=None, tiktok_spend=None)
         beside = replace(alone, google_spend=5000, google_conversions=100, google_route="none")
-        a, b = roi.compute_v3(alone), roi.compute_v3(beside)
+        a, b = model.compute_v3(alone), model.compute_v3(beside)
         for name in (
             "net",
             "npv",
@@ -626,8 +626,8 @@ class TestProperties:
         google = replace(
             inputs, consent=consent, google_spend=5000, google_conversions=100, google_modelled=0
         )
-        unmodelled = roi.compute_v3(google)
-        modelled_back = roi.compute_v3(replace(google, google_modelled=modelled))
+        unmodelled = model.compute_v3(google)
+        modelled_back = model.compute_v3(replace(google, google_modelled=modelled))
         assert (
             modelled_back.platforms["google"].true_conversions
             < unmodelled.platforms["google"].true_conversions
@@ -636,7 +636,7 @@ class TestProperties:
 
     @given(valid_inputs_v3())
     def test_every_figure_is_finite_and_the_losses_add_up(self, inputs):
-        r = roi.compute_v3(inputs)
+        r = model.compute_v3(inputs)
         assert math.isfinite(r.net)
         assert math.isfinite(r.npv)
         for platform in r.platforms.values():

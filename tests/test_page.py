@@ -13,7 +13,7 @@ import django_htmx
 import pytest
 from django.conf import settings
 
-from calculator import fields, roi
+from calculator import fields, model
 from tests.helpers import page, parse
 
 ROOT = Path(settings.BASE_DIR)
@@ -39,7 +39,7 @@ class TestCalculatorPage:
         labels = {a["for"] for t, a in tags.tags if t == "label"}
         inputs = [a for t, a in tags.tags if t in ("input", "select") and a.get("type") != "hidden"]
         # Every input but `setup`, which the integration sets.
-        assert len(inputs) == len(roi.INPUT_KEYS) - 1 == 26
+        assert len(inputs) == len(model.INPUT_KEYS) - 1 == 26
         for attrs in inputs:
             assert attrs["id"] in labels
             name = attrs["name"]
@@ -204,9 +204,9 @@ class TestExportAndMethod:
 
     def test_method_page_shows_the_models_recovery_rates(self, client, monkeypatch):
         """The table of what CAPI recovers is the model's own, not a copy."""
-        rates = {**roi.RECOVERY, "backend": roi.Recovery(0, 0, 0.81, 0.72, 0.93)}
-        current = roi.VERSIONS[roi.CURRENT_VERSION]
-        monkeypatch.setitem(roi.VERSIONS, roi.CURRENT_VERSION, replace(current, recovery=rates))
+        rates = {**model.RECOVERY, "backend": model.Recovery(0, 0, 0.81, 0.72, 0.93)}
+        current = model.VERSIONS[model.CURRENT_VERSION]
+        monkeypatch.setitem(model.VERSIONS, model.CURRENT_VERSION, replace(current, recovery=rates))
         html = client.get("/method/").content.decode()
         row = re.search(r'<th scope="row">Ad blockers</th><td>([^<]+)</td><td>([^<]+)</td>', html)
         assert row.groups() == ("81%", "50%")

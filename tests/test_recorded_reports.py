@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from calculator import roi
+from calculator import model
 from calculator.model import draws as drawing
 
 RECORDED = json.loads((Path(__file__).parent / "data" / "model_reports.json").read_text())
@@ -32,10 +32,10 @@ def test_both_versions_are_recorded():
 
 @pytest.mark.parametrize(("query", "case"), CASES, ids=[q for q, _ in CASES])
 def test_the_report_is_the_recorded_one(query, case):
-    inputs = roi.Inputs(**case["inputs"])
-    rep = roi.report(inputs, case["version"])
+    inputs = model.Inputs(**case["inputs"])
+    rep = model.report(inputs, case["version"])
     # Through JSON, as recorded: a float survives the round trip bit for bit.
-    answered = json.loads(json.dumps(roi.report_to_dict(rep)))
+    answered = json.loads(json.dumps(model.report_to_dict(rep)))
     # The integration input came after the recording; the model ignores it, so
     # its echo (version 2 only) is the one difference allowed, at its default.
     assert answered["inputs"].pop("integration", None) is None
@@ -64,7 +64,7 @@ def test_a_nan_draw_gives_numpys_nan():
 
 def test_an_undefined_outcome_has_an_empty_band():
     bands = drawing._bands({"net": np.array([1.0, 2.0]), "roi": None}, ("net", "roi"))
-    assert bands["roi"] == roi.Band(None, None, None)
+    assert bands["roi"] == model.Band(None, None, None)
     assert bands["net"].p50 == 1.5
 
 
@@ -73,8 +73,8 @@ def test_the_draws_are_the_inverse_cdf_of_each_triangle():
     u = np.random.default_rng(3).random((2, 1000))
     low, mode, high = 2.5, 5.0, 7.5
     rows = [
-        drawing._Row(low, mode, high, roi.LIMITS["att"]),
-        drawing._Row(-0.05, 0.2, 0.4, roi.NO_LIMIT, per=1),
+        drawing._Row(low, mode, high, model.LIMITS["att"]),
+        drawing._Row(-0.05, 0.2, 0.4, model.NO_LIMIT, per=1),
     ]
     drawn = drawing._draw(u, rows)
     x = drawn[0] * 100  # the row is a percentage: its draws are fractions
@@ -90,8 +90,8 @@ def test_the_draws_are_the_inverse_cdf_of_each_triangle():
 def test_a_draw_is_clipped_to_its_range_and_a_flat_triangle_gives_its_mode():
     u = np.random.default_rng(5).random((2, 1000))
     rows = [
-        drawing._Row(85.0, 92.0, 104.0, roi.Limit(85.0, 100)),  # above 100% is cut at 100%
-        drawing._Row(0.0, 0.0, 0.0, roi.LIMITS["consent"]),
+        drawing._Row(85.0, 92.0, 104.0, model.Limit(85.0, 100)),  # above 100% is cut at 100%
+        drawing._Row(0.0, 0.0, 0.0, model.LIMITS["consent"]),
     ]
     above, flat = drawing._draw(u, rows)
     assert above.max() == 1.0
@@ -104,10 +104,10 @@ def test_calculations_in_parallel_threads_keep_their_own_numbers():
     from concurrent.futures import ThreadPoolExecutor
 
     def ranges(inputs):
-        return roi.uncertainty_v2(inputs), roi.sensitivity_v2(inputs)
+        return model.uncertainty_v2(inputs), model.sensitivity_v2(inputs)
 
     cases = [
-        roi.Inputs(spend=spend, adblock=adblock) for spend in (900, 52000) for adblock in (3, 40)
+        model.Inputs(spend=spend, adblock=adblock) for spend in (900, 52000) for adblock in (3, 40)
     ]
     alone = [ranges(inputs) for inputs in cases]
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -116,8 +116,8 @@ def test_calculations_in_parallel_threads_keep_their_own_numbers():
 
 
 def test_a_report_carries_its_versions_uncertainty_and_sensitivity():
-    entered = replace(roi.DEFAULTS, cpa_gain=7)
-    for inputs, version in ((roi.DEFAULTS, 2), (entered, 2), (roi.DEFAULTS_V1, 1)):
-        rep = roi.report(inputs, version)
-        assert rep.uncertainty == getattr(roi, f"uncertainty_v{version}")(inputs)
-        assert rep.sensitivity == getattr(roi, f"sensitivity_v{version}")(inputs)
+    entered = replace(model.DEFAULTS, cpa_gain=7)
+    for inputs, version in ((model.DEFAULTS, 2), (entered, 2), (model.DEFAULTS_V1, 1)):
+        rep = model.report(inputs, version)
+        assert rep.uncertainty == getattr(model, f"uncertainty_v{version}")(inputs)
+        assert rep.sensitivity == getattr(model, f"sensitivity_v{version}")(inputs)

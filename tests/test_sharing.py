@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.http import QueryDict
 
-from calculator import formatting, roi
+from calculator import formatting, model
 from calculator.forms import CalculatorForm
 from calculator.sharing import links as sharing
 
@@ -29,15 +29,15 @@ class TestCanonicalQuery:
     def test_it_names_every_input_in_order_then_the_version(self):
         pairs = [pair.split("=") for pair in form_of("").canonical_query().split("&")]
         keys = [key for key, _ in pairs]
-        optional = ("orders", "acr", "cpa_gain", *roi.QUIET_AT_DEFAULT)
-        assert keys == [k for k in roi.INPUT_KEYS if k not in optional] + ["v"]
+        optional = ("orders", "acr", "cpa_gain", *model.QUIET_AT_DEFAULT)
+        assert keys == [k for k in model.INPUT_KEYS if k not in optional] + ["v"]
         assert dict(pairs)["spend"] == "20000"
         assert dict(pairs)["v"] == "2"
 
     def test_a_version_1_query_keeps_its_form(self):
         pairs = [pair.split("=") for pair in form_of("v=1&orders=9").canonical_query().split("&")]
-        optional = ("acr", *roi.QUIET_AT_DEFAULT)
-        assert [key for key, _ in pairs] == [k for k in roi.V1_KEYS if k not in optional] + ["v"]
+        optional = ("acr", *model.QUIET_AT_DEFAULT)
+        assert [key for key, _ in pairs] == [k for k in model.V1_KEYS if k not in optional] + ["v"]
         assert dict(pairs)["cpa_gain"] == "5"
 
     def test_different_inputs_differ(self):
@@ -159,6 +159,6 @@ class TestHoldoutInputsInLinks:
         assert query.endswith("&holdout_weeks=12&holdout_share=30&v=2")
 
     def test_they_leave_the_range_alone(self):
-        plain = roi.report(form_of("").inputs())
-        planned = roi.report(form_of("holdout_weeks=20").inputs())
+        plain = model.report(form_of("").inputs())
+        planned = model.report(form_of("holdout_weeks=20").inputs())
         assert planned.uncertainty == plain.uncertainty

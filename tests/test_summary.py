@@ -13,7 +13,7 @@ from django.http import QueryDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculator import roi
+from calculator import model
 from calculator.forms import CalculatorForm
 from calculator.summary import summarise
 
@@ -22,10 +22,10 @@ from .helpers import head_of
 pytestmark = pytest.mark.django_db
 
 
-def report_of(query: str = "") -> roi.Report:
+def report_of(query: str = "") -> model.Report:
     form = CalculatorForm(QueryDict(query))
     assert form.is_valid(), form.errors
-    return roi.report(form.inputs(), form.version)
+    return model.report(form.inputs(), form.version)
 
 
 class TestWords:
@@ -121,13 +121,13 @@ class TestWords:
         margin=st.integers(0, 100),
         cpa_gain=st.integers(0, 50),
         setup_cost=st.integers(0, 10**7),
-        mode=st.sampled_from(roi.MODES),
+        mode=st.sampled_from(model.MODES),
     )
     def test_the_verdict_agrees_with_the_figures(self, spend, margin, cpa_gain, setup_cost, mode):
-        inputs = roi.Inputs(
+        inputs = model.Inputs(
             spend=spend, margin=margin, cpa_gain=cpa_gain, setup_cost=setup_cost, mode=mode
         )
-        rep = roi.report(inputs)
+        rep = model.report(inputs)
         s = summarise(rep)
         if s.verdict == "clears":
             assert rep.results.net >= -1e-6 * rep.results.total_cost

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.http import QueryDict
 
-from calculator import roi
+from calculator import model
 from calculator.forms import CalculatorForm
 from calculator.models import ShortLink
 
@@ -71,7 +71,7 @@ def test_a_stored_short_link_shows_version_1(client, query, case):
     response = client.get(f"/s/{link.code}/")
     rep = response.context["report"]
     assert rep.model_version == 1
-    assert without_the_planner(roi.report_to_dict(rep))["results"] == case["report"]["results"]
+    assert without_the_planner(model.report_to_dict(rep))["results"] == case["report"]["results"]
     assert "Model version 1." in response.content.decode()
 
 

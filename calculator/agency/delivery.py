@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from calculator import locale, roi
+from calculator import locale, model
 from calculator.forms import CalculatorForm
 from calculator.summary import figures_data, summarise
 
@@ -53,12 +53,12 @@ def create_for(lead: Lead) -> list[Delivery]:
     return [Delivery.objects.create(lead=lead, kind=kind) for kind in kinds]
 
 
-def report_for(lead: Lead) -> roi.Report:
+def report_for(lead: Lead) -> model.Report:
     """The lead's result, recomputed from its link (same inputs and version, same figures)."""
     form = CalculatorForm(QueryDict(urlsplit(lead.result_url).query))
     if not form.is_valid():
         raise ValueError(f"lead {lead.pk} holds an invalid result link")
-    return roi.report(form.inputs(), form.version)
+    return model.report(form.inputs(), form.version)
 
 
 def _email_context(lead: Lead) -> dict:

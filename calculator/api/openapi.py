@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of the JSON API, built from the form and model.
 
-Parameters come from ``CalculatorForm`` and ``roi.LIMITS``, so the document
+Parameters come from ``CalculatorForm`` and ``model.LIMITS``, so the document
 cannot drift from what the API accepts.
 """
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
-from calculator import roi
+from calculator import model
 from calculator.forms import BLANK_PATTERN, COSTS, CalculatorForm, NumberField
 
 NUMBER = {"type": "number"}
@@ -26,8 +26,8 @@ TOO_LARGE = "null when too large to represent (spend within a few hundred zeros 
 RESULT_TYPES: dict[str, dict[str, Any]] = {
     "losses": {
         "type": "object",
-        "required": list(roi.CAUSES),
-        "properties": dict.fromkeys(roi.CAUSES, NUMBER),
+        "required": list(model.CAUSES),
+        "properties": dict.fromkeys(model.CAUSES, NUMBER),
     },
     "cash_flows": NUMBER_LIST,
     "cumulative": NUMBER_LIST,
@@ -61,7 +61,7 @@ RESULT_TYPES: dict[str, dict[str, Any]] = {
     },
     "warnings": {
         "type": "array",
-        "items": {"type": "string", "enum": list(roi.WARNINGS)},
+        "items": {"type": "string", "enum": list(model.WARNINGS)},
         "description": "Codes of what makes the result doubtful, empty when nothing is: "
         "`pixel_sees_under_a_fifth` (reported purchases are under a fifth of the true "
         "ones: every figure scales with the loss rates), `lift_above_meta_average` (the "
@@ -72,7 +72,7 @@ HOLDOUT = {
     "type": "object",
     "description": "What a test/control holdout could prove at this volume (any version; "
     "it changes no other figure). Two-sided 5% test with 80% power on Poisson counts.",
-    "required": list(roi.Holdout.__dataclass_fields__),
+    "required": list(model.Holdout.__dataclass_fields__),
     "properties": {
         "weeks": {"type": "integer", "description": "holdout_weeks"},
         "share": {"type": "number", "description": "holdout_share as a fraction"},
@@ -99,8 +99,8 @@ RESULT_TYPES["holdout"] = HOLDOUT
 # Keys only version 2 answers; version 1 answers the others, unchanged.
 V2_ONLY = [
     name
-    for name in roi.ResultsV2.__dataclass_fields__
-    if name not in roi.Results.__dataclass_fields__
+    for name in model.ResultsV2.__dataclass_fields__
+    if name not in model.Results.__dataclass_fields__
 ]
 
 
@@ -126,12 +126,12 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         if not field.required:  # optional: an empty value is the same as none
             schema = {"anyOf": [schema, {"type": "string", "pattern": BLANK_PATTERN}]}
     elif name == "v":
-        schema = {"type": "integer", "enum": sorted(roi.VERSIONS)}
+        schema = {"type": "integer", "enum": sorted(model.VERSIONS)}
     else:
         schema = {"type": "string", "enum": [key for key, _ in field.choices]}
         if not field.required:
             schema["enum"].append("")  # empty: none chosen
-    default = getattr(roi.DEFAULTS, name, roi.CURRENT_VERSION if name == "v" else None)
+    default = getattr(model.DEFAULTS, name, model.CURRENT_VERSION if name == "v" else None)
     if name in COSTS:
         # Empty (or missing) means the chosen integration's typical cost.
         schema = {"anyOf": [schema, {"type": "string", "pattern": BLANK_PATTERN}]}
@@ -171,11 +171,11 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
 
 
 def _results_schema() -> dict[str, Any]:
-    names = [*roi.ResultsV2.__dataclass_fields__, "holdout"]
+    names = [*model.ResultsV2.__dataclass_fields__, "holdout"]
     return {
         "type": "object",
         "description": f"Version 2 adds {', '.join(V2_ONLY)}.",
-        "required": [*roi.Results.__dataclass_fields__, "holdout"],
+        "required": [*model.Results.__dataclass_fields__, "holdout"],
         "properties": {name: RESULT_TYPES.get(name, NUMBER) for name in names},
     }
 
@@ -183,9 +183,9 @@ def _results_schema() -> dict[str, Any]:
 def _report_schema() -> dict[str, Any]:
     swing = {
         "type": "object",
-        "required": list(roi.Swing.__dataclass_fields__),
+        "required": list(model.Swing.__dataclass_fields__),
         "properties": {
-            "input": {"type": "string", "enum": [*roi.SPREADS, "lift_slope"]},
+            "input": {"type": "string", "enum": [*model.SPREADS, "lift_slope"]},
             "label": {"type": "string"},
             "low_value": NUMBER,
             "high_value": NUMBER,
@@ -196,7 +196,7 @@ def _report_schema() -> dict[str, Any]:
     }
     uncertainty = {
         "type": "object",
-        "required": list(roi.Uncertainty.__dataclass_fields__),
+        "required": list(model.Uncertainty.__dataclass_fields__),
         "properties": {
             "draws": {"type": "integer"},
             "recovered": BAND,

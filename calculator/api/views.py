@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from calculator import locale, roi
+from calculator import locale, model
 from calculator.api import openapi
 from calculator.forms import MAX_QUERY, CalculatorForm
 from calculator.http import ratelimit
@@ -62,8 +62,8 @@ def calculate(request: HttpRequest) -> HttpResponse:
     form = CalculatorForm(request.GET)
     if not form.is_valid():
         return json_response(errors_body(form), status=400)
-    report = roi.report(form.inputs(), form.version)
-    return json_response(roi.report_to_dict(report))
+    report = model.report(form.inputs(), form.version)
+    return json_response(model.report_to_dict(report))
 
 
 def _preflight(methods: str | None = None) -> HttpResponse:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from calculator import locale, roi
+from calculator import locale, model
 from calculator.embeds import display as embed_display
 from calculator.embeds.models import EmbedProfile
 from calculator.fields import FieldView, field_views
@@ -52,10 +52,10 @@ def _height(value: str | None) -> int:
 def _default(key: str) -> str:
     if key == "integration":
         return INTEGRATIONS[DEFAULT_INTEGRATION].short
-    value = getattr(roi.DEFAULTS, key)
+    value = getattr(model.DEFAULTS, key)
     if value is None:  # an optional input, such as the CPA improvement: empty
         return ""
-    return value if isinstance(value, str) else roi.format_number(value)
+    return value if isinstance(value, str) else model.format_number(value)
 
 
 def _builder_field(view: FieldView, given: dict[str, str]) -> FieldView:
@@ -138,7 +138,7 @@ def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[
     form = CalculatorForm(given)
     form.is_valid()
     prefill = [(key, value) for key, value in given.items() if key not in form.errors]
-    currency = form.cleaned_data.get("currency") or roi.DEFAULTS.currency
+    currency = form.cleaned_data.get("currency") or model.DEFAULTS.currency
     fields = [_builder_field(view, given) for view in field_views(form, PREFILL_KEYS, currency)]
     base_accent = (profile.accent_digits if profile else None) or BRAND_ACCENT
     look = BuilderForm(request.GET, default_accent=base_accent)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from calculator.agency.webhooks import UnsafeURL, check_url
 from calculator.embeds.display import SECTIONS, parse_accent
 from calculator.forms import MAX_QUERY, CalculatorForm
-from calculator.roi import INPUT_KEYS
+from calculator.model import INPUT_KEYS
 
 # A frame-ancestors source that no page matches.
 NO_SITE = "'none'"

@@ -9,7 +9,7 @@ from django.urls import resolve, reverse
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
-from calculator import locale, roi
+from calculator import locale, model
 from calculator.embeds.builder import FRAME_TITLE, snippet
 from calculator.forms import CalculatorForm
 from calculator.http.cors import readable_by_any_site
@@ -54,7 +54,7 @@ def _oembed_title(query: str) -> str:
         return FRAME_TITLE
     form = CalculatorForm(QueryDict(query))
     form.is_valid()
-    return summarise(roi.report(form.inputs(), form.version)).title
+    return summarise(model.report(form.inputs(), form.version)).title
 
 
 def _bound(value: str | None, default: int) -> int:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from PIL import Image, ImageDraw, ImageFont
 
-from calculator import roi
+from calculator import model
 from calculator.sharing.links import CARD_HEIGHT, CARD_WIDTH
 from calculator.summary import PRODUCT, summarise
 
@@ -109,7 +109,7 @@ def _tile(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], label, valu
         _text(draw, (left + PAD, bottom - 48), note, _fit(note, 22, inner), MIST)
 
 
-def render_result(report: roi.Report) -> bytes:
+def render_result(report: model.Report) -> bytes:
     """The card of one result, as PNG bytes."""
     summary = summarise(report)
     colour = GOOD if summary.verdict in ("clears", "free") else WARN
@@ -165,7 +165,7 @@ def warm() -> None:
     worker's first card costs what every later one does (the first draw in a
     fresh process was two or three times slower). Run once as a worker starts."""
     with translation.override(settings.LANGUAGE_CODE):
-        render_result(roi.report(roi.DEFAULTS))
+        render_result(model.report(model.DEFAULTS))
 
 
 def digest(identity: str) -> str:

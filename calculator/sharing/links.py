@@ -18,7 +18,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from calculator import roi
+from calculator import model
 from calculator.forms import CalculatorForm
 from calculator.summary import PRODUCT, Summary
 
@@ -55,7 +55,7 @@ def names_inputs(query: Mapping[str, Any]) -> bool:
 
     ``/?utm_source=x`` or ``/?fbclid=...`` is the bare page shared, not a result.
     """
-    return any(key in query for key in (*roi.INPUT_KEYS, "v"))
+    return any(key in query for key in (*model.INPUT_KEYS, "v"))
 
 
 def share_context(

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from calculator import roi
+from calculator import model
 from calculator.fields import unit_text
 from calculator.integrations import INTEGRATIONS
 from calculator.summary import summarise
@@ -33,11 +33,11 @@ def _pct(fraction: float | None) -> str:
 def _plain(value: float | int | str | None) -> str:
     if value is None:
         return ""
-    return value if isinstance(value, str) else roi.format_number(value)
+    return value if isinstance(value, str) else model.format_number(value)
 
 
 def rows(
-    report: roi.Report,
+    report: model.Report,
     labels: Mapping[str, str],
     choices: Mapping[str, Mapping[str, str]] | None = None,
     units: Mapping[str, str | None] | None = None,
@@ -128,7 +128,7 @@ def rows(
         ],
         [_("Extra purchases a month at full strength"), f"{r.incremental_conversions:.2f}"],
     ]
-    if isinstance(r, roi.ResultsV2):
+    if isinstance(r, model.ResultsV2):
         out += [
             [_("More matched purchase events Meta receives (%)"), _pct(r.signal_gain)],
             [_("Estimated fall in true cost per purchase (%)"), _pct(r.estimated_cpa_gain)],
@@ -170,7 +170,7 @@ def rows(
         [],
         [_("Input"), _("Value")],
     ]
-    for name in roi.keys_of(report.model_version):
+    for name in model.keys_of(report.model_version):
         value = getattr(inputs, name)
         if value is None:
             continue

@@ -20,7 +20,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from calculator import roi
+from calculator import model
 from calculator.api.views import RateLimited, short_link_for
 from calculator.forms import CalculatorForm
 from calculator.http.caching import cacheable
@@ -49,13 +49,13 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         message = "\n".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    report = roi.report(form.inputs(), form.version)
-    labels = {name: str(form.fields[name].label) for name in roi.INPUT_KEYS}
+    report = model.report(form.inputs(), form.version)
+    labels = {name: str(form.fields[name].label) for name in model.INPUT_KEYS}
     choices = {
         name: {key: str(text) for key, text in getattr(form.fields[name], "choices", [])}
-        for name in roi.INPUT_KEYS
+        for name in model.INPUT_KEYS
     }
-    units = {name: getattr(form.fields[name], "unit", None) for name in roi.INPUT_KEYS}
+    units = {name: getattr(form.fields[name], "unit", None) for name in model.INPUT_KEYS}
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="capi-roi.csv"'
     # A byte-order mark first: without it Excel reads UTF-8 as Windows-1252 and
@@ -98,7 +98,7 @@ def share(request: HttpRequest, network: str) -> HttpResponse:
         url = request.build_absolute_uri(reverse("short-link", args=[link.code]))
     except RateLimited:
         url = request.build_absolute_uri(f"{reverse('calculator')}?{form.canonical_query()}")
-    title = summarise(roi.report(form.inputs(), form.version)).title
+    title = summarise(model.report(form.inputs(), form.version)).title
     response = _ShareRedirect(links.share_links(url, title)[network])
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
@@ -134,7 +134,7 @@ def card_png(request: HttpRequest) -> HttpResponse:
     return _png(
         request,
         canonical,
-        lambda: card.render_result(roi.report(form.inputs(), form.version)),
+        lambda: card.render_result(model.report(form.inputs(), form.version)),
         IMMUTABLE,
     )
 

@@ -9,7 +9,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import Browser, expect
 
-from calculator import roi
+from calculator import model
 from calculator.models import Delivery, Lead
 from tests.agency_helpers import make_agency, make_profile
 
@@ -64,8 +64,8 @@ def test_a_lead_is_captured_inside_another_sites_frame(
     assert lead.marketing_consent
     # New results are made with the current model version, and the link names it.
     assert "spend=20000" in lead.result_url
-    assert lead.result_url.endswith(f"&v={roi.CURRENT_VERSION}")
-    assert lead.model_version == roi.CURRENT_VERSION
+    assert lead.result_url.endswith(f"&v={model.CURRENT_VERSION}")
+    assert lead.model_version == model.CURRENT_VERSION
     kinds = set(Delivery.objects.filter(lead=lead).values_list("kind", flat=True))
     assert kinds == {"report", "agency_email"}
     queued = DBTaskResult.objects.filter(task_path="calculator.agency.tasks.deliver")
