@@ -84,7 +84,7 @@ def _scale(low: float, high: float, x0: float, x1: float):
 
 # Each cause of lost purchases by its one name, in the page's language.
 CAUSE_LABELS = {cause: gettext_lazy(name) for cause, name in model.CAUSE_NAMES.items()}
-# The model's names of its uncertain inputs (roi.py, both versions), marked
+# The model's names of its uncertain inputs (calculator/model, every version), marked
 # here for translation: the model itself speaks English only.
 SENSITIVITY_LABELS = (
     gettext_noop("Ad blockers"),
