@@ -8,6 +8,7 @@ which ends whatever read or write is blocked on it at once.
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import socket
 import threading
@@ -49,12 +50,10 @@ class Deadline:
         if sock is None:
             self._timer = self._start(_RECHECK_SECONDS)
             return
-        try:
-            # The plain socket's shutdown, also under TLS: it wakes the reader
-            # with an end of stream and leaves the TLS object to its thread.
+        # The plain socket's shutdown, also under TLS: it wakes the reader with
+        # an end of stream and leaves the TLS object to its thread.
+        with contextlib.suppress(OSError):  # closed already
             socket.socket.shutdown(sock, socket.SHUT_RDWR)
-        except OSError:
-            pass  # closed already
 
     def cancel(self) -> None:
         self._done.set()
