@@ -342,7 +342,7 @@ if os.environ.get("DJANGO_EMAIL_HOST") or not DEBUG:
     MAILERS = {
         "default": {
             # Django's SMTP backend, each connection ending by SEND_DEADLINE.
-            "BACKEND": "calculator.agency.deadline.EmailBackend",
+            "BACKEND": "calculator.agency.smtp.EmailBackend",
             "OPTIONS": {
                 "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
                 "port": _email_port,

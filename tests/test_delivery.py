@@ -521,7 +521,7 @@ class TestDeadlines:
         server = SlowServer(b"220 " + b"m" * 200 + b" ESMTP\r\n")
         mailers = {
             "default": {
-                "BACKEND": "calculator.agency.deadline.EmailBackend",
+                "BACKEND": "calculator.agency.smtp.EmailBackend",
                 "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
             }
         }

@@ -9,13 +9,9 @@ which ends whatever read or write is blocked on it at once.
 from __future__ import annotations
 
 import contextlib
-import smtplib
 import socket
 import threading
 from collections.abc import Callable
-
-from django.conf import settings
-from django.core.mail.backends import smtp
 
 # How often the timer looks again for a socket that was not open yet when the
 # time ran out (it is being connected): the exchange ends as soon as it is.
@@ -64,41 +60,3 @@ class Deadline:
 
     def __exit__(self, *exc_info) -> None:
         self.cancel()
-
-
-class _WithinDeadline:
-    """An SMTP connection whose whole life (greeting, TLS, login, the message,
-    QUIT) ends by settings.SEND_DEADLINE."""
-
-    sock: socket.socket | None
-
-    def __init__(self, *args, **kwargs):
-        self.deadline = Deadline(settings.SEND_DEADLINE, lambda: self.sock)
-        try:
-            super().__init__(*args, **kwargs)  # connects and reads the greeting
-        except BaseException:
-            self.deadline.cancel()
-            raise
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self.deadline.cancel()
-
-
-class _SMTP(_WithinDeadline, smtplib.SMTP):
-    pass
-
-
-class _SMTPSSL(_WithinDeadline, smtplib.SMTP_SSL):
-    pass
-
-
-class EmailBackend(smtp.EmailBackend):
-    """Django's SMTP backend, each connection within the send deadline: a slow
-    mail server delays a delivery worker by SEND_DEADLINE at most."""
-
-    @property
-    def connection_class(self):
-        return _SMTPSSL if self.use_ssl else _SMTP
