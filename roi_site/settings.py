@@ -139,6 +139,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL: readers never block the writer, nor the writer them. IMMEDIATE: a
+    # transaction takes the write lock when it begins, so two writers queue
+    # for the busy timeout instead of one failing at once with "database is
+    # locked" when it upgrades its read to a write.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 10,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
     # A file, not memory, for the test database: the browser tests' live
     # server then gives each request thread its own connection instead of
     # sharing the test thread's, which a late keep-alive request could close.
@@ -331,7 +341,8 @@ if os.environ.get("DJANGO_EMAIL_HOST") or not DEBUG:
     _email_tls = env_bool("DJANGO_EMAIL_TLS", default=_email_port == 587)
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            # Django's SMTP backend, each connection ending by SEND_DEADLINE.
+            "BACKEND": "calculator.agency.smtp.EmailBackend",
             "OPTIONS": {
                 "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
                 "port": _email_port,
@@ -362,6 +373,9 @@ LEADS_PER_PROFILE_PER_HOUR = 30
 # Webhooks must use https unless debugging; their hosts must resolve to public
 # addresses (checked when the URL is saved and again before each send).
 WEBHOOK_REQUIRE_HTTPS = not DEBUG
-WEBHOOK_TIMEOUT = 10
+WEBHOOK_TIMEOUT = 10  # seconds for each read
+# Seconds for a whole webhook or SMTP exchange, however slowly the other end
+# answers: a delivery worker is never held longer by one message.
+SEND_DEADLINE = env_int("DJANGO_SEND_DEADLINE", default=30)
 # Logos are stored in the database (every app server sees them) and re-encoded.
 LOGO_MAX_BYTES = 512 * 1024

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import smtplib
 import socket
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,11 +16,12 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import OperationalError
 from django.test import override_settings
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
-from calculator.agency import delivery, webhooks
+from calculator.agency import delivery, tasks, webhooks
 from calculator.models import Delivery, EmbedProfile, Lead
 from calculator.summary import summarise
 from tests.agency_helpers import lead_post, make_agency, make_profile
@@ -43,7 +46,9 @@ def run_worker() -> None:
 
 def make_due() -> None:
     """Moves every retry's time to now, as if its delay had passed."""
-    DBTaskResult.objects.update(run_after=timezone.now() - timedelta(seconds=1))
+    a_second_ago = timezone.now() - timedelta(seconds=1)
+    DBTaskResult.objects.update(run_after=a_second_ago)
+    Delivery.objects.exclude(next_attempt=None).update(next_attempt=a_second_ago)
 
 
 @pytest.fixture(autouse=True)
@@ -325,7 +330,7 @@ def test_a_due_time_is_recorded_for_each_retry(client, profile, dns):
     run_worker()
     webhook = Delivery.objects.get(kind="webhook")
     assert before + timedelta(seconds=50) < webhook.next_attempt < before + timedelta(minutes=2)
-    retry = DBTaskResult.objects.filter(status="READY").get()
+    retry = DBTaskResult.objects.filter(status="READY", task_path=tasks.deliver.module_path).get()
     assert (
         retry.run_after == webhook.next_attempt
         or abs((retry.run_after - webhook.next_attempt).total_seconds()) < 1
@@ -335,13 +340,195 @@ def test_a_due_time_is_recorded_for_each_retry(client, profile, dns):
 def test_a_delivery_whose_task_was_lost_is_queued_again_and_sent_once(client, profile, capsys):
     EmbedProfile.objects.filter(pk=profile.pk).update(webhook_url="")  # emails only
     lead_post(client, "acme")
-    DBTaskResult.objects.all().delete()  # the worker died with the tasks claimed
+    DBTaskResult.objects.filter(task_path=tasks.deliver.module_path).delete()  # tasks lost
     Delivery.objects.update(created=timezone.now() - timedelta(hours=2))
-    call_command("requeue_deliveries")
-    assert "Queued 2 overdue deliveries again." in capsys.readouterr().out
     call_command("requeue_deliveries", "--overdue-minutes", "600")
     assert "Queued 0 overdue" in capsys.readouterr().out
-    call_command("requeue_deliveries")  # a spare task for each
+    call_command("requeue_deliveries")
+    assert "Queued 2 overdue deliveries again." in capsys.readouterr().out
+    call_command("requeue_deliveries")  # queued again just now: left to that task
+    assert "Queued 0 overdue" in capsys.readouterr().out
+    deliver_tasks = DBTaskResult.objects.filter(task_path=tasks.deliver.module_path)
+    tasks.deliver.enqueue(Delivery.objects.first().pk)  # a spare task costs nothing
     run_worker()
     assert {d.status for d in Delivery.objects.all()} == {"sent"}
-    assert len(mail.outbox) == 2  # each email once, though queued twice
+    assert len(mail.outbox) == 2  # each email once, though one was queued twice
+    assert deliver_tasks.filter(status="SUCCESSFUL").count() == 3
+
+
+def make_sweep_due() -> None:
+    DBTaskResult.objects.filter(task_path=tasks.sweep.module_path, status="READY").update(
+        run_after=timezone.now() - timedelta(seconds=1)
+    )
+
+
+class TestAtLeastOnce:
+    def test_the_worker_sweeps_a_delivery_whose_worker_stopped_mid_send(
+        self, client, profile, receiver
+    ):
+        with override_settings(WEBHOOK_REQUIRE_HTTPS=False):
+            profile.webhook_url = f"http://hooks.acme.example:{receiver.port}/leads"
+            profile.save()
+            lead_post(client, "acme")
+            # A worker took every task and its delivery, then was killed
+            # (kill -9): its tasks stay "running" and nothing else runs them.
+            DBTaskResult.objects.filter(task_path=tasks.deliver.module_path).update(
+                status="RUNNING"
+            )
+            for item in Delivery.objects.all():
+                assert delivery.claim(item.pk) is not None
+            run_worker()
+            assert Delivery.objects.filter(status="pending").count() == 3
+            assert DBTaskResult.objects.filter(task_path=tasks.sweep.module_path).count() == 1
+            # A few minutes on: the claims have run out and the sweep is due.
+            Delivery.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+            make_sweep_due()
+            run_worker()
+        assert {d.status for d in Delivery.objects.all()} == {"sent"}
+        assert {d.attempts for d in Delivery.objects.all()} == {2}  # the stopped one counts
+        assert len(mail.outbox) == 2
+        assert len(receiver.requests) == 1
+
+    def test_a_claim_on_the_last_attempt_that_ran_out_gives_up(self, client, profile):
+        lead_post(client, "acme")
+        item = Delivery.objects.get(kind="webhook")
+        Delivery.objects.filter(pk=item.pk).update(attempts=delivery.MAX_ATTEMPTS - 1)
+        assert delivery.claim(item.pk).attempts == delivery.MAX_ATTEMPTS
+        Delivery.objects.filter(pk=item.pk).update(
+            claimed_until=timezone.now() - timedelta(seconds=1)
+        )
+        assert item.pk not in {d.pk for d in delivery.free_stuck()}
+        item.refresh_from_db()
+        assert item.status == "failed"
+        assert "stopped" in item.last_error
+
+    def test_a_task_that_meets_a_database_error_queues_itself_again(
+        self, client, profile, monkeypatch
+    ):
+        EmbedProfile.objects.filter(pk=profile.pk).update(webhook_url="")
+        lead_post(client, "acme")
+        real_claim = delivery.claim
+
+        def locked(delivery_id):
+            raise OperationalError("database is locked")
+
+        monkeypatch.setattr(delivery, "claim", locked)
+        before = timezone.now()
+        run_worker()
+        assert mail.outbox == []
+        retries = DBTaskResult.objects.filter(task_path=tasks.deliver.module_path, status="READY")
+        assert retries.count() == 2
+        for retry in retries:
+            assert retry.run_after >= before + delivery.claim_length()
+        monkeypatch.setattr(delivery, "claim", real_claim)
+        make_due()
+        run_worker()
+        assert {d.status for d in Delivery.objects.all()} == {"sent"}
+        assert len(mail.outbox) == 2
+
+    def test_a_delivery_is_claimed_once_and_not_before_it_is_due(self, client, profile):
+        lead_post(client, "acme")
+        item = Delivery.objects.get(kind="report")
+        assert delivery.claim(item.pk) is not None
+        assert delivery.claim(item.pk) is None  # another worker: taken
+        later = timezone.now() + timedelta(minutes=5)
+        Delivery.objects.filter(pk=item.pk).update(claimed_until=None, next_attempt=later)
+        assert delivery.attempt(item.pk).attempts == 1  # not due: left alone
+        assert mail.outbox == []
+        Delivery.objects.filter(pk=item.pk).update(next_attempt=timezone.now())
+        assert delivery.attempt(item.pk).status == "sent"
+
+    def test_every_attempt_carries_the_same_delivery_id_and_message_id(
+        self, client, profile, receiver
+    ):
+        with override_settings(WEBHOOK_REQUIRE_HTTPS=False, SITE_URL="https://roi.example.com"):
+            profile.webhook_url = f"http://hooks.acme.example:{receiver.port}/leads"
+            profile.save()
+            lead_post(client, "acme")
+            receiver.status = 503
+            with override_settings(MAILERS=SMTP_DOWN):
+                run_worker()
+            receiver.status = 200
+            make_due()
+            run_worker()
+        webhook = Delivery.objects.get(kind="webhook")
+        assert [h["X-CAPI-ROI-Delivery"] for h, _ in receiver.requests] == [str(webhook.pk)] * 2
+        for message in mail.outbox:
+            item = Delivery.objects.get(kind="report" if message.to == ["visitor@shop.example"]
+                                        else "agency_email")  # fmt: skip
+            stamp = item.created.strftime("%Y%m%d%H%M%S")
+            expected = f"<delivery-{item.pk}.{stamp}@roi.example.com>"
+            assert message.message()["Message-ID"] == expected
+        assert len({m.message()["Message-ID"] for m in mail.outbox}) == 2
+
+
+class SlowServer:
+    """A TCP server on loopback that answers each connection with ``script``:
+    bytes to send one at a time, ``pause`` seconds apart, or nothing at all
+    (it hangs). It lets go after ``hold`` seconds, so that a sender without a
+    deadline ends too, only late."""
+
+    def __init__(self, script: bytes, pause: float = 0.2, hold: float = 6):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.script, self.pause, self.hold = script, pause, hold
+        self.stop = threading.Event()
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.drip, args=(connection,), daemon=True).start()
+
+    def drip(self, connection: socket.socket) -> None:
+        end = time.monotonic() + self.hold
+        with connection:
+            for byte in self.script:
+                if self.stop.wait(self.pause) or time.monotonic() > end:
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+            self.stop.wait(max(0, end - time.monotonic()))
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+
+
+DRIP_ANSWER = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"z" * 200 + b"\r\nContent-Length: 0\r\n\r\n"
+
+
+class TestDeadlines:
+    @pytest.mark.parametrize("script", [DRIP_ANSWER, b""], ids=["drips", "hangs"])
+    @override_settings(WEBHOOK_REQUIRE_HTTPS=False, SEND_DEADLINE=1, WEBHOOK_TIMEOUT=5)
+    def test_a_webhook_ends_by_the_deadline(self, receiver, script):
+        server = SlowServer(script)
+        try:
+            started = time.monotonic()
+            with pytest.raises(webhooks.DeliveryError, match="did not answer within 1 seconds"):
+                webhooks.post(f"http://hooks.acme.example:{server.port}/", b"{}", {})
+            assert time.monotonic() - started < 2.5
+        finally:
+            server.close()
+
+    @override_settings(SEND_DEADLINE=1)
+    def test_an_smtp_exchange_ends_by_the_deadline(self):
+        server = SlowServer(b"220 " + b"m" * 200 + b" ESMTP\r\n")
+        mailers = {
+            "default": {
+                "BACKEND": "calculator.agency.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
+            }
+        }
+        try:
+            started = time.monotonic()
+            with override_settings(MAILERS=mailers), pytest.raises(smtplib.SMTPServerDisconnected):
+                mail.EmailMessage("Subject", "Body", to=["visitor@shop.example"]).send()
+            assert time.monotonic() - started < 2.5
+        finally:
+            server.close()

@@ -68,7 +68,11 @@ class TestCapture:
         assert "https://acme.example/privacy" in lead.consent_text
         kinds = sorted(lead.deliveries.values_list("kind", flat=True))
         assert kinds == ["agency_email", "report"]
-        assert DBTaskResult.objects.count() == 2
+        queued = DBTaskResult.objects.values_list("task_path", flat=True)
+        assert sorted(queued) == [
+            *["calculator.agency.tasks.deliver"] * 2,
+            "calculator.agency.tasks.sweep",
+        ]
         assert EmbedDailyStat.objects.get(profile=profile).leads == 1
 
     def test_without_consent_no_consent_is_stored(self, client, profile):

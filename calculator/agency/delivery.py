@@ -1,10 +1,17 @@
 """What happens to a lead after it is stored: emails and a webhook, with retries.
 
 Each message is a Delivery row, queued as a background task (``tasks``) in
-the same transaction as the lead. Each attempt tries once; on failure it
-records the error and when to try again, after a growing delay, and after the
-last attempt the delivery is marked as given up, visible in the dashboard's
-log. The task queues the next try.
+the same transaction as the lead. Each attempt claims its delivery in one
+short write, sends with no transaction open (so a slow receiver never holds
+the database), and records the outcome in another: on failure the error and
+when to try again, after a growing delay, and after the last attempt the
+delivery is marked as given up, visible in the dashboard's log. The task
+queues the next try, and a sweep frees the deliveries whose worker stopped.
+
+Delivery is at least once: a worker that stops after sending and before
+recording sends again. Every webhook carries the delivery's id and every
+email a Message-ID made from it, the same on each attempt, so that the
+receiver can tell a repeat.
 """
 
 from __future__ import annotations
@@ -12,11 +19,14 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -35,6 +45,11 @@ logger = logging.getLogger(__name__)
 # server or receiver that is down over a weekend night still gets the lead.
 BACKOFF_MINUTES = (1, 5, 30, 120, 360, 720, 1440)
 MAX_ATTEMPTS = len(BACKOFF_MINUTES) + 1
+# A claim lasts the send deadline and this margin: by then the worker that
+# took it has recorded its outcome, or has stopped.
+CLAIM_MARGIN = timedelta(minutes=1)
+# A waiting delivery this late, unclaimed, has lost its task.
+OVERDUE = timedelta(minutes=10)
 
 
 def new_secret() -> str:
@@ -146,54 +161,129 @@ def webhook_body(lead: Lead) -> bytes:
     return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
 
 
+def message_id(item: Delivery) -> str:
+    """The email's Message-ID, the same on every attempt: a repeat is recognisably one.
+
+    The delivery's creation time keeps it unique if a database is ever started anew."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<delivery-{item.pk}.{item.created:%Y%m%d%H%M%S}@{domain}>"
+
+
 def send(item: Delivery) -> None:
     """One attempt; raises on failure."""
     lead = item.lead
-    if item.kind == Delivery.Kind.REPORT:
-        report_email(lead).send()
-    elif item.kind == Delivery.Kind.AGENCY_EMAIL:
-        if not lead.profile.notify_email:
-            raise webhooks.DeliveryError("The profile no longer has an address for leads.")
-        agency_email(lead).send()
-    else:
+    if item.kind == Delivery.Kind.WEBHOOK:
         profile = lead.profile
         if not profile.webhook_url or not profile.webhook_secret:
             raise webhooks.DeliveryError("The profile no longer has a webhook.")
         body = webhook_body(lead)
-        webhooks.post(
-            profile.webhook_url, body, webhooks.signed_headers(profile.webhook_secret, body)
-        )
+        headers = webhooks.signed_headers(profile.webhook_secret, body, str(item.pk))
+        webhooks.post(profile.webhook_url, body, headers)
+        return
+    if item.kind == Delivery.Kind.REPORT:
+        message = report_email(lead)
+    else:
+        if not lead.profile.notify_email:
+            raise webhooks.DeliveryError("The profile no longer has an address for leads.")
+        message = agency_email(lead)
+    message.extra_headers["Message-ID"] = message_id(item)
+    message.send()
 
 
-def attempt(delivery_id: int) -> Delivery | None:
-    """Tries a pending delivery once and records the outcome: the delivery as it
-    is now (still pending, with its next attempt's time, after a failure that
-    is tried again), or None when it is gone with its lead."""
-    with transaction.atomic():
-        item = (
-            Delivery.objects.select_for_update()
-            .select_related("lead__profile")
-            .filter(pk=delivery_id)
-            .first()
-        )
-        if item is None or item.status != Delivery.Status.PENDING:
-            return item  # deleted with its lead, or done already
-        item.attempts += 1
-        try:
-            send(item)
-        except Exception as error:  # any failure is logged on the delivery and retried
-            logger.warning("delivery %s attempt %s failed: %s", item.pk, item.attempts, error)
-            item.last_error = str(error)[:500] or type(error).__name__
-            if item.attempts >= MAX_ATTEMPTS:
-                item.status = Delivery.Status.FAILED
-                item.next_attempt = None
-            else:
-                delay = timedelta(minutes=BACKOFF_MINUTES[item.attempts - 1])
-                item.next_attempt = timezone.now() + delay
-        else:
-            item.status = Delivery.Status.SENT
-            item.sent_at = timezone.now()
-            item.last_error = ""
+def claim_length() -> timedelta:
+    return timedelta(seconds=settings.SEND_DEADLINE) + CLAIM_MARGIN
+
+
+def claim(delivery_id: int) -> Delivery | None:
+    """The delivery, taken for one attempt, when it is waiting, due and not
+    taken; else None.
+
+    One conditional UPDATE whose row count says who won: two workers cannot
+    both take it, on SQLite too, where select_for_update locks nothing.
+    """
+    now = timezone.now()
+    until = now + claim_length()
+    taken = Delivery.objects.filter(
+        Q(next_attempt__isnull=True) | Q(next_attempt__lte=now),
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        pk=delivery_id,
+        status=Delivery.Status.PENDING,
+    ).update(claimed_until=until, attempts=F("attempts") + 1)
+    if not taken:
+        return None
+    return Delivery.objects.select_related("lead__profile").filter(pk=delivery_id).first()
+
+
+def attempt(
+    delivery_id: int, on_retry: Callable[[Delivery], None] | None = None
+) -> Delivery | None:
+    """Tries a delivery once, if it is waiting and due, and records the outcome:
+    the delivery as it is now (still pending, with its next attempt's time,
+    after a failure that is tried again), or None when it is gone with its lead.
+
+    ``on_retry`` runs in the transaction that records a failure to be tried
+    again, so that the failure is never recorded without what tries again.
+    """
+    item = claim(delivery_id)
+    if item is None:
+        # Sent or given up already, not due yet, or being sent by another worker.
+        return Delivery.objects.filter(pk=delivery_id).first()
+    try:
+        send(item)  # no transaction open: the database stays free however long this takes
+    except Exception as error:  # any failure is logged on the delivery and retried
+        logger.warning("delivery %s attempt %s failed: %s", item.pk, item.attempts, error)
+        item.last_error = str(error)[:500] or type(error).__name__
+        if item.attempts >= MAX_ATTEMPTS:
+            item.status = Delivery.Status.FAILED
             item.next_attempt = None
-        item.save()
-        return item
+        else:
+            delay = timedelta(minutes=BACKOFF_MINUTES[item.attempts - 1])
+            item.next_attempt = timezone.now() + delay
+    else:
+        item.status = Delivery.Status.SENT
+        item.sent_at = timezone.now()
+        item.last_error = ""
+        item.next_attempt = None
+    with transaction.atomic():
+        # Only while the claim is still this attempt's: not over a retry from the dashboard.
+        recorded = Delivery.objects.filter(pk=item.pk, claimed_until=item.claimed_until).update(
+            status=item.status,
+            sent_at=item.sent_at,
+            last_error=item.last_error,
+            next_attempt=item.next_attempt,
+            claimed_until=None,
+        )
+        if not recorded:
+            return Delivery.objects.filter(pk=delivery_id).first()
+        item.claimed_until = None
+        if item.status == Delivery.Status.PENDING and on_retry is not None:
+            on_retry(item)
+    return item
+
+
+def free_stuck(overdue: timedelta = OVERDUE, now: datetime | None = None) -> list[Delivery]:
+    """Frees the waiting deliveries that nothing will try again, and returns
+    them, to be queued in the caller's transaction.
+
+    Those are the ones whose claim ran out (the worker stopped mid-send, or
+    could not record its outcome) and those waiting ``overdue`` past their
+    time, unclaimed (their task was lost). A claim that ran out on the last
+    attempt gives up. Call inside a transaction.
+    """
+    now = now or timezone.now()
+    cutoff = now - overdue
+    waiting = Delivery.objects.filter(status=Delivery.Status.PENDING)
+    lapsed = waiting.filter(claimed_until__lt=now)
+    lapsed.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Delivery.Status.FAILED,
+        claimed_until=None,
+        next_attempt=None,
+        last_error="The worker stopped during the last attempt.",
+    )
+    late = Q(claimed_until__isnull=True) & (
+        Q(next_attempt__lt=cutoff) | Q(next_attempt__isnull=True, created__lt=cutoff)
+    )
+    stuck = list(waiting.filter(Q(claimed_until__lt=now) | late).values_list("pk", flat=True))
+    # Due now, so that the next sweep leaves them to their new task a while.
+    Delivery.objects.filter(pk__in=stuck).update(claimed_until=None, next_attempt=now)
+    return list(Delivery.objects.filter(pk__in=stuck))

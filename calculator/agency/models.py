@@ -55,6 +55,9 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
     next_attempt = models.DateTimeField(null=True, blank=True)
+    # Set while a worker sends it, to when that worker's try must have ended
+    # (the send deadline and a margin): a later time frees it for another try.
+    claimed_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 

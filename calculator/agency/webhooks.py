@@ -22,9 +22,17 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .deadline import Deadline
+
 SIGNATURE_HEADER = "X-CAPI-ROI-Signature"
 TIMESTAMP_HEADER = "X-CAPI-ROI-Timestamp"
+# The same on every attempt of one delivery: a receiver that has seen it
+# already has the lead (delivery is at least once).
+DELIVERY_HEADER = "X-CAPI-ROI-Delivery"
 USER_AGENT = "CAPI-ROI-webhook/1"
+# Nothing in the answer but its status matters: a receiver cannot make the
+# worker read more than this of its body.
+MAX_ANSWER_BYTES = 4096
 
 
 class UnsafeURL(ValueError):
@@ -84,11 +92,14 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signed_headers(secret: str, body: bytes, now: float | None = None) -> dict[str, str]:
+def signed_headers(
+    secret: str, body: bytes, delivery_id: str, now: float | None = None
+) -> dict[str, str]:
     timestamp = str(int(time.time() if now is None else now))
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
+        DELIVERY_HEADER: delivery_id,
         TIMESTAMP_HEADER: timestamp,
         SIGNATURE_HEADER: signature(secret, timestamp, body),
     }
@@ -103,7 +114,11 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        # Shaken hands only once it is self.sock, where the deadline finds it.
+        self.sock = self._context.wrap_socket(
+            sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self.sock.do_handshake()
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -116,7 +131,9 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    """POSTs ``body`` once; the status on 2xx, else DeliveryError. Checks the URL first."""
+    """POSTs ``body`` once; the status on 2xx, else DeliveryError. Checks the URL
+    first. The whole exchange, connecting included, ends by settings.SEND_DEADLINE
+    and each read within settings.WEBHOOK_TIMEOUT."""
     try:
         host, port, address = check_url(url)
     except UnsafeURL as error:
@@ -125,14 +142,24 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> int:
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
     connection = kind(host, port, address, settings.WEBHOOK_TIMEOUT)
+    deadline = Deadline(settings.SEND_DEADLINE, lambda: connection.sock)
     try:
-        connection.request("POST", path, body=body, headers={**headers, "Host": parts.netloc})
-        response = connection.getresponse()
-        response.read(10_000)
+        with deadline:
+            connection.request("POST", path, body=body, headers={**headers, "Host": parts.netloc})
+            response = connection.getresponse()
+            response.read(MAX_ANSWER_BYTES)
     except (OSError, http.client.HTTPException) as error:
+        if deadline.expired:
+            raise DeliveryError(_late(host)) from None
         raise DeliveryError(f"Could not reach {host}: {error}") from None
     finally:
         connection.close()
+    if deadline.expired:  # the status came in time, the rest of the answer did not
+        raise DeliveryError(_late(host))
     if not 200 <= response.status < 300:
         raise DeliveryError(f"{host} answered {response.status}.")
     return response.status
+
+
+def _late(host: str) -> str:
+    return f"{host} did not answer within {settings.SEND_DEADLINE} seconds."

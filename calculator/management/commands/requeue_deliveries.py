@@ -1,39 +1,41 @@
-"""python manage.py requeue_deliveries: run hourly from a scheduler, beside purge_leads."""
+"""python manage.py requeue_deliveries: the worker's sweep, at once, by hand.
+
+The worker sweeps by itself every few minutes (calculator/agency/tasks.py),
+so no scheduler needs to run this. It is for an operator who wants it done
+now: after restoring a database, say, whose queued tasks are gone.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db.models import Q
-from django.utils import timezone
+from django.db import transaction
 
-from calculator.agency import tasks
-from calculator.models import Delivery
+from calculator.agency import delivery, tasks
 
 
 class Command(BaseCommand):
     help = (
-        "Queues again every delivery still waiting well past its due time: one whose task "
-        "was lost with a worker that died mid-run. A delivery is sent at most once, so a "
-        "spare task is harmless."
+        "Queues again at once every delivery that nothing would try again: one whose "
+        "worker stopped mid-send, or still waiting well past its due time because its task "
+        "was lost. The worker does this by itself every few minutes. Delivery is at least "
+        "once: a sent delivery is never queued again, but a worker that stopped after "
+        "sending and before recording it sends it again (with the same delivery id)."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--overdue-minutes",
             type=int,
-            default=60,
-            help="how late a waiting delivery must be (default 60)",
+            default=int(delivery.OVERDUE.total_seconds() // 60),
+            help="how late an unclaimed waiting delivery must be (default %(default)s)",
         )
 
     def handle(self, *args, overdue_minutes: int, **options) -> None:
-        cutoff = timezone.now() - timedelta(minutes=overdue_minutes)
-        overdue = Delivery.objects.filter(status=Delivery.Status.PENDING).filter(
-            Q(next_attempt__lt=cutoff) | Q(next_attempt__isnull=True, created__lt=cutoff)
-        )
-        count = 0
-        for item in overdue.iterator():
-            tasks.enqueue(item)
-            count += 1
+        with transaction.atomic():
+            stuck = delivery.free_stuck(timedelta(minutes=overdue_minutes))
+            for item in stuck:
+                tasks.enqueue(item)
+        count = len(stuck)
         self.stdout.write(f"Queued {count} overdue deliver{'y' if count == 1 else 'ies'} again.")
