@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import resolve
@@ -72,6 +73,49 @@ class TestAccounts:
         assert message.subject == "CAPI-ROI-Rechner: Bitte bestätigen Sie Ihre E-Mail-Adresse"
         assert "Vielen Dank, dass Sie" in message.body
         assert re.search(r"https?://testserver/de/accounts/confirm-email/\S+", message.body)
+
+    @pytest.mark.parametrize(
+        ("password", "why"),
+        [
+            ("password", "This password is too common."),
+            ("123456", "This password is entirely numeric."),
+            ("kq7-wx3!zp", "at least 12 characters"),  # ten characters
+            ("weak@agency.example", "too similar to the email address"),
+        ],
+    )
+    def test_sign_up_refuses_a_weak_password(self, client, password, why):
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "weak@agency.example", "password1": password, "password2": password},
+        )
+        assert response.status_code == 200  # the form again, with the reason
+        assert why in response.content.decode()
+        assert not get_user_model().objects.exists()
+        assert not mail.outbox
+
+    def test_sign_up_accepts_a_long_uncommon_password(self, client):
+        password = "kq7-wx3!zp-4m"  # thirteen characters, none of them the address
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "strong@agency.example", "password1": password, "password2": password},
+        )
+        assert response.status_code == 302
+        assert get_user_model().objects.get().check_password(password)
+
+    def test_password_reset_mails_no_address_without_an_account(self, client):
+        """The form answers alike for every address, but a stranger's inbox gets nothing."""
+        response = client.post("/accounts/password/reset/", {"email": "stranger@mail.example"})
+        assert response.status_code == 302
+        assert not mail.outbox
+
+    def test_password_reset_mails_an_account_three_times_an_hour(self, client):
+        make_agency("reset@agency.example")
+        statuses = [
+            client.post("/accounts/password/reset/", {"email": "reset@agency.example"}).status_code
+            for _ in range(4)
+        ]
+        assert statuses == [302, 302, 302, 429]
+        assert len(mail.outbox) == 3
 
     def test_the_dashboard_needs_a_sign_in(self, client):
         response = client.get("/agency/")
