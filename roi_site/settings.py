@@ -379,6 +379,13 @@ LEADS_PER_HOUR = 10
 # report to the address typed in, so this bounds the mail anyone can make an
 # embed send. A busy agency's embed gets a few leads a day.
 LEADS_PER_PROFILE_PER_HOUR = 30
+# Reports one inbox may get a day, from every profile together: an address
+# typed in by someone else is not flooded. And the reports each account's
+# profiles may send a day, together, and the profiles an account may have, so
+# that many profiles do not multiply the limits above.
+LEADS_PER_RECIPIENT_PER_DAY = 3
+LEADS_PER_ACCOUNT_PER_DAY = 100
+PROFILES_PER_ACCOUNT = 10
 # Webhooks must use https unless debugging; their hosts must resolve to public
 # addresses (checked when the URL is saved and again before each send).
 WEBHOOK_REQUIRE_HTTPS = not DEBUG
