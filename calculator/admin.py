@@ -1,4 +1,4 @@
-"""Embed profiles in the admin, with their daily counts alongside."""
+"""Embed profiles in the admin, with their daily counts alongside; staff approve them here."""
 
 from __future__ import annotations
 
@@ -21,12 +21,21 @@ class EmbedDailyStatInline(admin.TabularInline):
 
 @admin.register(EmbedProfile)
 class EmbedProfileAdmin(admin.ModelAdmin):
-    list_display = ("agency_name", "slug", "owner", "lead_capture", "powered_by")
-    list_filter = ("lead_capture",)
+    list_display = ("agency_name", "slug", "owner", "approved", "lead_capture", "powered_by")
+    list_filter = ("approved", "lead_capture")
     search_fields = ("agency_name", "slug", "owner__email")
     raw_id_fields = ("owner",)
     prepopulated_fields = {"slug": ("agency_name",)}
     inlines = [EmbedDailyStatInline]
+    actions = ["approve", "withdraw_approval"]
+
+    @admin.action(description="Approve: report emails carry the call to action and names")
+    def approve(self, request, queryset) -> None:
+        queryset.update(approved=True)
+
+    @admin.action(description="Withdraw approval")
+    def withdraw_approval(self, request, queryset) -> None:
+        queryset.update(approved=False)
 
 
 @admin.register(EmbedDailyStat)

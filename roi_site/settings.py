@@ -292,6 +292,10 @@ if REDIS_URL:
 # Reverse proxies in front of the app that append to X-Forwarded-For: the
 # throttle trusts that many entries from the right and no more.
 PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", default=0)
+# django-allauth finds the client's address for its own limits (sign-in,
+# sign-up, password reset) from its own setting: the same count, or behind
+# nginx every visitor would share the proxy's address and its limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_COUNT
 
 # Seconds a shared cache (nginx, a CDN) may serve a profile embed before it
 # revalidates with the app. Views it serves in between are not counted, so
@@ -324,6 +328,22 @@ ACCOUNT_ADAPTER = "calculator.agency.accounts.AccountAdapter"  # subjects in the
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "agency:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# Accounts hold leads' personal data: Django's four checks, and 12 characters.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# The reset form answers alike for every address (no account is revealed), but
+# mails only accounts: an address without one gets nothing, so the form cannot
+# send mail to strangers. An account's own inbox gets at most three reset
+# links an hour; allauth's other limits stay as they are.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_RATE_LIMITS = {"reset_password": "20/m/ip,3/h/key"}
 
 # The site's own address, for links in emails and in management commands,
 # which have no request to take it from.
@@ -370,6 +390,13 @@ LEADS_PER_HOUR = 10
 # report to the address typed in, so this bounds the mail anyone can make an
 # embed send. A busy agency's embed gets a few leads a day.
 LEADS_PER_PROFILE_PER_HOUR = 30
+# Reports one inbox may get a day, from every profile together: an address
+# typed in by someone else is not flooded. And the reports each account's
+# profiles may send a day, together, and the profiles an account may have, so
+# that many profiles do not multiply the limits above.
+LEADS_PER_RECIPIENT_PER_DAY = 3
+LEADS_PER_ACCOUNT_PER_DAY = 100
+PROFILES_PER_ACCOUNT = 10
 # Webhooks must use https unless debugging; their hosts must resolve to public
 # addresses (checked when the URL is saved and again before each send).
 WEBHOOK_REQUIRE_HTTPS = not DEBUG

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import resolve
 from PIL import Image
 
+from calculator.agency import delivery
 from calculator.agency.urls import urlpatterns
 from calculator.models import Delivery, EmbedProfile, Lead
 from tests.agency_helpers import lead_post, make_agency, make_profile
@@ -73,6 +76,49 @@ class TestAccounts:
         assert "Vielen Dank, dass Sie" in message.body
         assert re.search(r"https?://testserver/de/accounts/confirm-email/\S+", message.body)
 
+    @pytest.mark.parametrize(
+        ("password", "why"),
+        [
+            ("password", "This password is too common."),
+            ("123456", "This password is entirely numeric."),
+            ("kq7-wx3!zp", "at least 12 characters"),  # ten characters
+            ("weak@agency.example", "too similar to the email address"),
+        ],
+    )
+    def test_sign_up_refuses_a_weak_password(self, client, password, why):
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "weak@agency.example", "password1": password, "password2": password},
+        )
+        assert response.status_code == 200  # the form again, with the reason
+        assert why in response.content.decode()
+        assert not get_user_model().objects.exists()
+        assert not mail.outbox
+
+    def test_sign_up_accepts_a_long_uncommon_password(self, client):
+        password = "kq7-wx3!zp-4m"  # thirteen characters, none of them the address
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "strong@agency.example", "password1": password, "password2": password},
+        )
+        assert response.status_code == 302
+        assert get_user_model().objects.get().check_password(password)
+
+    def test_password_reset_mails_no_address_without_an_account(self, client):
+        """The form answers alike for every address, but a stranger's inbox gets nothing."""
+        response = client.post("/accounts/password/reset/", {"email": "stranger@mail.example"})
+        assert response.status_code == 302
+        assert not mail.outbox
+
+    def test_password_reset_mails_an_account_three_times_an_hour(self, client):
+        make_agency("reset@agency.example")
+        statuses = [
+            client.post("/accounts/password/reset/", {"email": "reset@agency.example"}).status_code
+            for _ in range(4)
+        ]
+        assert statuses == [302, 302, 302, 429]
+        assert len(mail.outbox) == 3
+
     def test_the_dashboard_needs_a_sign_in(self, client):
         response = client.get("/agency/")
         assert response.status_code == 302
@@ -123,6 +169,81 @@ class TestDashboard:
         embed = client.get("/embed/gamma/").content.decode()
         assert "theme-dark" in embed
         assert "Purchases lost today" not in embed
+
+    def test_an_unapproved_profile_is_told_what_its_emails_hold_back(self, client, two_agencies):
+        ours, _theirs = two_agencies
+        page = client.get("/agency/").content.decode()
+        notice = "Waiting for the site's staff to approve this profile."
+        assert notice in page
+        assert "leave out your call to action and the visitor's name" in page
+        EmbedProfile.objects.filter(pk=ours.pk).update(approved=True)
+        assert notice not in client.get("/agency/").content.decode()
+
+    def test_changing_the_wording_withdraws_the_approval(self, client, two_agencies):
+        ours, _theirs = two_agencies
+        EmbedProfile.objects.filter(pk=ours.pk).update(approved=True)
+        fields = {
+            "agency_name": "Agency alpha",
+            "slug": "alpha",
+            "theme": "auto",
+            "lead_retention_days": "180",
+            "lead_capture": "on",
+            "privacy_url": "https://alpha.example/privacy",
+        }
+        page = client.get("/agency/profiles/alpha/").content.decode()
+        assert "Changing the name or the call to action withdraws the approval" in page
+        assert client.post("/agency/profiles/alpha/", fields | {"theme": "dark"}).status_code == 302
+        assert EmbedProfile.objects.get(pk=ours.pk).approved  # the look is not approved wording
+        changed = fields | {"cta_label": "Verify now", "cta_url": "https://alpha.example/v"}
+        assert client.post("/agency/profiles/alpha/", changed).status_code == 302
+        assert not EmbedProfile.objects.get(pk=ours.pk).approved
+
+    def test_an_account_has_at_most_ten_profiles(self, client, two_agencies):
+        ours, _theirs = two_agencies
+        for number in range(9):
+            make_profile(ours.owner, f"alpha-{number}")
+        response = client.post(
+            "/agency/profiles/new/",
+            {"agency_name": "Eleventh", "slug": "eleventh", "theme": "auto",
+             "lead_retention_days": "180"},
+        )  # fmt: skip
+        assert response.status_code == 200
+        assert (
+            "An account can have at most 10 profiles. Delete one you no longer use to make another."
+            in response.content.decode()
+        )
+        assert EmbedProfile.objects.filter(owner=ours.owner).count() == 10
+        # Editing one of the ten still works, and another account has its own ten.
+        assert client.get("/agency/profiles/alpha/").status_code == 200
+        client.force_login(make_agency("carol@gamma.example"))
+        fields = {"agency_name": "Gamma", "slug": "gamma", "theme": "auto",
+                  "lead_retention_days": "180"}  # fmt: skip
+        assert client.post("/agency/profiles/new/", fields).status_code == 302
+
+    def test_control_characters_are_stripped_from_the_name_and_label(self, client, two_agencies):
+        response = client.post(
+            "/agency/profiles/new/",
+            {
+                "agency_name": "Gamma\r\nBcc: victim@mail.example\u202e",
+                "slug": "gamma",
+                "theme": "auto",
+                "lead_retention_days": "180",
+                "cta_label": "\x1b[31mBook\tan audit\u200b",
+                "cta_url": "https://gamma.example/audit",
+                "lead_capture": "on",
+                "privacy_url": "https://gamma.example/privacy",
+            },
+        )
+        assert response.status_code == 302
+        profile = EmbedProfile.objects.get(slug="gamma")
+        assert profile.agency_name == "Gamma Bcc: victim@mail.example"
+        assert profile.cta_label == "[31mBook an audit"
+        lead_post(client, "gamma")
+        # The name is one line again: the report email's subject can be sent.
+        message = delivery.report_email(Lead.objects.get(profile=profile))
+        assert message.message()["Subject"] == (
+            "Your CAPI ROI report from Gamma Bcc: victim@mail.example"
+        )
 
     def test_lead_capture_needs_a_privacy_policy(self, client, two_agencies):
         response = client.post(
@@ -318,6 +439,28 @@ class TestCommands:
         with pytest.raises(CommandError, match=message):
             call_command("create_agency", *args)
         assert not EmbedProfile.objects.exists()
+
+    def test_create_agency_refuses_a_name_with_a_line_break(self):
+        with pytest.raises(CommandError, match=r"agency_name: Remove the invisible .*U\+000D"):
+            call_command("create_agency", "a@b.example", "--profile", "ab", "--name", "A\r\nB")
+        assert not EmbedProfile.objects.exists()
+
+    def test_create_agency_approves_when_asked(self, monkeypatch):
+        monkeypatch.setenv("AGENCY_PASSWORD", "demo-pass-phrase-123")
+        call_command("create_agency", "own@agency.example", "--profile", "own", "--approved")
+        call_command("create_agency", "new@agency.example", "--profile", "new")
+        assert EmbedProfile.objects.get(slug="own").approved
+        assert not EmbedProfile.objects.get(slug="new").approved
+
+    def test_export_leads_prints_no_control_characters(self, client, two_agencies, capsys):
+        _ours, theirs = two_agencies
+        # As stored before names were cleaned at the form.
+        Lead.objects.filter(profile=theirs).update(name="\x1b[2J\x1b]0;owned\x07Vera\u202eevil")
+        call_command("export_leads", "beta")
+        out = capsys.readouterr().out
+        assert "\\u001b[2J\\u001b]0;owned\\u0007Vera\\u202eevil" in out
+        printed = out.replace("\r\n", "").replace("\n", "")
+        assert not [c for c in printed if unicodedata.category(c) in ("Cc", "Cf")]
 
     def test_export_leads_prints_csv(self, client, two_agencies, capsys):
         call_command("export_leads", "beta")

@@ -193,6 +193,7 @@ class TestWorker:
 
 class TestEmails:
     def test_the_report_has_the_verdict_figures_and_link_as_text_and_html(self, client, profile):
+        EmbedProfile.objects.filter(pk=profile.pk).update(approved=True)
         lead_post(client, "acme")
         lead = Lead.objects.get()
         message = delivery.report_email(lead)
@@ -206,7 +207,44 @@ class TestEmails:
         assert "Monthly profit gain" in html
         assert f"Payback: month {report.results.payback_month}" in text
         assert "Book a tracking audit: https://acme.example/audit" in text
+        assert '<a href="https://acme.example/audit">Book a tracking audit</a>' in html
+        assert text.startswith("Hello Vera Visitor,")
+        assert "Hello Vera Visitor," in html
         assert message.to == ["visitor@shop.example"]
+
+    def test_until_approved_no_visitor_text_or_agency_link_is_relayed(self, client, dns):
+        """The relay as it was tried: a self-made agency posing as a platform's
+        support, its call to action a link of its own, and a 'name' that is a
+        message to whoever owns the address typed in."""
+        make_profile(
+            make_agency("owner@phish.example"),
+            "support",
+            agency_name="Meta Business Support",
+            cta_label="Verify your ad account now",
+            cta_url="https://phish.example/verify",
+            notify_email="victim@mail.example",  # the agency's email, too, to anyone
+        )
+        lure = "your ad account is suspended, verify at phish.example"
+        assert (
+            lead_post(client, "support", email="victim@mail.example", name=lure).status_code == 200
+        )
+        lead = Lead.objects.get()
+        report, agency = delivery.report_email(lead), delivery.agency_email(lead)
+        for message in (report, agency):
+            for body in (message.body, message.alternatives[0][0]):
+                assert "suspended" not in body
+                assert "phish.example/verify" not in body
+                assert "Verify your ad account" not in body
+        assert report.body.startswith("Hello,\n")
+        assert "held back from emails until the profile is approved" in agency.body
+        assert lead.name == lure  # kept for the agency's dashboard
+
+        EmbedProfile.objects.filter(slug="support").update(approved=True)
+        lead.refresh_from_db()
+        report, agency = delivery.report_email(lead), delivery.agency_email(lead)
+        assert f"Hello {lure}," in report.body
+        assert "Verify your ad account now: https://phish.example/verify" in report.body
+        assert lure in agency.body
 
     @pytest.mark.parametrize(
         ("language", "report_subject", "agency_subject"),
@@ -227,6 +265,7 @@ class TestEmails:
         self, client, profile, language, report_subject, agency_subject
     ):
         profile.language = language
+        profile.approved = True  # its emails may carry what visitors typed
         profile.save()
         typed = {"email": "buy-pills@spam.example", "name": "Cheap pills at spam.example"}
         assert lead_post(client, "acme", **typed).status_code == 200
@@ -242,6 +281,7 @@ class TestEmails:
         assert "Cheap pills at spam.example" in agency.body  # the agency still learns it
 
     def test_the_agency_email_carries_the_lead_and_consent(self, client, profile):
+        EmbedProfile.objects.filter(pk=profile.pk).update(approved=True)
         lead_post(client, "acme")
         message = delivery.agency_email(Lead.objects.get())
         assert "visitor@shop.example" in message.body

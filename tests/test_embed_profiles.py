@@ -58,6 +58,26 @@ class TestValidation:
         assert "cta_url" in errors
         assert "logo_url" in errors
 
+    @pytest.mark.parametrize(
+        ("text", "codes"),
+        [
+            ("Acme\r\nBcc: victim@mail.example", "U+000A, U+000D"),  # breaks every email header
+            ("\x1b[31mAcme", "U+001B"),  # a terminal escape
+            ("Acme \u202etiduA", "U+202E"),  # reads backwards from here on
+            ("Ac\u200bme", "U+200B"),  # a zero-width space
+        ],
+    )
+    def test_the_name_and_label_hold_no_control_characters(self, text, codes):
+        """On the model, so the admin and create_agency refuse them too."""
+        errors = errors_of(agency_name=text, cta_label=text, cta_url="https://acme.example/a")
+        for field in ("agency_name", "cta_label"):
+            assert errors[field] == [f"Remove the invisible or control characters ({codes})."]
+
+    def test_letters_of_every_script_and_emoji_are_plain_text(self):
+        name = "Agentur Müller · 東京 · مرحبا 🚀"
+        profile = make(agency_name=name, cta_label="Termin ✓", cta_url="https://acme.example/t")
+        assert profile.agency_name == name
+
     def test_a_label_needs_its_link(self):
         assert "cta_url" in errors_of(cta_label="Book a tracking audit")
 
@@ -205,6 +225,42 @@ class TestAdmin:
         )
         assert response.status_code == 200  # the form again, with its message
         assert not EmbedProfile.objects.filter(slug="evil").exists()
+
+    def test_the_admin_refuses_a_line_break_in_the_name(self, admin_client):
+        response = admin_client.post(
+            "/admin/calculator/embedprofile/add/",
+            {
+                "slug": "crlf",
+                "agency_name": "Crlf\r\nBcc: x@y.example",
+                "theme": "auto",
+                "lead_retention_days": "180",
+                "stats-TOTAL_FORMS": "0",
+                "stats-INITIAL_FORMS": "0",
+            },
+        )
+        assert response.status_code == 200
+        assert "Remove the invisible or control characters" in response.content.decode()
+        assert not EmbedProfile.objects.filter(slug="crlf").exists()
+
+    def test_staff_approve_profiles_in_the_admin(self, admin_client):
+        waiting, other = make(), make(slug="other")
+        assert not waiting.approved  # nobody's profile is approved by default
+        listing = admin_client.get("/admin/calculator/embedprofile/?approved__exact=0")
+        assert "Acme Growth" in listing.content.decode()
+        response = admin_client.post(
+            "/admin/calculator/embedprofile/",
+            {"action": "approve", "_selected_action": [waiting.pk]},
+        )
+        assert response.status_code == 302
+        assert EmbedProfile.objects.get(pk=waiting.pk).approved
+        assert not EmbedProfile.objects.get(pk=other.pk).approved
+        admin_client.post(
+            "/admin/calculator/embedprofile/",
+            {"action": "withdraw_approval", "_selected_action": [waiting.pk]},
+        )
+        assert not EmbedProfile.objects.get(pk=waiting.pk).approved
+        change = admin_client.get(f"/admin/calculator/embedprofile/{waiting.pk}/change/")
+        assert 'name="approved"' in change.content.decode()
 
     def test_the_admin_saves_a_valid_profile(self, admin_client):
         response = admin_client.post(

@@ -122,6 +122,13 @@ class TestCapture:
             text
         )
 
+    def test_control_characters_in_the_name_are_not_stored(self, client, profile):
+        """Terminal escapes, a right-to-left override and zero-width marks go;
+        tabs and line breaks become one space."""
+        name = "\x1b[2J\x1b[31mVera\tV\u200bisitor\r\n\u202eadmin\x07"
+        assert lead_post(client, "acme", name=name).status_code == 200
+        assert Lead.objects.get().name == "[2J[31mVera Visitor admin"
+
     def test_visitor_text_is_escaped(self, client, profile):
         response = lead_post(client, "acme", htmx=True, email="<script>x</script>@a.example")
         assert "<script>x" not in response.content.decode()
@@ -241,6 +248,61 @@ class TestRefusals:
         assert 'value="later@shop.example"' in text
         assert "Monthly profit gain" in text  # the result, with the form under it
         assert int(refused["Retry-After"]) > 0
+
+    @override_settings(LEADS_PER_HOUR=100, LEADS_PER_RECIPIENT_PER_DAY=3)
+    def test_one_inbox_gets_a_few_reports_a_day_from_all_profiles(
+        self, client, profile, monkeypatch
+    ):
+        """Someone else's address typed in from many places, into many agencies'
+        embeds: its owner gets three reports a day, whatever the source."""
+        now = [1_800_000_000.0]
+        monkeypatch.setattr(ratelimit, "clock", lambda: now[0])
+        make_profile(make_agency("other@agency.example"), "other")
+        sent = []
+        for number, (slug, email) in enumerate(
+            [
+                ("acme", "victim@mail.example"),
+                ("other", "Victim@Mail.example"),  # the same inbox, however it is written
+                ("acme", "victim@mail.example"),
+            ]
+        ):
+            client.defaults["REMOTE_ADDR"] = f"203.0.113.{number}"
+            sent.append(lead_post(client, slug, htmx=True, email=email).status_code)
+        assert sent == [200, 200, 200]
+        client.defaults["REMOTE_ADDR"] = "198.51.100.7"
+        refused = lead_post(
+            client, "other", htmx=True, email="victim@mail.example", name="Vera Again"
+        )
+        assert refused.status_code == 429
+        text = refused.content.decode()
+        assert "This address has been sent too many reports today. Try again in 24 hours." in text
+        assert 'value="victim@mail.example"' in text  # what was typed stays
+        assert 'value="Vera Again"' in text
+        assert refused["Retry-After"] == "86400"
+        assert refused["Cache-Control"] == "no-store"
+        assert Lead.objects.count() == 3
+        # Other inboxes are not held up, and the day ends.
+        assert lead_post(client, "other", htmx=True, email="else@mail.example").status_code == 200
+        now[0] += 86400
+        assert lead_post(client, "acme", htmx=True, email="victim@mail.example").status_code == 200
+
+    @override_settings(
+        LEADS_PER_HOUR=100, LEADS_PER_PROFILE_PER_HOUR=100, LEADS_PER_ACCOUNT_PER_DAY=3
+    )
+    def test_an_accounts_profiles_share_a_daily_limit(self, client, profile):
+        make_profile(profile.owner, "acme-two")
+        sent = [
+            lead_post(client, slug, htmx=True, email=f"inbox{number}@mail.example").status_code
+            for number, slug in enumerate(["acme", "acme-two", "acme", "acme-two"])
+        ]
+        assert sent == [200, 200, 200, 429]
+        refused = lead_post(client, "acme", htmx=True, email="later@mail.example")
+        assert "This calculator has sent too many reports today." in refused.content.decode()
+        assert 'value="later@mail.example"' in refused.content.decode()
+        assert int(refused["Retry-After"]) > 23 * 3600
+        assert Lead.objects.count() == 3
+        make_profile(make_agency("other@agency.example"), "other")
+        assert lead_post(client, "other", htmx=True).status_code == 200
 
     def test_no_refusal_sets_a_cookie(self, client, profile):
         client.cookies["csrftoken"] = "x" * 32

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -29,6 +30,8 @@ CONFIG = ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SITE = "roi.example.com"
 SHARED_MAX_AGE = 2  # seconds a profile embed may be served from the cache
+
+AGENCY, AGENCY_PASSWORD = "signin@agency.example", "sign-in-pass-phrase-52"
 
 pytestmark = pytest.mark.slow  # gunicorn and nginx, started once for the module
 
@@ -50,11 +53,22 @@ class Proxied:
                     answers.append(entry["status"])
         return answers
 
-    def request(self, path: str, method: str = "GET", body: str | None = None, **headers: str):
+    def request(
+        self,
+        path: str,
+        method: str = "GET",
+        body: str | None = None,
+        source: str = HOST,
+        **headers: str,
+    ):
+        """Through nginx from the loopback address ``source``: 127.0.0.2 and
+        127.0.0.3 are two visitors, as nginx sees them."""
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-        connection = http.client.HTTPSConnection(HOST, self.https_port, context=context, timeout=30)
+        connection = http.client.HTTPSConnection(
+            HOST, self.https_port, context=context, timeout=30, source_address=(source, 0)
+        )
         try:
             connection.request(method, path, body=body, headers={"Host": SITE, **headers})
             response = connection.getresponse()
@@ -123,6 +137,7 @@ def proxied(tmp_path_factory) -> Iterator[Proxied]:
         "from calculator.models import EmbedProfile; "
         "EmbedProfile.objects.create(slug='acme', agency_name='Acme Growth')",
     )
+    manage({**env, "AGENCY_PASSWORD": AGENCY_PASSWORD}, "create_agency", AGENCY, "--profile", "ag")
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
          "-subj", f"/CN={SITE}", "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")],
@@ -279,3 +294,37 @@ def test_nothing_private_or_live_is_stored(proxied):
     again = proxied.request("/api/v1/links", "POST", body, **json_type)
     assert (created[0], again[0]) == (201, 200)  # both answered by the app
     assert again[1].get("x-cache-status") != "HIT"
+
+
+def sign_in(proxied: Proxied, source: str, login: str, password: str, **headers: str):
+    """allauth's sign-in form, as a browser posts it (its CSRF cookie and token)."""
+    token = "t" * 32
+    body = urlencode({"csrfmiddlewaretoken": token, "login": login, "password": password})
+    form = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={token}",
+        "Origin": f"https://{SITE}",
+        "Referer": f"https://{SITE}/accounts/login/",
+    }
+    return proxied.request("/accounts/login/", "POST", body, source, **form, **headers)
+
+
+def test_failed_sign_ins_of_one_visitor_do_not_lock_out_another(proxied):
+    """allauth limits failed sign-ins per client address: behind nginx, that is
+    the address nginx appends to X-Forwarded-For, not nginx's own."""
+    too_many = b"Too many failed login attempts"
+    for number in range(10):  # allauth's limit: ten failures a minute from one address
+        status, _, body = sign_in(proxied, "127.0.0.2", f"guess{number}@x.example", "wrong")
+        assert status == 200
+        assert b"not correct" in body
+    _, _, refused = sign_in(proxied, "127.0.0.2", "guess@x.example", "wrong")
+    assert too_many in refused
+    # A forged header is appended to, not believed: still the same visitor.
+    _, _, forged = sign_in(
+        proxied, "127.0.0.2", "guess@x.example", "wrong", **{"X-Forwarded-For": "198.51.100.1"}
+    )
+    assert too_many in forged
+    # Another visitor signs in.
+    status, headers, _ = sign_in(proxied, "127.0.0.3", AGENCY, AGENCY_PASSWORD)
+    assert status == 302, "another visitor was locked out"
+    assert headers["location"] == "/agency/"

@@ -96,6 +96,42 @@ class TestHttps:
         assert result.returncode != 0
         assert "DJANGO_PROXY_COUNT must be a whole number" in result.stderr
 
+    def test_sign_in_limits_trust_the_same_proxies(self):
+        """allauth reads its own setting for the client's address: the same count."""
+        code = (
+            "from allauth import app_settings as a; from django.conf import settings as s;"
+            "print(s.PROXY_COUNT, a.TRUSTED_PROXY_COUNT, a.TRUSTED_CLIENT_IP_HEADER)"
+        )
+        for count in ("0", "1", "2"):
+            result = manage("shell", "-v", "0", "-c", code, DJANGO_PROXY_COUNT=count)
+            assert result.stdout.split() == [count, count, "None"], result.stderr
+
+    def test_the_documented_proxy_appends_the_visitor_to_x_forwarded_for(self):
+        """What DJANGO_PROXY_COUNT=1 counts on: every location nginx passes to the
+        app appends the address it saw to the header, none replaces or drops it."""
+        config = (ROOT / "deploy" / "nginx.conf").read_text()
+        assert "DJANGO_PROXY_COUNT=1" in config
+        assert (
+            config.count("proxy_pass http://roi_app;")
+            == config.count("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;")
+            > 0
+        )
+        assert "real_ip_header" not in config
+
+
+class TestPasswords:
+    def test_django_checks_every_new_password_with_twelve_characters_at_least(self):
+        from django.contrib.auth.password_validation import get_default_password_validators
+
+        names = {type(v).__name__: v for v in get_default_password_validators()}
+        assert set(names) == {
+            "UserAttributeSimilarityValidator",
+            "MinimumLengthValidator",
+            "CommonPasswordValidator",
+            "NumericPasswordValidator",
+        }
+        assert names["MinimumLengthValidator"].min_length == 12
+
 
 class TestMail:
     """Development prints mail; production sends it by SMTP as the environment says."""

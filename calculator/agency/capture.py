@@ -5,11 +5,13 @@ It is protected instead by a signed, short-lived token (tokens.py), by
 refusing any request whose Origin is not this site or whose Sec-Fetch-Site
 is not same-origin (the frame's document is ours, so a genuine submission is
 same-origin even inside another site's page), by a honeypot field and by
-hourly limits per address and per profile.
+limits per client address and per profile an hour, and per inbox and per
+account a day.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +45,8 @@ from . import tasks, tokens
 from .forms import LeadForm
 from .models import Lead
 
-HOUR = 3600  # the window of the lead limits, in seconds
+HOUR = 3600  # the windows of the lead limits, in seconds
+DAY = 24 * HOUR
 
 
 @dataclass
@@ -130,10 +133,12 @@ def origin_problem(request: HttpRequest) -> str:
     return ""
 
 
-def over_lead_limits(request: HttpRequest, profile: EmbedProfile) -> tuple[int, str] | None:
-    """Seconds to wait and why, when one more report would pass a limit; None
-    while it may go out. Called once a report could go out: a mistyped address
-    costs nothing."""
+def over_lead_limits(
+    request: HttpRequest, profile: EmbedProfile, email: str
+) -> tuple[int, str] | None:
+    """Seconds to wait and why, when one more report to ``email`` would pass a
+    limit; None while it may go out. Called once a report could go out: a
+    mistyped address costs nothing."""
     # One office's visitors share a limit per agency, not across every embed.
     address = f"lead:{profile.slug}:{client_address(request)}"
     wait = over_limit(address, settings.LEADS_PER_HOUR, HOUR)
@@ -155,6 +160,27 @@ def over_lead_limits(request: HttpRequest, profile: EmbedProfile) -> tuple[int, 
             "Try again in %(minutes)s minutes.",
             minutes,
         ) % {"minutes": minutes}
+    # Whoever types an address in, from wherever, through whichever profile:
+    # one inbox gets a few reports a day. The key is a digest, not the address.
+    inbox = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    wait = over_limit(f"lead-inbox:{inbox}", settings.LEADS_PER_RECIPIENT_PER_DAY, DAY)
+    if wait is not None:
+        hours = max(1, -(-wait // HOUR))
+        return wait, ngettext(
+            "This address has been sent too many reports today. Try again in %(hours)s hour.",
+            "This address has been sent too many reports today. Try again in %(hours)s hours.",
+            hours,
+        ) % {"hours": hours}
+    # And one account's profiles together (the operator's own share one limit).
+    account = f"lead-account:{profile.owner_id or 'site'}"
+    wait = over_limit(account, settings.LEADS_PER_ACCOUNT_PER_DAY, DAY)
+    if wait is not None:
+        hours = max(1, -(-wait // HOUR))
+        return wait, ngettext(
+            "This calculator has sent too many reports today. Try again in %(hours)s hour.",
+            "This calculator has sent too many reports today. Try again in %(hours)s hours.",
+            hours,
+        ) % {"hours": hours}
     return None
 
 
@@ -215,7 +241,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
         return answer(403, error=problem)
     if not form.is_valid():
         return answer(400, form=form)
-    refusal = over_lead_limits(request, profile)
+    refusal = over_lead_limits(request, profile, form.cleaned_data["email"])
     if refusal is not None:
         wait, error = refusal
         response = answer(429, form=form, error=error)  # what was typed stays, to send later

@@ -82,6 +82,10 @@ def _email_context(lead: Lead) -> dict:
         "LANGUAGE_CODE": translation.get_language(),
         "lead": lead,
         "profile": lead.profile,
+        # Until the site's staff approve the profile, its emails carry no text a
+        # visitor typed and no link its agency chose: anyone can sign up, and
+        # type anyone's address in, so the site's mail would relay their words.
+        "approved": lead.profile.approved,
         "report": report,
         "summary": summarise(report),
     }

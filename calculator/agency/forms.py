@@ -10,14 +10,25 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from calculator.embeds.builder import SECTION_LABELS
 from calculator.embeds.display import SECTIONS
+from calculator.embeds.models import control_characters
 from calculator.forms import CalculatorForm
 from calculator.models import EmbedProfile
 
 from . import tokens
+
+
+def plain_line(text: str) -> str:
+    """``text`` as one line of plain text: tabs and line breaks become spaces,
+    other control and format characters (terminal escapes, right-to-left
+    overrides, zero-width marks) go, and runs of spaces become one."""
+    spaced = "".join(" " if c.isspace() else c for c in text)
+    hidden = set(control_characters(spaced))
+    return " ".join("".join(c for c in spaced if c not in hidden).split())
 
 
 class LeadForm(forms.Form):
@@ -37,7 +48,8 @@ class LeadForm(forms.Form):
         self.calculation: CalculatorForm | None = None
 
     def clean_name(self) -> str:
-        return " ".join(self.cleaned_data["name"].split())
+        # Shown in the agency's dashboard, emails and exports, and on terminals.
+        return plain_line(self.cleaned_data["name"])
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"]
@@ -85,6 +97,10 @@ def encode_logo(upload) -> tuple[bytes, str]:
         raise ValidationError(_("This file is not an image that can be read.")) from None
     data = out.getvalue()
     return data, hashlib.sha256(data).hexdigest()[:16]
+
+
+# What the site's staff approve in a profile: its report emails carry these.
+APPROVED_WORDING = frozenset({"agency_name", "cta_label", "cta_url"})
 
 
 class ProfileForm(forms.ModelForm):
@@ -146,6 +162,32 @@ class ProfileForm(forms.ModelForm):
         self.fields["hide"].initial = sorted(self.instance.hidden)
         self.logo: tuple[bytes, str] | None = None
 
+    def clean_agency_name(self) -> str:
+        return plain_line(self.cleaned_data["agency_name"])
+
+    def clean_cta_label(self) -> str:
+        return plain_line(self.cleaned_data["cta_label"])
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        owner = self.instance.owner_id
+        limit = settings.PROFILES_PER_ACCOUNT
+        # Each profile has its own lead limits: a cap keeps their sum bounded.
+        new = self.instance.pk is None and owner is not None
+        if new and EmbedProfile.objects.filter(owner_id=owner).count() >= limit:
+            raise ValidationError(
+                ngettext_lazy(
+                    "An account can have at most %(limit)s profile. "
+                    "Delete one you no longer use to make another.",
+                    "An account can have at most %(limit)s profiles. "
+                    "Delete one you no longer use to make another.",
+                    "limit",
+                ),
+                params={"limit": limit},
+                code="profiles",
+            )
+        return cleaned
+
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
         taken = EmbedProfile.objects.filter(slug=slug).exclude(pk=self.instance.pk)
@@ -165,6 +207,9 @@ class ProfileForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> EmbedProfile:
         profile = super().save(commit=False)
+        if profile.approved and APPROVED_WORDING.intersection(self.changed_data):
+            # The staff approved these words and this link, not their replacement.
+            profile.approved = False
         if self.logo:
             profile.logo_png, profile.logo_digest = self.logo
         elif self.cleaned_data.get("remove_logo"):

@@ -92,10 +92,10 @@ def _secret_page(request: HttpRequest, profile: EmbedProfile) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile_create(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=EmbedProfile())
+    owned = EmbedProfile(owner=request.user)  # the form counts the account's profiles
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=owned)
     if request.method == "POST" and form.is_valid():
         profile = form.save(commit=False)
-        profile.owner = request.user
         new_secret = bool(profile.webhook_url)
         if new_secret:
             profile.webhook_secret = delivery.new_secret()

@@ -8,6 +8,7 @@ its migrations.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -38,6 +39,25 @@ RESERVED_SLUGS = {"builder"}
 def validate_accent(value: str) -> None:
     if parse_accent(value) is None:
         raise ValidationError("Enter a hex colour such as #0b57b8 or #f80.", code="accent")
+
+
+def control_characters(text: str) -> list[str]:
+    """The control and format characters in ``text`` (Unicode Cc and Cf): line
+    breaks, terminal escapes, right-to-left overrides, zero-width marks."""
+    return [c for c in text if unicodedata.category(c) in ("Cc", "Cf")]
+
+
+def validate_plain_text(value: str) -> None:
+    """A line of text as people read it: a line break here would break the
+    header of every email it goes into, and an escape or an override would
+    make it read otherwise on a terminal or in a mail client."""
+    found = control_characters(value)
+    if found:
+        raise ValidationError(
+            _("Remove the invisible or control characters (%(codes)s)."),
+            params={"codes": ", ".join(sorted({f"U+{ord(c):04X}" for c in found}))},
+            code="control",
+        )
 
 
 def validate_https_url(value: str) -> None:
@@ -125,7 +145,7 @@ class EmbedProfile(models.Model):
     slug = models.SlugField(
         _("address"), unique=True, help_text=_("The embed's address: /embed/<slug>/.")
     )
-    agency_name = models.CharField(_("name"), max_length=100)
+    agency_name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
     accent = models.CharField(
         _("accent colour"),
         max_length=7,
@@ -140,6 +160,7 @@ class EmbedProfile(models.Model):
         _("call to action label"),
         max_length=60,
         blank=True,
+        validators=[validate_plain_text],
         help_text=_("e.g. Book a tracking audit"),
     )
     cta_url = models.URLField(
@@ -211,6 +232,18 @@ class EmbedProfile(models.Model):
         help_text=_("Each lead is POSTed here as signed JSON."),
     )
     webhook_secret = models.CharField(max_length=64, blank=True, editable=False)
+    # Anyone may sign up and name a profile anything, so until the site's staff
+    # have looked at it, its report emails carry nothing written by its agency
+    # or by visitors beyond the agency's name: no call to action, no visitor's
+    # name (delivery.py). Changing the name or the call to action withdraws it.
+    approved = models.BooleanField(
+        _("approved"),
+        default=False,
+        help_text=_(
+            "Set by the site's staff: its report emails may carry the visitor's name "
+            "and the call to action."
+        ),
+    )
 
     def __str__(self) -> str:
         return f"{self.agency_name} ({self.slug})"

@@ -1,4 +1,4 @@
-"""python manage.py create_agency EMAIL --profile SLUG [--leads]"""
+"""python manage.py create_agency EMAIL --profile SLUG [--leads] [--approved]"""
 
 from __future__ import annotations
 
@@ -32,6 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("--name", help="The profile's name (default: from the email's domain)")
         parser.add_argument("--leads", action="store_true", help="turn lead capture on")
         parser.add_argument(
+            "--approved",
+            action="store_true",
+            help="approve the profile: its report emails carry its call to action and "
+            "the visitor's name (see the admin)",
+        )
+        parser.add_argument(
             "--privacy-url",
             help="the agency's privacy policy, required by lead capture "
             "(default: https://<email domain>/privacy)",
@@ -53,6 +59,7 @@ class Command(BaseCommand):
             lead_capture=leads,
             privacy_url=options["privacy_url"] or (f"https://{domain}/privacy" if leads else ""),
             notify_email=email if leads else "",
+            approved=options["approved"],
         )
         try:
             item.full_clean(exclude=["owner"])
