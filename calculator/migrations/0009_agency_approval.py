@@ -11,7 +11,7 @@ import calculator.embeds.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("calculator", "0007_card_cache_table"),
+        ("calculator", "0008_delivery_claim"),
     ]
 
     operations = [
