@@ -11,12 +11,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from calculator.http.database import close_connections
 from calculator.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """
     try:
         check()
-    except Exception:
+    except Exception as error:
         logger.exception("health check failed")
+        if isinstance(error, DatabaseError):
+            close_connections()  # the next probe tells whether a fresh one would do
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
