@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 
 
@@ -15,10 +16,19 @@ def close_connections() -> None:
     was read-only (a file that could not be opened for writing, a replica
     before a failover ended) still answers ``SELECT 1``, so Django's health
     check keeps it for CONN_MAX_AGE, refusing every write long after the
-    database has recovered.
+    database has recovered. A connection inside a transaction (an atomic
+    block around the whole request, or a test's) is left to that block.
     """
     for connection in connections.all(initialized_only=True):
-        connection.close()
+        if not in_transaction(connection):
+            connection.close()
+
+
+def in_transaction(connection: BaseDatabaseWrapper) -> bool:
+    try:
+        return not transaction.get_autocommit(using=connection.alias)
+    except DatabaseError:  # it cannot even connect: nothing there to keep
+        return False
 
 
 class DatabaseErrorMiddleware:
