@@ -84,6 +84,20 @@ class RateCounter(models.Model):
         return self.key
 
 
+class Heartbeat(models.Model):
+    """The last write each server thread's health probe committed (calculator/http/health.py).
+
+    One row per host, process and thread, so that concurrent probes never wait
+    for each other's row; rows of threads gone for a day are deleted by the probe.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    beat = models.DateTimeField(help_text="When the probe last committed this row.")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 # The capabilities' models, kept in their own modules: imported here, they
 # belong to this app (Django finds an app's models in its models module).
 from .agency.models import Delivery, Lead  # noqa: E402, F401

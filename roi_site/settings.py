@@ -101,6 +101,8 @@ MIDDLEWARE = [
     # Outside the session, CSRF and messages middleware: drops their cookies
     # from the embed's responses (see calculator/http/middleware.py).
     "calculator.http.middleware.CookieFreeMiddleware",
+    # A view's database error closes the connection (calculator/http/database.py).
+    "calculator.http.database.DatabaseErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

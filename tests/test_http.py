@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.test import Client
 
 from calculator.models import ShortLink
@@ -200,3 +200,37 @@ class TestSiteFiles:
         assert response.content[:4] == b"\x00\x00\x01\x00"  # the ICO header
         assert "max-age=86400" in response["Cache-Control"]
         assert response["ETag"]
+
+
+@pytest.mark.django_db(transaction=True)
+class TestConnectionAfterADatabaseError:
+    """A connection opened while the database was read-only still answers
+    SELECT 1, so Django's health check would keep it for CONN_MAX_AGE,
+    refusing every write after the database recovered: a view's database
+    error closes it, and the next request opens a fresh one."""
+
+    @pytest.fixture
+    def read_only_connection(self):
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA query_only = ON")
+            else:
+                cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        yield
+        connection.close()  # whatever the test did, the next one starts writable
+
+    def post_link(self, client):
+        return client.post(
+            "/api/v1/links", json.dumps({"query": "spend=5000"}), content_type="application/json"
+        )
+
+    def test_the_next_request_writes(self, quiet_client, read_only_connection):
+        failed = self.post_link(quiet_client)
+        assert failed.status_code == 500
+        assert list(failed.json()["errors"]) == ["server"]
+        assert self.post_link(quiet_client).status_code in (200, 201)
+        assert ShortLink.objects.count() == 1
+
+    def test_a_failed_health_probe_does_not_keep_it_either(self, client, read_only_connection):
+        assert client.get("/healthz").status_code == 503
+        assert client.get("/healthz").status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -317,3 +318,64 @@ def test_the_sites_own_preview_is_not_counted_as_a_view(client, profile):
     assert not EmbedDailyStat.objects.filter(profile=profile).exists()
     client.get("/embed/acme/", headers={"Sec-Fetch-Dest": "iframe", "Sec-Fetch-Site": "cross-site"})
     assert EmbedDailyStat.objects.get(profile=profile).views == 1
+
+
+def refuse_writes_on_this_connection() -> None:
+    """This thread's connection refuses writes, as one opened while the database
+    file was read-only (or to a replica) does; closing it ends that."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+
+
+@pytest.fixture
+def read_only_connection(profile):
+    refuse_writes_on_this_connection()
+    yield
+    connection.close()  # whatever the test did, the next one starts writable
+
+
+@pytest.mark.django_db(transaction=True)
+class TestDatabaseFailure:
+    MESSAGE = "We could not save your request just now. Please try again in a minute."
+
+    def test_the_form_answers_503_with_what_was_typed(self, client, read_only_connection, caplog):
+        response = lead_post(client, "acme", htmx=True, email="later@shop.example", name="Vera")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "60"
+        assert response["Cache-Control"] == "no-store"
+        page = response.content.decode()
+        assert '<form id="lead-form"' in page
+        assert self.MESSAGE in page
+        assert 'role="alert"' in page
+        assert 'value="later@shop.example"' in page
+        assert 'value="Vera"' in page
+        assert "a lead could not be stored" in caplog.text
+        assert not Lead.objects.exists()
+
+    def test_in_the_embeds_language(self, client, profile):
+        EmbedProfile.objects.filter(slug="acme").update(language="de")
+        refuse_writes_on_this_connection()
+        try:
+            response = lead_post(client, "acme", htmx=True)
+        finally:
+            connection.close()
+        assert response.status_code == 503
+        assert "Wir konnten Ihre Anfrage gerade nicht speichern." in response.content.decode()
+
+    def test_without_javascript_the_whole_embed_answers_503(self, client, read_only_connection):
+        response = lead_post(client, "acme", email="later@shop.example")
+        assert response.status_code == 503
+        page = response.content.decode()
+        assert "verdict" in page  # the result stays
+        assert self.MESSAGE in page
+        assert 'value="later@shop.example"' in page
+
+    def test_once_the_database_recovers_the_next_lead_is_stored(self, client, read_only_connection):
+        """The failed connection is closed, not kept for CONN_MAX_AGE refusing
+        every write: the next request opens one that can write."""
+        assert lead_post(client, "acme", htmx=True).status_code == 503
+        assert lead_post(client, "acme", htmx=True).status_code == 200
+        assert Lead.objects.count() == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from calculator.http.security import permissions_policy
 from calculator.http.throttle import client_address
@@ -136,3 +137,52 @@ class TestClientAddress:
     def test_a_missing_header_falls_back_to_the_peer(self, rf, settings):
         settings.PROXY_COUNT = 1
         assert client_address(self.request(rf)) == "10.0.0.1"
+
+
+@pytest.mark.django_db
+class TestForeignHost:
+    """A Host header outside ALLOWED_HOSTS, as scanners send all the time, gets
+    a plain 400 on every page, never a 500 from an address built from it."""
+
+    ROUTES = [
+        "/",
+        "/?spend=50000",
+        "/method/",
+        "/de/",
+        "/fr/method/",
+        "/embed/",
+        "/embed/builder/",
+        "/agency/",
+        "/accounts/login/",
+        "/nowhere/",
+        "/healthz",
+    ]
+
+    @pytest.fixture
+    def production(self, settings):
+        settings.DEBUG = False
+        return Client(raise_request_exception=False)
+
+    @pytest.mark.parametrize("route", ROUTES)
+    @pytest.mark.parametrize("host", ["evil.com", "evil.com:8080", "roi.example.com.evil.com"])
+    def test_a_page_answers_400(self, production, route, host):
+        response = production.get(route, HTTP_HOST=host)
+        assert response.status_code == 400
+        assert response["Content-Type"] == "text/html; charset=utf-8"
+        assert "evil.com" not in response.content.decode()
+
+    def test_the_page_says_why_in_the_address_language(self, production):
+        response = production.get("/de/", HTTP_HOST="evil.com")
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert '<html lang="de">' in page
+        assert "Fehler 400" in page
+
+    def test_the_api_answers_400_in_its_own_shape(self, production):
+        response = production.get("/api/v1/calculate?spend=5000", HTTP_HOST="evil.com")
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == ["request"]
+
+    def test_a_post_answers_400(self, production):
+        response = production.post("/api/v1/links", {"query": "spend=5000"}, HTTP_HOST="evil.com")
+        assert response.status_code == 400

@@ -12,11 +12,13 @@ account a day.
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -37,6 +39,7 @@ from calculator.embeds.views import (
     render_embed,
 )
 from calculator.fields import FieldView
+from calculator.http.database import close_connections
 from calculator.http.ratelimit import over_limit
 from calculator.http.throttle import client_address
 from calculator.models import EmbedDailyStat, EmbedProfile
@@ -47,6 +50,9 @@ from .models import Lead
 
 HOUR = 3600  # the windows of the lead limits, in seconds
 DAY = 24 * HOUR
+UNSAVED_RETRY = 60  # seconds, the Retry-After of a lead the database could not take
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -241,7 +247,10 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
         return answer(403, error=problem)
     if not form.is_valid():
         return answer(400, form=form)
-    refusal = over_lead_limits(request, profile, form.cleaned_data["email"])
+    try:
+        refusal = over_lead_limits(request, profile, form.cleaned_data["email"])
+    except DatabaseError:
+        return unsaved(answer, form)
     if refusal is not None:
         wait, error = refusal
         response = answer(429, form=form, error=error)  # what was typed stays, to send later
@@ -251,5 +260,23 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
         # A robot: thank it as if it had worked, and keep nothing.
         return answer(200, sent_to=form.cleaned_data["email"], query=form.cleaned_data["q"])
     result_url = request.build_absolute_uri(reverse("calculator")) + "?" + form.cleaned_data["q"]
-    store(profile, form, result_url)
+    try:
+        store(profile, form, result_url)
+    except DatabaseError:
+        return unsaved(answer, form)
     return answer(200, sent_to=form.cleaned_data["email"], query=form.cleaned_data["q"])
+
+
+def unsaved(answer: Callable[..., HttpResponse], form: LeadForm) -> HttpResponse:
+    """503 when the database refuses the lead (read-only, locked, failed over):
+    the form again with what was typed and a word to try later, instead of
+    a 500 the form's script cannot show."""
+    logger.exception("a lead could not be stored")
+    close_connections()  # a fresh one for the next request, once the database recovers
+    response = answer(
+        503,
+        form=form,
+        error=_("We could not save your request just now. Please try again in a minute."),
+    )
+    response["Retry-After"] = str(UNSAVED_RETRY)
+    return response

@@ -7,7 +7,9 @@
 - Elsewhere: a page of the site, with its header and a way back.
 
 The 500 page renders without a request context: whatever failed (the
-database, a context processor) must not fail it again.
+database, a context processor) must not fail it again. So does the 400 page
+for a Host header outside ALLOWED_HOSTS: the context's absolute addresses
+(the page in other languages) would be built from that host and raise again.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext
@@ -98,7 +101,13 @@ def _handler(status: int) -> Callable[..., HttpResponse]:
     return handler
 
 
-bad_request = _handler(400)
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api(request):
+        return api_error(400)
+    # Scanners send foreign Host headers all the time: a plain 400, no address built from one.
+    return error_page(request, 400, use_context=not isinstance(exception, DisallowedHost))
+
+
 permission_denied = _handler(403)
 page_not_found = _handler(404)
 

@@ -7,7 +7,8 @@
   var typed = null;
   var kept = null;
 
-  var REFUSALS = [400, 403, 429];
+  // 503: the database could not take the lead; the form says to try again later.
+  var REFUSALS = [400, 403, 429, 503];
 
   function current() { return document.getElementById("lead-form"); }
 
@@ -28,7 +29,7 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var lead = current();
     if (fromTheForm(event)) {
-      // A refusal (400, 403, 429) answers the form with its message: swap it
+      // A refusal (400, 403, 429, 503) answers the form with its message: swap it
       // in place like a success, so the visitor reads why and the results stay.
       if (REFUSALS.indexOf(event.detail.xhr.status) !== -1) {
         event.detail.shouldSwap = true;

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from django.db.backends.signals import connection_created
 from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import Browser, expect
 
@@ -119,4 +121,47 @@ def test_a_refusal_is_answered_in_place_with_debug_on_too(
     expect(frame.locator("#lead-email-error")).to_have_text("Enter a valid email address.")
     expect(frame.locator(".verdict__title")).to_be_visible()
     assert frame.evaluate("document.styleSheets.length") >= 1
+    context.close()
+
+
+@contextmanager
+def read_only_database() -> Iterator[None]:
+    """Every connection opened meanwhile refuses writes, as one opened while
+    the database file was read-only does.
+
+    From before the page is opened: the live server keeps a connection per
+    browser connection (keep-alive), so one opened earlier would still write.
+    """
+
+    def refuse_writes(sender, connection, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA query_only = ON")
+
+    connection_created.connect(refuse_writes)
+    try:
+        yield
+    finally:
+        connection_created.disconnect(refuse_writes)
+
+
+def test_a_lead_the_database_cannot_take_says_so_and_keeps_what_was_typed(
+    browser: Browser, live_server, host: HostSite, agency_profile, console
+):
+    with read_only_database():
+        context, page, frame = open_on_host(browser, live_server, host, console)
+        frame.fill("#lead-email", "visitor@shop.example")
+        frame.fill("#lead-name", "Vera")
+        frame.check("#lead-consent")
+        frame.click("#lead-form button[type=submit]")
+        alert = frame.locator("#lead-form [role=alert]")
+        expect(alert).to_contain_text(
+            "We could not save your request just now. Please try again in a minute."
+        )
+        expect(frame.locator(".verdict__title")).to_be_visible()  # the result stays
+        # What was typed stays, to send again in a minute.
+        expect(frame.locator("#lead-email")).to_have_value("visitor@shop.example")
+        expect(frame.locator("#lead-name")).to_have_value("Vera")
+        expect(frame.locator("#lead-consent")).to_be_checked()
+        expect(frame.locator("#lead-form button[type=submit]")).to_be_enabled()
+    assert not Lead.objects.exists()
     context.close()
