@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import resolve
-from PIL import Image
+from PIL import Image, ImageFile
 
 from calculator.agency import delivery
 from calculator.agency.urls import urlpatterns
@@ -328,6 +328,52 @@ class TestDashboard:
             },
         )
         assert "not an image" in response.content.decode()
+
+    def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(
+        self, client, two_agencies, monkeypatch
+    ):
+        image = io.BytesIO()
+        Image.new("1", (5000, 5000)).save(image, "PNG")  # 25 megapixels in a few KB
+        assert image.tell() < 20_000
+        image.seek(0)
+        image.name = "logo.png"
+
+        def no_decoding(*args):
+            raise AssertionError("the image was decoded")
+
+        monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+        response = client.post(
+            "/agency/profiles/alpha/",
+            {
+                "agency_name": "Alpha",
+                "slug": "alpha",
+                "theme": "auto",
+                "lead_retention_days": "180",
+                "logo": image,
+            },
+        )
+        assert response.status_code == 200
+        assert "5000 × 5000 pixels" in response.content.decode()
+        assert "at most 4 megapixels" in response.content.decode()
+        assert not EmbedProfile.objects.get(slug="alpha").logo_digest
+
+    def test_an_image_at_the_pixel_cap_is_taken(self, client, two_agencies):
+        image = io.BytesIO()
+        Image.new("P", (2048, 2048), 3).save(image, "PNG")
+        image.seek(0)
+        image.name = "logo.png"
+        client.post(
+            "/agency/profiles/alpha/",
+            {
+                "agency_name": "Alpha",
+                "slug": "alpha",
+                "theme": "auto",
+                "lead_retention_days": "180",
+                "logo": image,
+            },
+        )
+        profile = EmbedProfile.objects.get(slug="alpha")
+        assert Image.open(io.BytesIO(bytes(profile.logo_png))).size == (240, 240)
 
     def test_leads_csv_and_delete(self, client, two_agencies):
         ours, _ = two_agencies

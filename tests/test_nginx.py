@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import io
 import json
+import re
+import secrets
 import shutil
 import sqlite3
 import ssl
@@ -19,10 +22,12 @@ import time
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from PIL import Image
 
 from .servers import HOST, ROOT, free_ports, get, gunicorn, manage, site_env, wait_until_up
 
@@ -328,3 +333,117 @@ def test_failed_sign_ins_of_one_visitor_do_not_lock_out_another(proxied):
     status, headers, _ = sign_in(proxied, "127.0.0.3", AGENCY, AGENCY_PASSWORD)
     assert status == 302, "another visitor was locked out"
     assert headers["location"] == "/agency/"
+
+
+def exchange(proxied: Proxied, method: str, path: str, body: bytes = b"", **headers: str):
+    """One request through nginx; the answer's headers as a list, every Set-Cookie kept."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    connection = http.client.HTTPSConnection(HOST, proxied.https_port, context=context, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers={"Host": SITE, **headers})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        connection.close()
+
+
+def cookies_set(headers: list[tuple[str, str]]) -> dict[str, str]:
+    jar = SimpleCookie()
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            jar.load(value)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def csrf_token(page: bytes) -> str:
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+
+
+def multipart(fields: dict[str, str], name: str, filename: str, content: bytes):
+    boundary = secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        "Content-Type: image/png\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
+    return b"".join(
+        parts
+    ) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_logo_of_100_kb_is_uploaded_through_the_profile_form(proxied):
+    """The form's body is past the 64k every other route is held to: it reaches the app."""
+    manage(
+        site_env(f"sqlite:///{proxied.database}"),
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; "
+        "from allauth.account.models import EmailAddress; "
+        "from calculator.models import EmbedProfile; "
+        "user = get_user_model().objects.create_user("
+        "'logo@agency.example', 'logo@agency.example', 'a-long-pass-phrase-42'); "
+        "EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True); "
+        "EmbedProfile.objects.create(slug='logo-agency', agency_name='Logo Agency', owner=user)",
+    )
+    # As a browser posts a form: the proxy says HTTPS, so Django checks the origin.
+    origin = {"Origin": f"https://{SITE}"}
+    form_type = {"Content-Type": "application/x-www-form-urlencoded", **origin}
+    _, headers, page = exchange(proxied, "GET", "/accounts/login/")
+    jar = cookies_set(headers)
+    login = urlencode(
+        {
+            "login": "logo@agency.example",
+            "password": "a-long-pass-phrase-42",
+            "csrfmiddlewaretoken": csrf_token(page),
+        }
+    ).encode()
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    status, headers, _ = exchange(
+        proxied, "POST", "/accounts/login/", login, Cookie=cookie, **form_type
+    )
+    assert status == 302
+    jar |= cookies_set(headers)
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    path = "/agency/profiles/logo-agency/"
+    status, headers, page = exchange(proxied, "GET", path, Cookie=cookie)
+    assert status == 200
+    jar |= cookies_set(headers)
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+
+    logo = io.BytesIO()
+    Image.frombytes("L", (330, 330), secrets.token_bytes(330 * 330)).save(logo, "PNG")
+    assert 100_000 < len(logo.getvalue()) < 120_000  # noise: a PNG cannot compress it
+    fields = {
+        "csrfmiddlewaretoken": csrf_token(page),
+        "agency_name": "Logo Agency",
+        "slug": "logo-agency",
+        "theme": "auto",
+        "lead_retention_days": "180",
+    }
+    body, content_type = multipart(fields, "logo", "logo.png", logo.getvalue())
+    status, headers, _ = exchange(
+        proxied, "POST", path, body, Cookie=cookie, **{"Content-Type": content_type}, **origin
+    )
+    assert status == 302  # saved, back to the form
+    with closing(sqlite3.connect(proxied.database)) as db:
+        (digest,) = db.execute(
+            "SELECT logo_digest FROM calculator_embedprofile WHERE slug = 'logo-agency'"
+        ).fetchone()
+    assert digest
+
+
+def test_a_body_over_64k_elsewhere_is_refused_by_nginx(proxied):
+    before = len(proxied.app_answers("/api/v1/links"))
+    body = json.dumps({"query": "spend=1&x=" + "9" * 100_000})
+    status, _, _ = proxied.request(
+        "/api/v1/links", "POST", body, **{"Content-Type": "application/json"}
+    )
+    assert status == 413
+    assert len(proxied.app_answers("/api/v1/links")) == before  # the app never saw it

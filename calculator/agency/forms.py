@@ -72,6 +72,10 @@ class LeadForm(forms.Form):
 
 
 LOGO_BOX = (600, 240)  # the largest logo kept, in pixels; the embed shows it far smaller
+# The most pixels an upload may have. A PNG is decoded whole before it is
+# scaled down, and a few KB of file can declare 25 megapixels (about 190 MB
+# of a worker's memory); 4 megapixels cost at most 16 MB as RGBA.
+LOGO_MAX_PIXELS = 2048 * 2048
 
 
 def encode_logo(upload) -> tuple[bytes, str]:
@@ -88,8 +92,18 @@ def encode_logo(upload) -> tuple[bytes, str]:
         with Image.open(upload) as image:
             if image.format not in ("PNG", "JPEG", "WEBP", "GIF"):
                 raise ValidationError(_("Upload a PNG, JPEG, WebP or GIF image."))
-            if image.width * image.height > 25_000_000:
-                raise ValidationError(_("This image is too large; use one under 5000 × 5000."))
+            # Image.open has read only the header: refuse before any decoding.
+            if image.width * image.height > LOGO_MAX_PIXELS:
+                raise ValidationError(
+                    _(
+                        "This image is %(width)s × %(height)s pixels; upload one of at "
+                        "most 4 megapixels, such as 2000 × 2000."
+                    ),
+                    params={"width": image.width, "height": image.height},
+                )
+            # thumbnail() decodes a JPEG already scaled down (draft()) and
+            # shrinks the rest by whole factors first (reduce()), so the
+            # full-size pixels are held once at most.
             image.thumbnail(LOGO_BOX)
             out = io.BytesIO()
             image.convert("RGBA").save(out, "PNG", optimize=True)

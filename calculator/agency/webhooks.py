@@ -49,10 +49,33 @@ def resolve(host: str, port: int) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
+# Refused by name, whatever the interpreter's ipaddress module says of them:
+# tunnels and translators whose address carries an IPv4 one that a relay
+# would connect to (IPv4-compatible, IPv4-translated, NAT64, Teredo, 6to4),
+# and the deprecated site-local range, which ipaddress counts as global.
+# Python before 3.12.4 also calls 6to4 global (CVE-2024-4032); the check must
+# not depend on which patch release runs it.
+DENIED_NETWORKS = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "::/96",  # IPv4-compatible (deprecated), and :: and ::1
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "64:ff9b::/96",  # NAT64, well-known prefix
+        "64:ff9b:1::/48",  # NAT64, local use
+        "2001::/32",  # Teredo
+        "2002::/16",  # 6to4
+        "fec0::/10",  # site-local (deprecated)
+    )
+)
+
+
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        # ::ffff:a.b.c.d is how the system names a plain IPv4 connection.
         ip = ip.ipv4_mapped
+    if any(ip in network for network in DENIED_NETWORKS):
+        return False
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_link_local)
 
 
