@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import settings
+
+from calculator import model
 
 # In CI the examples are derandomized, so a run can be repeated exactly;
 # locally each run explores new ones.
@@ -32,3 +35,21 @@ def fresh_card_cache(settings):
         "cards": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     caches["cards"].clear()
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """The result at the default inputs, worked by hand in docs/model.md: the
+    figures many tests look for on a page, in an answer or in the model."""
+
+    inputs: model.Inputs = model.DEFAULTS
+    # N = 400 / (f0 · 0.85), f0 = 0.95 · 0.92 · (1 − 0.30 · 0.20) · 0.98
+    true_purchases: float = 584.4881
+    # g = 1,800 / (N · 80 · 0.40 · Σw), p* = g / (1 + g)
+    breakeven_cpa_gain: float = 0.012397
+    breakeven_text: str = "1.24%"
+
+
+@pytest.fixture
+def defaults() -> Defaults:
+    return Defaults()

@@ -98,9 +98,9 @@ class TestColours:
 
 
 class TestEmbedPage:
-    def test_it_has_the_calculator_without_the_site_chrome(self, client):
+    def test_it_has_the_calculator_without_the_site_chrome(self, client, defaults):
         html = get(client).content.decode()
-        assert "<strong>1.24%</strong>" in html
+        assert f"<strong>{defaults.breakeven_text}</strong>" in html
         for chrome in ('class="masthead"', 'class="footer"', 'class="intro"', "Start from:"):
             assert chrome not in html
         assert 'rel="noopener">Powered by CAPI ROI calculator</a>' in html
@@ -167,10 +167,10 @@ class TestEmbedPage:
         for words in ("What Ads Manager will report", "What moves the result most", "CSV"):
             assert words in html
 
-    def test_the_results_carry_their_figures_as_data(self, client):
+    def test_the_results_carry_their_figures_as_data(self, client, defaults):
         tags = parse(get(client).content.decode()).tags
         figures = json.loads(next(a for t, a in tags if "data-figures" in a)["data-figures"])
-        assert figures["breakeven_cpa_gain"] == pytest.approx(0.0124, abs=5e-5)
+        assert figures["breakeven_cpa_gain"] == pytest.approx(defaults.breakeven_cpa_gain, abs=5e-5)
         assert figures["monthly_benefit"] == pytest.approx(962.19, abs=0.01)
         assert figures["roi"] == pytest.approx(3.10, abs=0.01)
         assert figures["payback_month"] == 3

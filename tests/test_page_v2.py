@@ -34,14 +34,17 @@ class TestWhereTheLiftComesFrom:
 
 
 class TestOrders:
-    def test_the_share_of_orders_is_said(self, client):
+    def test_the_share_of_orders_is_said(self, client, defaults):
         html = page(client, "orders=1000")
-        assert "Meta drives about 584 of your 1,000 orders a month (58.4%)." in html
+        n = round(defaults.true_purchases)
+        share = f"{defaults.true_purchases / 1000:.1%}"
+        assert f"Meta drives about {n} of your 1,000 orders a month ({share})." in html
 
-    def test_too_few_orders_is_a_field_message(self, client):
+    def test_too_few_orders_is_a_field_message(self, client, defaults):
         html = page(client, "orders=500")
+        n = round(defaults.true_purchases)
         assert (
-            'id="orders-error">The loss rates and the 400 purchases reported imply about 584'
+            f'id="orders-error">The loss rates and the 400 purchases reported imply about {n}'
             in (html)
         )
         assert 'name="orders"' in html
