@@ -607,6 +607,9 @@ class CalculatorForm(forms.Form):
         super().__init__(data=with_defaults(query or {}), **kwargs)
         self._canonical: str | None = None
         self._query = query or {}
+        # Version 3's rules across fields that the inputs break, as the model
+        # keys them (model.Problem); empty until a valid-looking form is cleaned.
+        self.rules_broken: dict[str, Any] = {}
         if version_of(self._query) == 3:
             self._read_as_version_3()
         self.typing = typing_for(language)
@@ -723,6 +726,7 @@ class CalculatorForm(forms.Form):
         for name in ("setup", *COSTS):
             data[name] = getattr(inputs, name)
         problems = model.MODELS[3].problems(model.Inputs(**{k: data[k] for k in FORM_KEYS}))
+        self.rules_broken = problems
         for key, problem in problems.items():
             self.add_error(key, self._problem_text(key, problem))
         return data
