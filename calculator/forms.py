@@ -21,7 +21,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import model
+from . import formatting, model
 from .integrations import INTEGRATIONS, typical_cost
 from .numbers import (
     NUMBER,
@@ -50,7 +50,9 @@ class NumberField(forms.Field):
     def __init__(self, key: str, label: str, unit: str, help_text: str = "", **kwargs: Any):
         self.key = key
         self.unit = unit
-        self.limit = model.LIMITS[key]
+        # Versions 1 and 2's range where they have the key; a version 3 form
+        # sets version 3's (CalculatorForm.__init__).
+        self.limit = model.LIMITS.get(key) or model.LIMITS_V3[key]
         self.typing: Typing | None = None
         # Worded when shown, in the language of the request, not at import.
         messages = {"required": lazy(self._required, str)()}
@@ -198,6 +200,26 @@ SETUP_CHOICES = [
     ("relay", gettext_lazy("Browser tags relayed by a server (sGTM / CAPI Gateway)")),
 ]
 INTEGRATION_CHOICES = [(item.key, item.label) for item in INTEGRATIONS.values()]
+# Version 3 adds its own words for Meta's Gateway (its own route), the managed
+# service, the relay's address and the other platforms' routes.
+SETUP_CHOICES_V3 = [
+    ("backend", gettext_lazy("From the store or CRM backend")),
+    ("relay", gettext_lazy("Browser tags relayed by a server container (sGTM)")),
+    ("gateway", gettext_lazy("Meta's Conversions API Gateway")),
+]
+INTEGRATION_CHOICES_V3 = [
+    *INTEGRATION_CHOICES,
+    ("managed", gettext_lazy("Managed service (Elevar-like)")),
+]
+SERVER_IP_CHOICES = [
+    ("same", gettext_lazy("The site's own address (its load balancer or CDN)")),
+    ("third", gettext_lazy("An address of its own (a hosted container)")),
+]
+ROUTE_CHOICES = [
+    ("backend", gettext_lazy("From the store or CRM backend")),
+    ("relay", gettext_lazy("Browser tags relayed by a server container (sGTM)")),
+    ("none", gettext_lazy("No server events: the browser tag only")),
+]
 # Costs that an empty field leaves to the chosen integration's typical figure.
 COSTS = ("setup_cost", "monthly_cost")
 MODE_CHOICES = [
@@ -207,6 +229,10 @@ MODE_CHOICES = [
 
 
 DEFAULT_INTEGRATION = "custom"
+# Every key the form reads: version 2's, then those only version 3 reads.
+FORM_KEYS = tuple(dict.fromkeys((*model.INPUT_KEYS, *model.V3_KEYS)))
+# The platforms as a marketer names them, in the model's order.
+PLATFORM_NAMES = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
 
 
 def _default_text(name: str, defaults: model.Inputs = model.DEFAULTS) -> str:
@@ -241,7 +267,7 @@ def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
     """
     version_model = model.VERSIONS[version_of(query)]
     data: dict[str, Any] = {}
-    for name in (*model.INPUT_KEYS, "v"):
+    for name in (*FORM_KEYS, "v"):
         if name == "v" and name not in query:
             data[name] = str(model.CURRENT_VERSION)
             continue
@@ -277,6 +303,17 @@ BEHIND_N = (
     "connectivity",
     "match_before",
 )
+
+
+def following_setup(inputs: model.Inputs) -> dict[str, str | None]:
+    """Google's and TikTok's routes, empty where they are what Meta's setup
+    gives them anyway: the same figures, and a link that names no more than
+    it must."""
+    follows = {"backend": "backend", "relay": "relay", "gateway": "none"}[inputs.setup]
+    return {
+        key: None if getattr(inputs, key) == follows else getattr(inputs, key)
+        for key in ("google_route", "tiktok_route")
+    }
 
 
 def _cause(name: str):
@@ -441,6 +478,120 @@ class CalculatorForm(forms.Form):
         "%",
         gettext_lazy("Share of Meta-driven purchases in the control arm, without CAPI."),
     )
+    # Version 3: the relay's address, Meta's share of the randomized lift, and
+    # the other platforms a server container feeds (docs/model.md, version 3).
+    server_ip = _choice(
+        gettext_lazy("Where the server answers from"),
+        SERVER_IP_CHOICES,
+        gettext_lazy(
+            "For a relay or the Gateway: Safari keeps cookies that a server on another "
+            "address sets for 7 days only."
+        ),
+    )
+    lift_share = NumberField(
+        "lift_share",
+        gettext_lazy("Share of the study's lift, Meta"),
+        "%",
+        gettext_lazy(
+            "How much of the lift the one randomized study implies Meta's extra signal "
+            "earns. Used when the CPA improvement is empty."
+        ),
+    )
+    google_spend = NumberField(
+        "google_spend",
+        gettext_lazy("Monthly Google Ads spend"),
+        "money",
+        gettext_lazy("Optional: empty or 0 when you run no Google Ads."),
+        required=False,
+    )
+    google_conversions = NumberField(
+        "google_conversions",
+        gettext_lazy("Purchases Google Ads reports per month"),
+        "count",
+        gettext_lazy("What Google Ads reports today from the browser tag alone."),
+        required=False,
+    )
+    google_match_before = NumberField(
+        "google_match_before",
+        gettext_lazy("Google Ads match rate, browser tag only"),
+        "%",
+    )
+    google_match_after = NumberField(
+        "google_match_after",
+        gettext_lazy("Google Ads match rate with enhanced conversions"),
+        "%",
+    )
+    google_modelled = NumberField(
+        "google_modelled",
+        gettext_lazy("Consent-lost conversions Google models back"),
+        "%",
+        gettext_lazy(
+            "Share of the Google Ads conversions lost to refused consent that Consent Mode "
+            "already models into its reports."
+        ),
+    )
+    google_route = _choice(
+        gettext_lazy("How server events reach Google Ads"),
+        ROUTE_CHOICES,
+        gettext_lazy("Empty: as Meta's setup."),
+        required=False,
+    )
+    google_lift_share = NumberField(
+        "google_lift_share",
+        gettext_lazy("Share of the study's lift, Google Ads"),
+        "%",
+        gettext_lazy("0 by default: no randomized estimate exists for Google Ads."),
+    )
+    google_cpa_gain = NumberField(
+        "google_cpa_gain",
+        gettext_lazy("Expected true CPA improvement, Google Ads"),
+        "%",
+        gettext_lazy("Optional: your own figure from a holdout test."),
+        required=False,
+    )
+    tiktok_spend = NumberField(
+        "tiktok_spend",
+        gettext_lazy("Monthly TikTok ad spend"),
+        "money",
+        gettext_lazy("Optional: empty or 0 when you run no TikTok ads."),
+        required=False,
+    )
+    tiktok_conversions = NumberField(
+        "tiktok_conversions",
+        gettext_lazy("Purchases TikTok reports per month"),
+        "count",
+        gettext_lazy("What TikTok Ads Manager reports today from the Pixel alone."),
+        required=False,
+    )
+    tiktok_match_before = NumberField(
+        "tiktok_match_before",
+        gettext_lazy("TikTok match rate, Pixel only"),
+        "%",
+    )
+    tiktok_match_after = NumberField(
+        "tiktok_match_after",
+        gettext_lazy("TikTok match rate with the Events API"),
+        "%",
+    )
+    tiktok_route = _choice(
+        gettext_lazy("How server events reach TikTok"),
+        ROUTE_CHOICES,
+        gettext_lazy("Empty: as Meta's setup."),
+        required=False,
+    )
+    tiktok_lift_share = NumberField(
+        "tiktok_lift_share",
+        gettext_lazy("Share of the study's lift, TikTok"),
+        "%",
+        gettext_lazy("0 by default: no randomized estimate exists for TikTok."),
+    )
+    tiktok_cpa_gain = NumberField(
+        "tiktok_cpa_gain",
+        gettext_lazy("Expected true CPA improvement, TikTok"),
+        "%",
+        gettext_lazy("Optional: your own figure from a holdout test."),
+        required=False,
+    )
     v = VersionField(label=gettext_lazy("Model version"), widget=forms.HiddenInput)
 
     def __init__(
@@ -455,14 +606,37 @@ class CalculatorForm(forms.Form):
         """
         super().__init__(data=with_defaults(query or {}), **kwargs)
         self._canonical: str | None = None
+        self._query = query or {}
+        # Version 3's rules across fields that the inputs break, as the model
+        # keys them (model.Problem); empty until a valid-looking form is cleaned.
+        self.rules_broken: dict[str, Any] = {}
+        if version_of(self._query) == 3:
+            self._read_as_version_3()
         self.typing = typing_for(language)
         if self.typing is not None:
             for field_ in self.fields.values():
                 if isinstance(field_, NumberField):
                     field_.read_as(language)
 
+    def _read_as_version_3(self) -> None:
+        """Version 3's ranges (a platform's spend may be 0) and choices (Meta's
+        Gateway, the managed service), on this form's own copies of the fields."""
+        for name, field_ in self.fields.items():
+            if isinstance(field_, NumberField) and name in model.LIMITS_V3:
+                field_.limit = model.LIMITS_V3[name]
+        setup, integration = self.fields["setup"], self.fields["integration"]
+        self.fields["setup"] = _choice(setup.label, SETUP_CHOICES_V3, setup.help_text)
+        self.fields["integration"] = _choice(
+            integration.label, INTEGRATION_CHOICES_V3, integration.help_text, required=False
+        )
+
     def clean(self) -> dict[str, Any]:
+        if version_of(self._query) == 3:
+            return self._clean_v3(super().clean())
         data = super().clean()
+        for name in ("google_route", "tiktok_route"):  # read by version 3 alone
+            if name in data:
+                data[name] = data[name] or None
         integration = data.get("integration") or None
         if "integration" in data:
             data["integration"] = integration
@@ -521,10 +695,129 @@ class CalculatorForm(forms.Form):
             },
         )
 
+    def _given(self) -> set[str]:
+        """The keys the query gave a value, which an integration does not replace."""
+        return {
+            name
+            for name in FORM_KEYS
+            if (values := _values(self._query, name))
+            and not (isinstance(values[0], str) and not values[0].strip(BLANKS))
+        }
+
+    def _clean_v3(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Version 3: the integration's routes and typical costs, each match rate
+        against its own, then the model's rules across fields, worded."""
+        for name in ("integration", "google_route", "tiktok_route"):
+            data[name] = data.get(name) or None  # empty: none chosen
+        for platform in model.PLATFORMS:
+            before = f"{platform}_match_before" if platform != "meta" else "match_before"
+            after = f"{platform}_match_after" if platform != "meta" else "match_after"
+            self._check_match_rates(data, before, after)
+        if self.errors:
+            return data
+        inputs = model.Inputs(**{name: data[name] for name in FORM_KEYS})
+        if inputs.integration is not None:
+            inputs = model.with_integration(inputs, self._given())
+        else:  # no integration named: an empty cost is the model's default
+            defaults = {name: typical_cost(None, name) for name in COSTS if data[name] is None}
+            inputs = replace(inputs, **defaults)
+        for key, value in following_setup(inputs).items():
+            data[key] = value
+        for name in ("setup", *COSTS):
+            data[name] = getattr(inputs, name)
+        problems = model.MODELS[3].problems(model.Inputs(**{k: data[k] for k in FORM_KEYS}))
+        self.rules_broken = problems
+        for key, problem in problems.items():
+            self.add_error(key, self._problem_text(key, problem))
+        return data
+
+    def _check_match_rates(self, data: dict[str, Any], before: str, after: str) -> None:
+        low, high = data.get(before), data.get(after)
+        if low is None or high is None or high >= low:
+            return
+        if after == "match_after":  # Meta's, worded as versions 1 and 2 word it
+            self.add_error(
+                after,
+                _(
+                    "Match rate with CAPI must be at least the match rate with the Pixel only "
+                    "(%(before)s%%), and at most 100%%."
+                )
+                % {"before": amount(low, self.typing)},
+            )
+            return
+        self.add_error(
+            after,
+            _("%(field)s must be at least %(other)s (%(before)s%%), and at most 100%%.")
+            % {
+                "field": self.fields[after].label,
+                "other": self.fields[before].label,
+                "before": amount(low, self.typing),
+            },
+        )
+
+    def _problem_text(self, key: str, problem: Any) -> str:
+        """A version 3 rule's problem (model.Problem) in words a marketer understands."""
+        code = getattr(problem, "code", str(problem))
+        platform = PLATFORM_NAMES.get(getattr(problem, "platform", None) or "meta", "Meta")
+        n = getattr(problem, "n", None)
+        # A figure, not a bound to type back: grouped as the page shows figures.
+        implied = formatting.number(n) if n is not None else ""
+        fix = _(
+            "Enter your store's monthly orders so the calculator can check them, or lower "
+            "the loss rates."
+        )
+        if code == "no_platform":
+            return _(
+                "Enter a monthly spend above 0 for at least one platform: Meta, Google Ads "
+                "or TikTok."
+            )
+        if code == "required":
+            return _(
+                "%(platform)s has a spend: enter the purchases %(platform)s reports today, "
+                "a number %(range)s."
+            ) % {"platform": platform, "range": self.fields[key].range_text}
+        if code == "above_orders":
+            orders = self.cleaned_data["orders"]
+            return ngettext(
+                "Your loss rates and the purchases %(platform)s reports imply about "
+                "%(implied)s purchases a month driven by %(platform)s, more than your "
+                "%(orders)s order from every channel. Check the loss rates, the match rate "
+                "without server events and the purchases reported, or the orders.",
+                "Your loss rates and the purchases %(platform)s reports imply about "
+                "%(implied)s purchases a month driven by %(platform)s, more than your "
+                "%(orders)s orders from every channel. Check the loss rates, the match rate "
+                "without server events and the purchases reported, or the orders.",
+                1 if orders == 1 else 2,
+            ) % {"platform": platform, "implied": implied, "orders": amount(orders, self.typing)}
+        if code == "sees_under_a_fifth":
+            return (
+                _(
+                    "Your loss rates say %(platform)s sees under a fifth of the purchases it "
+                    "drives (N ≈ %(implied)s)."
+                )
+                % {"platform": platform, "implied": implied}
+                + " "
+                + fix
+            )
+        if code == "more_than_doubles":
+            return (
+                _(
+                    "Your loss rates say that server events would more than double what "
+                    "%(platform)s reports (N ≈ %(implied)s)."
+                )
+                % {"platform": platform, "implied": implied}
+                + " "
+                + fix
+            )
+        # The fields refuse every other problem first; a message still names the field.
+        return self.fields[key].error_messages.get("invalid_choice") or getattr(
+            self.fields[key], "message", str(problem)
+        )
+
     def inputs(self) -> model.Inputs:
         """The validated inputs; call only when ``is_valid()``."""
         data = self.cleaned_data
-        return model.Inputs(**{name: data[name] for name in model.INPUT_KEYS})
+        return model.Inputs(**{name: data[name] for name in FORM_KEYS})
 
     def canonical_query(self) -> str:
         """The normalised query string of a valid form: the identity of its result.

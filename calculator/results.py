@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import charts, model
-from .summary import Summary, figures_message
+from .summary import Summary, figures_message, platform_rows
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,10 @@ class CauseRecovery:
 
 def recovery_by_cause() -> dict[str, CauseRecovery]:
     """Each loss cause by its name, with the share of it CAPI recovers from a
-    backend and from a relay, as the current model version reckons."""
-    table = model.recovery_rates()
+    backend and from a relay, as version 2 reckons: the method page explains
+    version 2 until it words version 3's routes (a relay's depends on its IP
+    there), so making version 3 the current one leaves it whole."""
+    table = model.recovery_rates(2)
     return {
         cause: CauseRecovery(
             str(charts.CAUSE_LABELS[cause]),
@@ -70,8 +72,12 @@ def results_context(report: model.Report, summary: Summary) -> dict[str, object]
     out once by the view, which shares it with the page's share tags), the
     charts and the rows of the tables."""
     currency = report.inputs.currency
-    rows = charts.loss_rows(report)
+    # Version 3's losses are each platform's: its table of platforms stands
+    # in for the one platform's losses until the page words version 3.
+    v3 = isinstance(report.results, model.ResultsV3)
+    rows = [] if v3 else charts.loss_rows(report)
     return {
+        "platform_rows": platform_rows(report),
         "summary": summary,
         "live_line": live_line(summary),
         "figures": json.dumps(figures_message(report), allow_nan=False),
@@ -83,7 +89,9 @@ def results_context(report: model.Report, summary: Summary) -> dict[str, object]
         "lost_total": sum(row.lost for row in rows),
         "recoverable_total": sum(row.recoverable for row in rows),
         # The charts escape every text they draw (charts.Chart.svg).
-        "losses_chart": mark_safe(
+        "losses_chart": ""
+        if v3
+        else mark_safe(
             charts.losses_chart(rows).svg(
                 "losses", _("Lost purchases by cause, recoverable and not recoverable")
             )

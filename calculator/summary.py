@@ -269,6 +269,11 @@ def _lift_source(report: model.Report) -> str:
     """Where the lift every figure assumes comes from."""
     results = _v2(report)
     lift = percent(report.cpa_gain)
+    if isinstance(report.results, model.ResultsV3):
+        return _(
+            "%(lift)s on the purchases of the platforms that get server events, a share "
+            "of what the one randomized study implies; enter your own from a holdout test."
+        ) % {"lift": lift}
     if results is None:  # version 1: the lift was always the visitor's figure
         return _("%(lift)s, as you entered it; confirm it with a holdout test.") % {"lift": lift}
     values = {
@@ -447,14 +452,25 @@ def inputs_line(inputs: model.Inputs) -> str:
     c = inputs.currency
     parts = [
         _("%(spend)s a month on Meta ads") % {"spend": money(inputs.spend, c, cents=False)},
+        # Version 3's other platforms, when the link names them.
+        *(
+            text % {"spend": money(spend, c, cents=False)}
+            for spend, text in (
+                (inputs.google_spend, _("%(spend)s a month on Google Ads")),
+                (inputs.tiktok_spend, _("%(spend)s a month on TikTok ads")),
+            )
+            if spend
+        ),
         _("%(count)s purchases reported") % {"count": number(inputs.conversions)},
         _("%(aov)s orders") % {"aov": money(inputs.aov, c, cents=inputs.aov != int(inputs.aov))},
         _("%(margin)s margin") % {"margin": rate(inputs.margin)},
     ]
     if inputs.consent:
         parts.append(_("%(rate)s refuse consent") % {"rate": rate(inputs.consent)})
-    if inputs.integration is not None:
+    if inputs.integration in INTEGRATIONS:
         parts.append(str(INTEGRATIONS[inputs.integration].short))
+    elif inputs.integration == "managed":  # version 3's managed service
+        parts.append(_("managed service"))
     else:
         parts.append(_("backend events") if inputs.setup == "backend" else _("relayed events"))
     if inputs.cpa_gain is not None:
@@ -495,8 +511,56 @@ def summarise(report: model.Report) -> Summary:
         warnings=_warnings(report),
         orders_sentence=_orders_sentence(report),
         sensitivity_note=_sensitivity_note(report),
-        holdout=holdout_text(report),
+        # Version 3's holdout plans a test on the store's orders; its words come
+        # with the page's version 3 wording.
+        holdout=None if isinstance(report.results, model.ResultsV3) else holdout_text(report),
     )
+
+
+# The platforms and their routes as a marketer names them.
+PLATFORM_NAMES = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
+ROUTE_WORDS = {
+    "backend": gettext_lazy("From the store or CRM backend"),
+    "relay": gettext_lazy("Browser tags relayed by a server container (sGTM)"),
+    "gateway": gettext_lazy("Meta's Conversions API Gateway"),
+    "none": gettext_lazy("No server events: the browser tag only"),
+}
+
+
+@dataclass(frozen=True)
+class PlatformRow:
+    """One platform of a version 3 result, as its table row shows it; ratios
+    are fractions, for the templates' and the spreadsheet's own formats."""
+
+    key: str
+    name: str
+    route: str
+    reported_before: float
+    reported_after: float
+    coverage_before: float
+    coverage_after: float
+    cpa_gain: float  # the fall in true CPA counted
+    monthly_benefit: float
+
+
+def platform_rows(report: model.Report) -> list[PlatformRow]:
+    """One row per platform of a version 3 result, Meta first; none before version 3."""
+    if not isinstance(report.results, model.ResultsV3):
+        return []
+    return [
+        PlatformRow(
+            key,
+            PLATFORM_NAMES[key],
+            str(ROUTE_WORDS[p.route]),
+            p.reported_before,
+            p.reported_after,
+            p.coverage_before,
+            p.coverage_after,
+            p.cpa_gain,
+            p.monthly_benefit,
+        )
+        for key, p in report.results.platforms.items()
+    ]
 
 
 def figures_message(report: model.Report) -> dict[str, float | int | str | None]:

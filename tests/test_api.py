@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
+from calculator import model
 from calculator.api import openapi
 
 
@@ -17,6 +18,9 @@ def strict_json(content: bytes):
         raise AssertionError(f"not JSON: {token}")
 
     return json.loads(content, parse_constant=refuse)
+
+
+THREE = "google_spend=10000&google_conversions=300&tiktok_spend=4000&tiktok_conversions=50"
 
 
 class TestCalculate:
@@ -56,6 +60,59 @@ class TestCalculate:
         assert r["share_of_orders"] is None
         assert r["warnings"] == []
         assert set(body["uncertainty"]["cpa_gain"]) == {"p10", "p50", "p90"}
+
+    def test_version_3_answers_its_own_shape(self, client):
+        response = client.get(f"/api/v1/calculate?v=3&setup=backend&{THREE}")
+        assert response.status_code == 200
+        body = strict_json(response.content)
+        assert body["model_version"] == 3
+        r = body["results"]
+        assert list(r) == [
+            "monthly_benefit",
+            "incremental_conversions",
+            "expected_cpa_gain",
+            "net_monthly",
+            "cash_flows",
+            "cumulative",
+            "total_benefit",
+            "total_cost",
+            "net",
+            "roi",
+            "payback_month",
+            "npv",
+            "breakeven_cpa_gain",
+            "breakeven_spend",
+            "warnings",
+            "holdout",
+            "platforms",
+        ]
+        assert list(r["platforms"]) == ["meta", "google", "tiktok"]
+        # docs/model.md's worked example: Google and TikTok count as reporting only.
+        google, tiktok = r["platforms"]["google"], r["platforms"]["tiktok"]
+        assert round(google["true_conversions"], 2) == 422.79
+        assert round(google["reported_after"], 2) == 365.27
+        assert round(tiktok["true_conversions"], 2) == 73.06
+        assert google["cpa_gain"] == tiktok["cpa_gain"] == 0
+        assert round(r["net"], 2) == 3128.69
+        assert round(r["breakeven_cpa_gain"] * 100, 3) == 0.675
+        assert round(r["expected_cpa_gain"] * 100, 2) == 1.43
+        assert set(body["uncertainty"]["platforms"]) == {"meta", "google", "tiktok"}
+        assert body["inputs"]["google_spend"] == 10000
+
+    def test_version_3_errors_are_keyed_as_the_spec_says(self, client):
+        def keys(query):
+            response = client.get(f"/api/v1/calculate?v=3&{query}")
+            assert response.status_code == 400
+            return list(strict_json(response.content)["errors"])
+
+        assert keys("spend=0") == ["spend"]
+        assert keys("google_spend=10") == ["google_conversions"]
+        assert keys("tiktok_spend=10") == ["tiktok_conversions"]
+        assert keys("orders=100") == ["orders"]
+        assert keys("consent=95") == ["orders"]
+
+    def test_version_3_is_not_yet_the_default(self, client):
+        assert strict_json(client.get("/api/v1/calculate").content)["model_version"] == 2
 
     def test_orders_below_the_implied_purchases_answer_400_keyed_orders(self, client):
         response = client.get("/api/v1/calculate?orders=500")
@@ -123,6 +180,12 @@ class TestCalculate:
             "mode=save&setup=relay&acr=30&v=1",
             "setup_cost=0&monthly_cost=0&cpa_gain=0",
             "consent=95&cpa_gain=30&orders=1e8",
+            "v=3",
+            f"v=3&{THREE}",
+            f"v=3&{THREE}&acr=39.1&orders=5000&google_route=none&mode=save",
+            "v=3&setup=gateway&server_ip=same&integration=gateway",
+            "v=3&spend=0&google_spend=10000&google_conversions=300&google_route=none",
+            "v=3&setup_cost=0&monthly_cost=0&cpa_gain=30",
         ):
             jsonschema.validate(
                 strict_json(client.get(f"/api/v1/calculate?{query}").content), schema
@@ -200,7 +263,8 @@ class TestOpenApi:
         doc = strict_json(client.get("/api/v1/openapi.json").content)
         params = doc["paths"]["/api/v1/calculate"]["get"]["parameters"]
         names = {p["name"] for p in params if p["in"] == "query"}
-        assert names == {
+        assert names == set(model.V3_KEYS) | {"lift_slope", "v"}
+        assert names >= {
             "integration",
             "spend",
             "conversions",
@@ -230,13 +294,29 @@ class TestOpenApi:
             "holdout_share",
             "v",
         }
-        spend = next(p for p in params if p["name"] == "spend")["schema"]
-        assert spend == {
-            "type": "number",
-            "minimum": 0.01,
-            "maximum": 1e9,
-            "default": 20000,
-        }
+        schema = {p["name"]: p["schema"] for p in params}
+        # A platform's spend may be 0 in version 3; the description says 0.01 before.
+        assert schema["spend"] == {"type": "number", "minimum": 0, "maximum": 1e9, "default": 20000}
+        assert schema["setup"]["enum"] == ["backend", "relay", "gateway"]
+        assert "managed" in schema["integration"]["enum"]
+        assert schema["google_modelled"]["maximum"] == 90
+        assert schema["v"] == {"type": "integer", "enum": [1, 2, 3], "default": 2}
+
+    def test_it_documents_every_version_3_result_key_and_code(self, client):
+        doc = strict_json(client.get("/api/v1/openapi.json").content)
+        v3 = doc["components"]["schemas"]["ReportV3"]
+        results = v3["properties"]["results"]
+        assert set(results["required"]) == set(model.ResultsV3.__dataclass_fields__)
+        platform = results["properties"]["platforms"]["properties"]["google"]
+        assert set(platform["required"]) == set(model.PlatformResults.__dataclass_fields__)
+        assert platform["properties"]["warnings"]["items"]["enum"] == list(model.PLATFORM_WARNINGS)
+        assert results["properties"]["warnings"]["items"]["enum"] == list(model.STORE_WARNINGS)
+        holdout = results["properties"]["holdout"]
+        assert set(holdout["required"]) == set(model.HoldoutV3.__dataclass_fields__)
+        assert "platforms" in v3["properties"]["uncertainty"]["required"]
+        errors = doc["components"]["schemas"]["Errors"]["properties"]["errors"]["description"]
+        for key in ("`spend`", "`google_conversions`", "`tiktok_conversions`", "`orders`"):
+            assert key in errors
 
 
 def test_tiny_costs_and_spend_never_overflow(client):

@@ -190,7 +190,8 @@ class TestCalculatorForm:
         blank = CalculatorForm(QueryDict(""))
         assert blank.is_valid()
         assert blank.version == 2
-        assert errors("v=3")["v"] == ["Model version must be one of: 1, 2."]
+        assert CalculatorForm(QueryDict("v=3")).is_valid()
+        assert errors("v=4")["v"] == ["Model version must be one of: 1, 2, 3."]
         assert "v" in errors("v=1.0")
         assert "v" in errors("v=99999999999999999999")
 
@@ -366,3 +367,158 @@ class TestVersion2Inputs:
         assert set(errors("orders=1&consent=99")) == {"consent"}
         # An unrelated bad field does not hide it.
         assert set(errors("orders=500&holdout_weeks=105")) == {"orders", "holdout_weeks"}
+
+
+THREE_PLATFORMS = (
+    "v=3&google_spend=10000&google_conversions=300&tiktok_spend=4000&tiktok_conversions=50"
+)
+
+
+class TestVersion3Inputs:
+    """docs/model.md version 3: every platform's inputs, the routes, and its
+    rules across fields as keyed messages."""
+
+    def test_it_takes_every_version_3_input(self):
+        given = inputs(
+            THREE_PLATFORMS + "&google_match_before=70&google_match_after=88&google_modelled=30"
+            "&google_route=relay&google_lift_share=25&google_cpa_gain=3&tiktok_match_before=60"
+            "&tiktok_match_after=80&tiktok_route=none&tiktok_lift_share=10&tiktok_cpa_gain=2"
+            "&server_ip=same&lift_share=40&acr=20&holdout_weeks=6&holdout_share=30"
+        )
+        assert (given.google_spend, given.google_conversions) == (10000, 300)
+        assert (given.google_match_before, given.google_match_after) == (70, 88)
+        assert (given.google_modelled, given.google_route) == (30, "relay")
+        assert (given.google_lift_share, given.google_cpa_gain) == (25, 3)
+        assert (given.tiktok_spend, given.tiktok_conversions) == (4000, 50)
+        assert (given.tiktok_match_before, given.tiktok_match_after) == (60, 80)
+        assert (given.tiktok_route, given.tiktok_lift_share, given.tiktok_cpa_gain) == (
+            "none",
+            10,
+            2,
+        )
+        assert (given.server_ip, given.lift_share, given.acr) == ("same", 40, 20)
+        assert (given.holdout_weeks, given.holdout_share) == (6, 30)
+
+    @pytest.mark.parametrize(
+        ("key", "value", "range_text"),
+        [
+            ("google_spend", "-1", "between 0 and 1 billion"),
+            ("google_conversions", "0.5", "between 1 and 100 million"),
+            ("google_modelled", "91", "between 0% and 90%"),
+            ("google_lift_share", "101", "between 0% and 100%"),
+            ("tiktok_cpa_gain", "51", "between 0% and 50%"),
+            ("tiktok_match_before", "0", "between 1% and 100%"),
+            ("lift_share", "100.5", "between 0% and 100%"),
+        ],
+    )
+    def test_each_new_field_states_its_range(self, key, value, range_text):
+        (message,) = errors(f"v=3&{key}={value}")[key]
+        assert range_text in message
+
+    def test_a_platform_spend_may_be_zero_in_version_3_only(self):
+        assert inputs("v=3&spend=0&google_spend=100&google_conversions=5").spend == 0
+        assert "between 0.01 and 1 billion" in errors("spend=0")["spend"][0]
+
+    def test_gateway_and_the_managed_service_are_version_3_choices(self):
+        assert inputs("v=3&setup=gateway").setup == "gateway"
+        assert inputs("v=3&integration=managed&orders=3000").monthly_cost == 450  # Elevar
+        assert "setup" in errors("setup=gateway")
+        assert "integration" in errors("v=2&integration=managed")
+        assert errors("v=3&setup=nonsense")["setup"] == [
+            "Setup must be one of “backend”, “relay”, “gateway”."
+        ]
+
+    def test_the_integration_sets_the_routes_and_typical_costs_by_platform_count(self):
+        one = inputs("v=3&integration=sgtm_hosted")
+        three = inputs(THREE_PLATFORMS + "&integration=sgtm_hosted")
+        assert (one.setup, one.setup_cost, one.monthly_cost) == ("relay", 1500, 20)
+        assert (three.setup_cost, three.monthly_cost) == (1500 + 300 * 2, 20)
+        shopify = inputs(THREE_PLATFORMS + "&integration=shopify")
+        assert (shopify.google_route, shopify.tiktok_route) == ("none", None)  # None: backend
+        # A cost the visitor typed wins over the typical one.
+        assert inputs(THREE_PLATFORMS + "&integration=custom&setup_cost=999").setup_cost == 999
+
+    def test_a_bare_link_stays_short(self):
+        form = CalculatorForm(QueryDict("v=3"))
+        assert form.is_valid()
+        query = form.canonical_query()
+        assert "google" not in query
+        assert "tiktok" not in query
+        assert "holdout" not in query
+        assert query.endswith("&v=3")
+
+    def test_the_canonical_query_reads_back_as_itself(self):
+        for query in (THREE_PLATFORMS, THREE_PLATFORMS + "&integration=shopify", "v=3"):
+            first = CalculatorForm(QueryDict(query))
+            assert first.is_valid(), first.errors
+            again = CalculatorForm(QueryDict(first.canonical_query()))
+            assert again.is_valid()
+            assert again.canonical_query() == first.canonical_query()
+            assert again.inputs() == first.inputs()
+
+    def test_rule_1_no_platform_is_keyed_spend(self):
+        assert errors("v=3&spend=0") == {
+            "spend": [
+                "Enter a monthly spend above 0 for at least one platform: Meta, Google Ads "
+                "or TikTok."
+            ]
+        }
+
+    def test_rule_2_a_platform_without_purchases_names_it(self):
+        assert errors("v=3&google_spend=100") == {
+            "google_conversions": [
+                "Google Ads has a spend: enter the purchases Google Ads reports today, a "
+                "number between 1 and 100 million."
+            ]
+        }
+        assert set(errors("v=3&tiktok_spend=100")) == {"tiktok_conversions"}
+
+    def test_rule_3_more_than_the_orders_names_the_platform(self):
+        (message,) = errors(THREE_PLATFORMS + "&orders=500")["orders"]
+        assert message.startswith(
+            "Your loss rates and the purchases Meta reports imply about 584 purchases a "
+            "month driven by Meta, more than your 500 orders from every channel."
+        )
+        # Meta fits; Google's 423 do not fit in 420.
+        (google,) = errors(THREE_PLATFORMS + "&orders=420&spend=20000&conversions=100")["orders"]
+        assert "driven by Google Ads" in google
+
+    def test_rule_4_without_orders_says_what_to_do(self):
+        (message,) = errors("v=3&consent=95")["orders"]
+        assert message == (
+            "Your loss rates say Meta sees under a fifth of the purchases it drives "
+            "(N ≈ 11,690). Enter your store's monthly orders so the calculator can check "
+            "them, or lower the loss rates."
+        )
+        (doubles,) = errors(
+            "v=3&tiktok_spend=100&tiktok_conversions=10&tiktok_match_before=40"
+            "&tiktok_match_after=100"
+        )["orders"]
+        assert "server events would more than double what TikTok reports" in doubles
+        assert doubles.endswith("or lower the loss rates.")
+        # With orders, the calculator checks them instead.
+        assert inputs("v=3&consent=95&orders=20000").consent == 95
+
+    def test_a_platforms_match_rates_name_its_fields(self):
+        (message,) = errors(THREE_PLATFORMS + "&google_match_after=50")["google_match_after"]
+        assert message.startswith(
+            "Google Ads match rate with enhanced conversions must be at least Google Ads "
+            "match rate, browser tag only (85%)"
+        )
+
+    def test_the_rules_speak_german(self):
+        from django.utils import translation
+
+        with translation.override("de"):
+            form = CalculatorForm(QueryDict("v=3&consent=95"), language="de")
+            assert not form.is_valid()
+            (message,) = form.errors["orders"]
+        assert "Google" not in message
+        assert "Meta" in message
+        assert "11.690" in message
+        assert message.startswith("Laut Ihren Verlustraten sieht Meta weniger als ein Fünftel")
+        assert message.endswith("oder senken Sie die Verlustraten.")
+
+    def test_versions_1_and_2_ignore_the_version_3_keys(self):
+        assert inputs("google_spend=nonsense&lift_share=-1&server_ip=x") == inputs("")
+        assert inputs("v=1&google_spend=5&tiktok_route=x") == inputs("v=1")

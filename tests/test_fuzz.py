@@ -21,7 +21,7 @@ from hypothesis import settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from calculator import model
-from calculator.forms import BLANKS, CalculatorForm
+from calculator.forms import BLANKS, FORM_KEYS, CalculatorForm
 
 # The links API stores what it makes.
 pytestmark = pytest.mark.django_db
@@ -37,15 +37,17 @@ def with_match_rule(query: dict | None) -> dict:
     stay invalid: only two numbers in the wrong order are swapped.
     """
     query = dict(query or {})
-    raw_before = query.get("match_before", model.DEFAULTS.match_before)
-    raw_after = query.get("match_after", model.DEFAULTS.match_after)
-    before, after = number(raw_before), number(raw_after)
-    if before is not None and after is not None and after < before:
-        query.update(match_before=raw_after, match_after=raw_before)
+    for prefix in ("", "google_", "tiktok_"):  # Meta's, then version 3's other platforms
+        low, high = f"{prefix}match_before", f"{prefix}match_after"
+        raw_before = query.get(low, getattr(model.DEFAULTS, low))
+        raw_after = query.get(high, getattr(model.DEFAULTS, high))
+        before, after = number(raw_before), number(raw_after)
+        if before is not None and after is not None and after < before:
+            query.update({low: raw_after, high: raw_before})
     return query
 
 
-MONEY = [name for name, limit in model.LIMITS.items() if limit.cents]
+MONEY = [name for name, limit in model.LIMITS_V3.items() if limit.cents]
 THOUSANDS_LOOKALIKE = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")
 
 
@@ -77,17 +79,56 @@ def with_orders_rule(query: dict) -> dict:
     return query
 
 
-def with_version_1_rules(query: dict) -> dict:
-    """The rules the document states for v=1: the keys only version 2 reads are
-    ignored, whatever their value, and the lift cannot be left empty (version
-    1 has no estimate)."""
-    if str(query.get("v")) != "1":
+def version_of(query: dict) -> int | None:
+    text = str(query.get("v", model.CURRENT_VERSION))
+    return int(text) if text.isdigit() and int(text) in model.VERSIONS else None
+
+
+def with_version_rules(query: dict) -> dict:
+    """The rules the document states per version: a key the version does not
+    read is ignored, whatever its value; version 1 cannot leave the lift empty
+    (it has no estimate); before version 3 a spend is above 0 and neither the
+    Gateway as a setup nor the managed service exists."""
+    version = version_of(query)
+    if version is None:
         return query
-    reads = model.VERSIONS[1].keys
-    kept = {k: v for k, v in query.items() if k in reads or k not in model.INPUT_KEYS}
-    if isinstance(kept.get("cpa_gain"), str) and not kept["cpa_gain"].strip(BLANKS):
+    reads = model.VERSIONS[version].keys
+    kept = {k: v for k, v in query.items() if k in reads or k not in FORM_KEYS}
+    empty_lift = isinstance(kept.get("cpa_gain"), str) and not kept["cpa_gain"].strip(BLANKS)
+    if version == 1 and empty_lift:
         del kept["cpa_gain"]
+    if version < 3:
+        if number(kept.get("spend")) == 0:
+            kept["spend"] = "0.01"
+        if kept.get("setup") == "gateway":
+            kept["setup"] = "relay"
+        if kept.get("integration") == "managed":
+            kept["integration"] = "custom"
     return kept
+
+
+def with_version_3_rules(query: dict) -> tuple[dict, bool]:
+    """Version 3's rules across fields, stated in words: give a platform (Meta's
+    default spend), a platform's missing purchases (1), or orders enough for
+    the purchases the loss rates imply. Also whether the query still breaks a
+    rule (an implied N beyond the largest orders): its 400 is then the
+    documented answer."""
+    if version_of(query) != 3:
+        return query, False
+    for _attempt in range(6):
+        form = CalculatorForm(QueryDict(urlencode(query, doseq=True)))
+        if form.is_valid() or not form.rules_broken:
+            return query, False
+        ((key, problem),) = form.rules_broken.items()
+        if problem.code == "no_platform":
+            query = {**query, "spend": model.DEFAULTS.spend}
+        elif problem.code == "required":
+            query = {**query, key: 1}
+        elif problem.n is not None and problem.n <= 1e8:
+            query = {**query, "orders": math.ceil(problem.n)}
+        else:
+            break
+    return query, True
 
 
 def number(value: object) -> float | None:
@@ -117,11 +158,14 @@ def keep_the_test_connection():
 def test_the_api_keeps_its_contract(case):
     # The orders rule last: it asks the form whether the rest is valid, which
     # a money value like 1.055 (refused as ambiguous) would make it not.
-    case.query = with_orders_rule(
-        without_thousands_lookalikes(with_match_rule(with_version_1_rules(case.query or {})))
+    query = with_orders_rule(
+        without_thousands_lookalikes(with_match_rule(with_version_rules(case.query or {})))
     )
+    case.query, breaks_a_rule = with_version_3_rules(query)
     # The links API takes a whole query string as one JSON string, whose
-    # validity the schema cannot state: a 400 there is the documented answer.
-    excluded = [positive_data_acceptance] if case.operation.path == "/api/v1/links" else []
+    # validity the schema cannot state: a 400 there is the documented answer,
+    # as it is for a version 3 query whose loss rates no orders can hold.
+    refused = case.operation.path == "/api/v1/links" or breaks_a_rule
+    excluded = [positive_data_acceptance] if refused else []
     # The WSGI transport does not decompress: ask for the plain body.
     case.call_and_validate(headers={"Accept-Encoding": "identity"}, excluded_checks=excluded)

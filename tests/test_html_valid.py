@@ -39,6 +39,11 @@ PAGES = {
     "builder-de": "/de/embed/builder/",
     "embed-de": "/embed/?spend=20000&lang=de",
     "not-found-de": "/de/no-such-page/",
+    # Version 3 with Meta, Google Ads and TikTok: the table of platforms.
+    "result-v3": "/?v=3&google_spend=10000&google_conversions=300&tiktok_spend=4000"
+    "&tiktok_conversions=50",
+    "result-v3-fr": "/fr/?v=3&google_spend=10000&google_conversions=300&integration=shopify",
+    "embed-v3": "/embed/?v=3&tiktok_spend=4000&tiktok_conversions=50&lang=es",
 }
 
 # A host page as an agency might write it, around what the builder gave them.

@@ -47,6 +47,11 @@ def pages(code: str) -> list[tuple[str, dict]]:
         ("/embed/builder/", {}),
         ("/embed/builder/?spend=abc", {}),
         ("/embed/builder/?spend=3", HTMX),
+        (
+            "/?v=3&google_spend=10000&google_conversions=300&tiktok_spend=4000"
+            "&tiktok_conversions=50",
+            {},
+        ),
     ]
 
 

@@ -70,8 +70,8 @@ RESULT_TYPES: dict[str, dict[str, Any]] = {
 }
 HOLDOUT = {
     "type": "object",
-    "description": "What a test/control holdout could prove at this volume (any version; "
-    "it changes no other figure). Two-sided 5% test with 80% power on Poisson counts.",
+    "description": "What a test/control holdout could prove at this volume (versions 1 and "
+    "2; it changes no other figure). Two-sided 5% test with 80% power on Poisson counts.",
     "required": list(model.Holdout.__dataclass_fields__),
     "properties": {
         "weeks": {"type": "integer", "description": "holdout_weeks"},
@@ -104,17 +104,215 @@ V2_ONLY = [
 ]
 
 
-# Rules across parameters, which a parameter's schema cannot state.
-VERSION_2_ONLY = "Model version 2 only: with v=1 it is ignored, whatever its value."
-RULES = {
-    "match_after": "It must be at least match_before; a smaller value answers 400.",
-    "orders": "When the loss rates and reported purchases imply more Meta-driven purchases "
-    "than this, the answer is 400 keyed `orders`. " + VERSION_2_ONLY,
-    "lift_slope": VERSION_2_ONLY,
-    "integration": VERSION_2_ONLY + " Version 1 reads `setup` instead.",
-    "cpa_gain": "Version 2: empty estimates it from the signal gain. Version 1: required "
-    "(default 5).",
+# --- version 3: the store's figures, and each platform's ----------------------
+
+PLATFORM_WARNING_TEXT = {
+    "pixel_sees_under_a_fifth": "coverage_before under 0.2: the platform sees under a fifth "
+    "of the purchases it drives, by the loss rates",
+    "recovery_above_evidence": "recovered_share above 0.6, above every ACR median Meta publishes",
+    "lift_above_ceiling": "an entered cpa_gain above lift_ceiling, beyond what the randomized "
+    "anchor implies for this route",
+    "claims_most_orders": "true_conversions above 70% of the store's orders",
+    "reported_roas_implausible": "reported_roas_before under 0.25 or above 25 (50 for "
+    "Google): spend and reported purchases probably do not belong together",
+    "acr_above_modelled_losses": "Meta's measured acr is above what the loss rates allow, "
+    "so true_conversions was raised to fit it (losses.unexplained holds the rest)",
 }
+STORE_WARNING_TEXT = {
+    "platforms_claim_more_than_orders": "the platforms' true_conversions add up to more "
+    "than the store's orders: they claim some of the same purchases, so the money may be "
+    "overstated",
+    "breakeven_above_ceiling": "breakeven_cpa_gain is above the pool's lift_ceiling: even "
+    "the whole effect the randomized study measured would not pay this back",
+    "setup_serves_no_platform": "every platform is on route `none`: the costs buy nothing",
+}
+assert tuple(PLATFORM_WARNING_TEXT) == model.PLATFORM_WARNINGS
+assert tuple(STORE_WARNING_TEXT) == model.STORE_WARNINGS
+
+
+def _codes(texts: dict[str, str], lead: str) -> dict[str, Any]:
+    listed = "; ".join(f"`{code}`: {text}" for code, text in texts.items())
+    return {
+        "type": "array",
+        "items": {"type": "string", "enum": list(texts)},
+        "description": f"{lead}, in this order, empty when nothing is doubtful. {listed}.",
+    }
+
+
+PLATFORM_TYPES: dict[str, dict[str, Any]] = {
+    "route": {
+        "type": "string",
+        "enum": ["backend", "relay", "gateway", "none"],
+        "description": "How server events reach the platform (`gateway`: Meta only; "
+        "`none`: the browser tag alone, no lift, outside the pool).",
+    },
+    "spend": NUMBER,
+    "losses": {
+        "type": "object",
+        "required": list(model.CAUSES),
+        "properties": {
+            **dict.fromkeys(model.CAUSES, NUMBER),
+            "unexplained": {
+                "type": "number",
+                "description": "Only after a measured acr raised true_conversions: the "
+                "purchases the loss rates do not explain.",
+            },
+        },
+        "additionalProperties": False,
+    },
+    "coverage_before": {
+        "type": "number",
+        "description": "c0: reported_before / true_conversions, the share of its true "
+        "purchases the platform receives and attributes without server events.",
+    },
+    "coverage_after": {"type": "number", "description": "c1: the same with server events."},
+    "lift_ceiling": {
+        "type": "number",
+        "description": "The anchor: 0.35 (c1 - c0) / (1 + 0.35 (1 - c0)), from the one "
+        "randomized study (Wernerfelt et al. 2023).",
+    },
+    "estimated_cpa_gain": {
+        "type": "number",
+        "description": "lift_share/100 × lift_ceiling; 0 on route `none`.",
+    },
+    "cpa_gain": {
+        "type": "number",
+        "description": "The fall in true CPA the figures assume: the entered cpa_gain, else "
+        "estimated_cpa_gain; 0 on route `none`.",
+    },
+    "cpa_gain_source": {"type": "string", "enum": ["signal", "entered", "none"]},
+    "reported_roas_before": {**NULLABLE_NUMBER, "description": TOO_LARGE},
+    "reported_roas_after": {**NULLABLE_NUMBER, "description": TOO_LARGE},
+    "share_of_orders": {
+        **NULLABLE_NUMBER,
+        "description": "true_conversions over the store's orders; null without orders.",
+    },
+    "warnings": _codes(PLATFORM_WARNING_TEXT, "The platform's doubts"),
+}
+PLATFORM = {
+    "type": "object",
+    "description": "One platform's figures: its measurement, its lift and its money.",
+    "required": list(model.PlatformResults.__dataclass_fields__),
+    "properties": {
+        name: PLATFORM_TYPES.get(name, NUMBER)
+        for name in model.PlatformResults.__dataclass_fields__
+    },
+}
+HOLDOUT_V3 = {
+    "type": ["object", "null"],
+    "description": "The holdout test on the store's own orders, over the platforms served "
+    "(one-sided 5%, power 80%, Poisson floors: real regions need more); null when no "
+    "platform is served.",
+    "required": list(model.HoldoutV3.__dataclass_fields__),
+    "properties": {
+        "weeks": {"type": "integer", "description": "holdout_weeks"},
+        "share": {"type": "number", "description": "holdout_share as a fraction"},
+        "orders_per_week": {
+            "type": "number",
+            "description": "O: orders × 12/52, or without orders the served platforms' true "
+            "purchases × 12/52 (a lower bound).",
+        },
+        "share_of_orders": {
+            **NULLABLE_NUMBER,
+            "description": "s: the served platforms' true purchases over the orders; null "
+            "without orders.",
+        },
+        "expected_cpa_gain": {**NULLABLE_NUMBER, "description": "p_e, as in results."},
+        "mde_cpa_gain": {
+            "type": "number",
+            "description": "The smallest fall in true CPA this test detects, a fraction.",
+        },
+        "weeks_for_expected": {
+            **NULLABLE_NUMBER,
+            "description": "Weeks to detect the expected lift; null when it is 0 or less.",
+        },
+        "weeks_for_breakeven": {
+            **NULLABLE_NUMBER,
+            "description": "Weeks to detect the break-even lift; null when it is 0 or none.",
+        },
+        "weeks_to_clear_breakeven": {
+            **NULLABLE_NUMBER,
+            "description": "Weeks to show the lift is above the break-even, not merely above "
+            "0; null when the expected lift does not exceed the break-even.",
+        },
+        "test_cost": {
+            "type": "number",
+            "description": "The profit the control arm forgoes over the test.",
+        },
+    },
+}
+RESULT_TYPES_V3: dict[str, dict[str, Any]] = {
+    "expected_cpa_gain": {
+        **NULLABLE_NUMBER,
+        "description": "p_e: the served platforms' cpa_gain weighted by true_conversions; "
+        "null when no platform is served.",
+    },
+    "cash_flows": NUMBER_LIST,
+    "cumulative": NUMBER_LIST,
+    "roi": NULLABLE_NUMBER,
+    "payback_month": {"type": ["integer", "null"]},
+    "breakeven_cpa_gain": {
+        **NULLABLE_NUMBER,
+        "description": "p*: one common fall in true CPA on every served platform at which "
+        "net = 0; null when no platform is served.",
+    },
+    "breakeven_spend": NULLABLE_NUMBER,
+    "warnings": _codes(STORE_WARNING_TEXT, "The store's doubts"),
+    "holdout": HOLDOUT_V3,
+    "platforms": {
+        "type": "object",
+        "description": "Each platform with spend above 0, keyed meta, google, tiktok, in "
+        "that order.",
+        "minProperties": 1,
+        "properties": dict.fromkeys(model.PLATFORMS, PLATFORM),
+        "additionalProperties": False,
+    },
+}
+
+
+def _results_schema_v3() -> dict[str, Any]:
+    names = list(model.ResultsV3.__dataclass_fields__)
+    return {
+        "type": "object",
+        "description": "Version 3: the store's figures, summed over its platforms, and "
+        "each platform's under `platforms`.",
+        "required": names,
+        "properties": {name: RESULT_TYPES_V3.get(name, NUMBER) for name in names},
+    }
+
+
+# Rules across parameters, which a parameter's schema cannot state.
+VERSION_2_ONLY = "Model version 2 only: with v=1 or v=3 it is ignored, whatever its value."
+VERSIONS_2_AND_3 = "Model versions 2 and 3: with v=1 it is ignored, whatever its value."
+VERSION_3_ONLY = "Model version 3 only: with v=1 or v=2 it is ignored, whatever its value."
+NO_CONVERSIONS = " With v=3, a spend above 0 without purchases reported answers 400 keyed `{key}`."
+RULES = {
+    "spend": "Versions 1 and 2: at least 0.01. Version 3: 0 means no Meta ads; with no "
+    "platform's spend above 0 the answer is 400 keyed `spend`.",
+    "match_after": "It must be at least match_before; a smaller value answers 400.",
+    "google_match_after": "It must be at least google_match_before; a smaller value "
+    "answers 400. " + VERSION_3_ONLY,
+    "tiktok_match_after": "It must be at least tiktok_match_before; a smaller value "
+    "answers 400. " + VERSION_3_ONLY,
+    "orders": "Versions 2 and 3: when the loss rates and reported purchases imply more "
+    "purchases driven by a platform than this, the answer is 400 keyed `orders`. Version "
+    "3 without orders: when a served platform would see under a fifth of the purchases "
+    "it drives, or server events would more than double what it reports, the answer is "
+    "400 keyed `orders` (enter the orders, or lower the loss rates). With v=1 it is "
+    "ignored, whatever its value.",
+    "lift_slope": VERSION_2_ONLY,
+    "integration": VERSIONS_2_AND_3 + " Version 1 reads `setup` instead. `managed`: "
+    "version 3 only. Version 3: it sets `setup`, `google_route` and `tiktok_route` unless "
+    "those are given, and its typical costs follow the store's orders and the number of "
+    "platforms it serves.",
+    "setup": "`gateway` (Meta's Conversions API Gateway, its own route): version 3 only.",
+    "cpa_gain": "Versions 2 and 3: empty estimates it. Version 1: required (default 5).",
+    "google_spend": VERSION_3_ONLY + NO_CONVERSIONS.format(key="google_conversions"),
+    "tiktok_spend": VERSION_3_ONLY + NO_CONVERSIONS.format(key="tiktok_conversions"),
+    "acr": "Version 3: above what the loss rates allow, it raises Meta's true purchases "
+    "(warning `acr_above_modelled_losses`).",
+}
+V3_ONLY_KEYS = [name for name in model.V3_KEYS if name not in model.INPUT_KEYS]
 
 
 def _parameter(name: str, field: Any) -> dict[str, Any]:
@@ -156,11 +354,13 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         )
     if name == "integration":
         description += (
-            " It sets `setup` and the typical costs; a `setup` given with it must be "
-            "valid but is replaced by the integration's. Empty: none, `setup` applies."
+            " Version 2: it sets `setup` and the typical costs; a `setup` given with it "
+            "must be valid but is replaced by the integration's. Empty: none, `setup` applies."
         )
     if name in RULES:
         description += " " + RULES[name]
+    elif name in V3_ONLY_KEYS:
+        description += " " + VERSION_3_ONLY
     return {
         "name": name,
         "in": "query",
@@ -177,6 +377,59 @@ def _results_schema() -> dict[str, Any]:
         "description": f"Version 2 adds {', '.join(V2_ONLY)}.",
         "required": [*model.Results.__dataclass_fields__, "holdout"],
         "properties": {name: RESULT_TYPES.get(name, NUMBER) for name in names},
+    }
+
+
+def _report_schema_v3() -> dict[str, Any]:
+    platform_bands = {
+        "type": "object",
+        "required": list(model.PlatformBands.__dataclass_fields__),
+        "properties": {
+            "recovered": BAND,
+            "cpa_gain": {**BAND, "description": "The platform's lift, as a fraction."},
+        },
+    }
+    uncertainty = {
+        "type": "object",
+        "required": list(model.UncertaintyV3.__dataclass_fields__),
+        "properties": {
+            "draws": {"type": "integer"},
+            "monthly_benefit": BAND,
+            "net": BAND,
+            "roi": BAND,
+            "probability_positive": {"type": "number", "minimum": 0, "maximum": 1},
+            "platforms": {
+                "type": "object",
+                "description": "Per platform in the result: its recovered purchases and lift.",
+                "properties": dict.fromkeys(model.PLATFORMS, platform_bands),
+                "additionalProperties": False,
+            },
+        },
+    }
+    swing = {
+        "type": "object",
+        "required": list(model.Swing.__dataclass_fields__),
+        "properties": {
+            "input": {"type": "string", "enum": list(model.LABELS_V3)},
+            "label": {"type": "string"},
+            "low_value": NUMBER,
+            "high_value": NUMBER,
+            "net_low": NUMBER,
+            "net_high": NUMBER,
+            "swing": {"type": "number", "minimum": 0},
+        },
+    }
+    return {
+        "type": "object",
+        "description": "A version 3 answer (v=3).",
+        "required": ["model_version", "inputs", "results", "uncertainty", "sensitivity"],
+        "properties": {
+            "model_version": {"type": "integer", "const": 3},
+            "inputs": {"type": "object"},
+            "results": _results_schema_v3(),
+            "uncertainty": uncertainty,
+            "sensitivity": {"type": "array", "items": swing},
+        },
     }
 
 
@@ -209,9 +462,10 @@ def _report_schema() -> dict[str, Any]:
     }
     return {
         "type": "object",
+        "description": "A version 1 or 2 answer (v=1, v=2).",
         "required": ["model_version", "inputs", "results", "uncertainty", "sensitivity"],
         "properties": {
-            "model_version": {"type": "integer"},
+            "model_version": {"type": "integer", "enum": [1, 2]},
             "inputs": {"type": "object"},
             "results": _results_schema(),
             "uncertainty": uncertainty,
@@ -226,7 +480,14 @@ ERRORS_SCHEMA = {
     "properties": {
         "errors": {
             "type": "object",
-            "description": "Field name -> messages that name the field and its allowed range.",
+            "description": "Field name -> messages that name the field and its allowed "
+            "range. Besides each parameter's own name, version 3's rules across fields "
+            "answer under `spend` (no platform has spend above 0), `google_conversions` or "
+            "`tiktok_conversions` (a platform with spend but no purchases reported) and "
+            "`orders` (the loss rates imply more purchases than the orders, or, without "
+            "orders, a platform that sees under a fifth of its purchases or whose server "
+            "events would more than double what it reports); the short-link API adds "
+            "`query` and `rate_limit`.",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         }
     },
@@ -342,7 +603,8 @@ LINK_SCHEMA = {
 
 def document(server: str = "/") -> dict[str, Any]:
     """The whole OpenAPI 3.1 document; ``server`` is the site's address (no trailing /)."""
-    form = CalculatorForm()
+    # Version 3's form: its ranges and choices include every earlier version's.
+    form = CalculatorForm({"v": "3"})
     parameters = [_parameter(name, field) for name, field in form.fields.items()]
     return {
         "openapi": "3.1.0",
@@ -354,9 +616,11 @@ def document(server: str = "/") -> dict[str, Any]:
             "version": "1.0.0",
             "description": (
                 "What adding Meta's Conversions API to a Pixel-only setup changes, and "
-                "whether it pays. Measurement recovery (more reported purchases) is kept "
-                "apart from the performance lift (cheaper real purchases); only the lift "
-                "enters ROI. Ratios in responses are fractions (0.316, not 31.6)."
+                "whether it pays; with v=3, server-side tracking for Meta, Google Ads and "
+                "TikTok at once, for one shared cost. Measurement recovery (more reported "
+                "purchases) is kept apart from the performance lift (cheaper real "
+                "purchases); only the lift enters ROI. Ratios in responses are fractions "
+                "(0.316, not 31.6)."
             ),
             # No open licence is granted; SPDX's LicenseRef- form names that plainly.
             "license": {
@@ -396,6 +660,18 @@ def document(server: str = "/") -> dict[str, Any]:
             "/api/v1/links": _links_path(),
         },
         "components": {
-            "schemas": {"Report": _report_schema(), "Errors": ERRORS_SCHEMA, "Link": LINK_SCHEMA}
+            "schemas": {
+                "Report": {
+                    "description": "The answer of the version the query names (`v`).",
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/ReportV2"},
+                        {"$ref": "#/components/schemas/ReportV3"},
+                    ],
+                },
+                "ReportV2": _report_schema(),
+                "ReportV3": _report_schema_v3(),
+                "Errors": ERRORS_SCHEMA,
+                "Link": LINK_SCHEMA,
+            }
         },
     }

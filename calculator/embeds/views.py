@@ -24,9 +24,10 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
-from calculator import locale, model
+from calculator import locale
 from calculator.embeds import display as embed_display
 from calculator.embeds.models import NO_SITE, EmbedDailyStat, EmbedProfile
+from calculator.forms import FORM_KEYS
 from calculator.http.caching import cacheable
 from calculator.http.cors import readable_by_any_site
 from calculator.http.security import allow_framing
@@ -70,7 +71,7 @@ def cookie_free(view):
 def prefill(profile: EmbedProfile | None, query: QueryDict) -> QueryDict:
     """The profile's default inputs, overridden key by key by the query's."""
     data = profile.defaults.copy() if profile else QueryDict(mutable=True)
-    for key in (*model.INPUT_KEYS, "v"):
+    for key in (*FORM_KEYS, "v"):
         if key in query:
             data.setlist(key, query.getlist(key))
     return data

@@ -213,10 +213,9 @@ MODELS: dict[int, ModelVersion] = {
     2: ModelVersion2(2),
     3: ModelVersion3(3),
 }
-# The versions a link may name. Version 3 joins them, and becomes the version
-# of new results, once the form, the page and the API know its inputs and its
-# shape: until then a `v=3` link would reach pages that cannot show it.
-PUBLISHED = (1, 2)
+# The versions a link may name. New results stay on version 2 until the page
+# words version 3's results: flipping CURRENT_VERSION to 3 is then the one change.
+PUBLISHED = (1, 2, 3)
 VERSIONS: dict[int, ModelVersion] = {number: MODELS[number] for number in PUBLISHED}
 CURRENT_VERSION = 2
 WARNINGS = ("pixel_sees_under_a_fifth", "lift_above_meta_average")

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from calculator import model
 from calculator.fields import unit_text
 from calculator.integrations import INTEGRATIONS
-from calculator.summary import summarise
+from calculator.summary import platform_rows, summarise
 
 
 def _money(value: float | None) -> str:
@@ -135,7 +135,59 @@ def rows(
             [_("Meta-driven share of all orders (%)"), _pct(r.share_of_orders)],
         ]
         out += [[_("Warning"), text] for text in summary.warnings]
-    out += [
+    if isinstance(r, model.ResultsV3):
+        out += _platform_table(report)
+    else:
+        out += _measurement_table(r, c)
+    out += [[], [_("Input"), _("Value")]]
+    for name in model.keys_of(report.model_version):
+        value = getattr(inputs, name)
+        if value is None:
+            continue
+        unit = unit_text(units.get(name), c)
+        label = f"{labels.get(name, name)} ({unit})" if unit else labels.get(name, name)
+        if name == "integration" and value in INTEGRATIONS:
+            value = str(INTEGRATIONS[value].label)
+        elif name in choices and name != "currency":
+            value = choices[name].get(value, value)
+        out.append([label, _plain(value)])
+    return out + _month_table(report, c)
+
+
+def _platform_table(report: model.Report) -> list[list[str]]:
+    """Version 3: one row per platform."""
+    c = report.inputs.currency
+    return [
+        [],
+        [
+            _("Platform"),
+            _("Reported purchases a month, before"),
+            _("With server events"),
+            _("Coverage before") + " (%)",
+            _("Coverage with server events") + " (%)",
+            _("Fall in true CPA counted") + " (%)",
+            _("Monthly profit gain") + f" ({c})",
+            _("How server events are sent"),
+        ],
+        *(
+            [
+                row.name,
+                f"{row.reported_before:.2f}",
+                f"{row.reported_after:.2f}",
+                _pct(row.coverage_before),
+                _pct(row.coverage_after),
+                _pct(row.cpa_gain),
+                _money(row.monthly_benefit),
+                row.route,
+            ]
+            for row in platform_rows(report)
+        ),
+    ]
+
+
+def _measurement_table(r: model.Results, c: str) -> list[list[str]]:
+    """Versions 1 and 2: what Ads Manager reports, without and with CAPI."""
+    return [
         [],
         [
             _("What Ads Manager reports (measurement, not revenue)"),
@@ -167,21 +219,12 @@ def rows(
             _money(r.true_cpa_before),
             _money(r.true_cpa_after),
         ],
-        [],
-        [_("Input"), _("Value")],
     ]
-    for name in model.keys_of(report.model_version):
-        value = getattr(inputs, name)
-        if value is None:
-            continue
-        unit = unit_text(units.get(name), c)
-        label = f"{labels.get(name, name)} ({unit})" if unit else labels.get(name, name)
-        if name == "integration":
-            value = str(INTEGRATIONS[value].label)
-        elif name in choices and name != "currency":
-            value = choices[name].get(value, value)
-        out.append([label, _plain(value)])
-    out += [
+
+
+def _month_table(report: model.Report, c: str) -> list[list[str]]:
+    """The cash flows month by month."""
+    out = [
         [],
         [
             _("Month"),

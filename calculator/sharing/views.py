@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from calculator import model
 from calculator.api.views import RateLimited, short_link_for
-from calculator.forms import CalculatorForm
+from calculator.forms import FORM_KEYS, CalculatorForm
 from calculator.http.caching import cacheable
 from calculator.models import ShortLink
 from calculator.sharing import card, links, spreadsheet
@@ -50,12 +50,12 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         message = "\n".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     report = model.report(form.inputs(), form.version)
-    labels = {name: str(form.fields[name].label) for name in model.INPUT_KEYS}
+    labels = {name: str(form.fields[name].label) for name in FORM_KEYS}
     choices = {
         name: {key: str(text) for key, text in getattr(form.fields[name], "choices", [])}
-        for name in model.INPUT_KEYS
+        for name in FORM_KEYS
     }
-    units = {name: getattr(form.fields[name], "unit", None) for name in model.INPUT_KEYS}
+    units = {name: getattr(form.fields[name], "unit", None) for name in FORM_KEYS}
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="capi-roi.csv"'
     # A byte-order mark first: without it Excel reads UTF-8 as Windows-1252 and
