@@ -18,7 +18,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.http import QueryDict
 from hypothesis import settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from calculator import model
 from calculator.forms import BLANKS, FORM_KEYS, CalculatorForm
@@ -98,7 +98,8 @@ def with_version_rules(query: dict) -> dict:
     if version == 1 and empty_lift:
         del kept["cpa_gain"]
     if version < 3:
-        if number(kept.get("spend")) == 0:
+        spend = number(kept.get("spend"))
+        if spend is not None and 0 <= spend < 0.01:  # "at least 0.01" before version 3
             kept["spend"] = "0.01"
         if kept.get("setup") == "gateway":
             kept["setup"] = "relay"
@@ -158,8 +159,9 @@ def keep_the_test_connection():
 def test_the_api_keeps_its_contract(case):
     # The orders rule last: it asks the form whether the rest is valid, which
     # a money value like 1.055 (refused as ambiguous) would make it not.
+    generated = dict(case.query or {})
     query = with_orders_rule(
-        without_thousands_lookalikes(with_match_rule(with_version_rules(case.query or {})))
+        without_thousands_lookalikes(with_match_rule(with_version_rules(generated)))
     )
     case.query, breaks_a_rule = with_version_3_rules(query)
     # The links API takes a whole query string as one JSON string, whose
@@ -167,5 +169,10 @@ def test_the_api_keeps_its_contract(case):
     # as it is for a version 3 query whose loss rates no orders can hold.
     refused = case.operation.path == "/api/v1/links" or breaks_a_rule
     excluded = [positive_data_acceptance] if refused else []
+    # A query the rules in words rewrote is not the one generated: a value the
+    # schema refuses may be gone (a key the version ignores, dropped), so the
+    # schema alone no longer says it must be refused.
+    if case.query != generated:
+        excluded.append(negative_data_rejection)
     # The WSGI transport does not decompress: ask for the plain body.
     case.call_and_validate(headers={"Accept-Encoding": "identity"}, excluded_checks=excluded)
