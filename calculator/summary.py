@@ -563,6 +563,21 @@ def platform_rows(report: model.Report) -> list[PlatformRow]:
     ]
 
 
+# The decision a verdict leads with, by how often the result pays across the
+# uncertainty draws: a clear majority either way, or too close to call.
+PAYS_AT, FAILS_AT = 0.7, 0.3
+
+
+def decision(report: model.Report) -> str:
+    """'pays', 'does-not-pay' or 'uncertain', as `#verdict`'s data-decision says."""
+    p = report.uncertainty.probability_positive
+    if p >= PAYS_AT:
+        return "pays"
+    if p <= FAILS_AT:
+        return "does-not-pay"
+    return "uncertain"
+
+
 def figures_message(report: model.Report) -> dict[str, float | int | str | None]:
     """The headline figures as numbers (ratios as fractions), null where one does
     not exist: what the embed posts to its host page without computing
