@@ -125,10 +125,18 @@ class LossRow:
 
 
 def loss_rows(report: model.Report) -> list[LossRow]:
-    """Lost purchases by cause, split by what the chosen setup can bring back."""
+    """Lost purchases by cause, split by what the chosen setup can bring back;
+    Meta's in version 3 (the report's recovery is Meta's route), none when the
+    result has no Meta."""
+    losses = getattr(report.results, "losses", None)
+    if isinstance(report.results, model.ResultsV3):
+        meta = report.results.platforms.get("meta")
+        losses = None if meta is None else meta.losses
+    if losses is None:
+        return []
     rows = []
     for cause in model.CAUSES:
-        lost = report.results.losses[cause]
+        lost = losses[cause]
         rate = report.recovery[cause]
         rows.append(LossRow(cause, CAUSE_LABELS[cause], lost, lost * rate, rate))
     return rows

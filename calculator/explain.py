@@ -20,6 +20,7 @@ from .formatting import money, number, percent, trimmed
 # --- the holdout planner ------------------------------------------------------
 
 PRACTICAL_WEEKS = 52  # a test longer than a year proves nothing in time to act on it
+TWO_YEARS = 104  # past this a version 2 plan says no test can show the lift
 
 
 def about(weeks: float) -> str:
@@ -54,10 +55,11 @@ def _split(share: float) -> str:
 
 @dataclass(frozen=True)
 class HoldoutText:
-    reach: str  # what the chosen test could detect
+    reach: str  # what the chosen test could detect (version 3: how long to show it pays)
     needed: str  # how long proving the lift and the break-even would take
     advice: str  # what follows from that
     assumptions: str
+    detail: str = ""  # a figure too large to lead with, for a disclosure
 
 
 def holdout_text(report: model.Report) -> HoldoutText:
@@ -127,7 +129,14 @@ def holdout_text(report: model.Report) -> HoldoutText:
             needed = _("Proving your %(lift)s would take %(time)s.") % values
         else:
             needed = _("Proving the estimated %(lift)s would take %(time)s.") % values
-    return HoldoutText(reach, needed, _advice(report, currency), str(ASSUMPTIONS))
+    detail = ""
+    if plan.weeks_for_expected is not None and plan.weeks_for_expected > TWO_YEARS:
+        # A figure of decades is no plan: say so, and keep the figure at hand.
+        needed = _("No test at your volume can show this lift: it would take over two years.")
+        detail = _("The statistical floor alone is %(time)s.") % {
+            "time": weeks_phrase(plan.weeks_for_expected)
+        }
+    return HoldoutText(reach, needed, _advice(report, currency), str(ASSUMPTIONS), detail)
 
 
 def _weeks(count: int) -> str:
@@ -197,3 +206,110 @@ def _advice(report: model.Report, currency: str) -> str:
             % values
         )
     return text + " " + _("An even split needs the fewest weeks.")
+
+
+# --- version 3: a test on the store's own orders -----------------------------
+
+LONGEST_WEEKS = 26  # past half a year, no test at the store's volume can show it
+SHORTEST_DAYS = 15  # a daily-data test needs at least this long
+
+
+def at_least(weeks: float) -> str:
+    """'at least 15 days' under that floor, else 'at least 9 weeks' (rounded up)."""
+    if weeks * 7 <= SHORTEST_DAYS:
+        return _("at least %(days)s days") % {"days": SHORTEST_DAYS}
+    whole = math.ceil(weeks)
+    return ngettext("at least %(weeks)s week", "at least %(weeks)s weeks", whole) % {"weeks": whole}
+
+
+PRACTICAL_MINIMUMS = gettext_lazy(
+    "In practice a test also needs at least 20 regions, a pre-period four to five times "
+    "as long as the test, at least 15 days of daily data and one full purchase cycle; keep "
+    "learning periods, such as Google's 14-day trial for new conversion sources, out of "
+    "the window."
+)
+ASSUMPTIONS_V3 = gettext_lazy(
+    "These are floors: they count your orders as independent, while regions add noise of "
+    "their own, often several times over at high volume."
+)
+ASSUMPTIONS_V3_NO_ORDERS = gettext_lazy(
+    "These are floors: they count your orders as independent, while regions add noise of "
+    "their own. Without your store's orders they count only the platforms' purchases, so "
+    "enter your orders for a closer figure."
+)
+
+
+def _clear_breakeven(report: model.Report) -> tuple[str, str]:
+    """The lead: how long until a test shows the lift clears the break-even;
+    and the figure itself when it is too long to lead with."""
+    plan, results = report.holdout, report.results
+    breakeven = results.breakeven_cpa_gain
+    values = {"breakeven": percent(breakeven), "lift": percent(plan.expected_cpa_gain)}
+    if breakeven == 0:
+        if plan.weeks_for_expected is None:
+            return _(
+                "It costs nothing here, and no lift is expected, so there is nothing to test."
+            ), ""
+        return (
+            _(
+                "It costs nothing here, so there is no break-even to clear: a holdout test on "
+                "your store's orders would need %(time)s to show the expected %(lift)s."
+            )
+            % {**values, "time": at_least(plan.weeks_for_expected)},
+            "",
+        )
+    weeks = plan.weeks_to_clear_breakeven
+    if weeks is None:
+        return (
+            _(
+                "The expected %(lift)s does not clear the %(breakeven)s break-even, so no test "
+                "can show that it pays."
+            )
+            % values,
+            "",
+        )
+    if weeks > LONGEST_WEEKS:
+        return (
+            _(
+                "No test at your volume can show this: showing that the lift clears the "
+                "%(breakeven)s break-even would take more than %(longest)s weeks."
+            )
+            % {**values, "longest": LONGEST_WEEKS},
+            _("The statistical floor alone is %(time)s.") % {"time": weeks_phrase(weeks)},
+        )
+    return (
+        _(
+            "A holdout test on your store's orders needs %(time)s to show that the expected "
+            "%(lift)s clears the %(breakeven)s break-even."
+        )
+        % {**values, "time": at_least(weeks)},
+        "",
+    )
+
+
+def holdout_text_v3(report: model.Report) -> HoldoutText | None:
+    """Version 3's planner in words: led by the weeks to show the lift clears
+    the break-even, 'at least', never under 15 days, and 'no test at your
+    volume can show this' past 26 weeks; the chosen test's reach and cost in
+    money; the practical minimums."""
+    plan = report.holdout
+    if plan is None or report.results.breakeven_cpa_gain is None:
+        return None
+    lead, detail = _clear_breakeven(report)
+    currency = report.inputs.currency
+    reach = ngettext(
+        "Holding out %(share)s of your orders for %(weeks)s week would detect a fall in true "
+        "cost per purchase of %(detectable)s or more, and cost about %(cost)s of the gain the "
+        "held-out orders forgo.",
+        "Holding out %(share)s of your orders for %(weeks)s weeks would detect a fall in true "
+        "cost per purchase of %(detectable)s or more, and cost about %(cost)s of the gain the "
+        "held-out orders forgo.",
+        plan.weeks,
+    ) % {
+        "weeks": plan.weeks,
+        "share": percent(plan.share, 0),
+        "detectable": percent(plan.mde_cpa_gain),
+        "cost": money(plan.test_cost, currency, cents=False),
+    }
+    assumptions = ASSUMPTIONS_V3 if report.inputs.orders is not None else ASSUMPTIONS_V3_NO_ORDERS
+    return HoldoutText(lead, reach, str(PRACTICAL_MINIMUMS), str(assumptions), detail)

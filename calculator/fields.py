@@ -8,24 +8,27 @@ here (the sources of the defaults, the typical costs of an integration).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import formatting, model
-from .forms import COSTS
-from .integrations import INTEGRATIONS, typical_cost
+from .forms import COSTS, version_of
+from .integrations import INTEGRATIONS
 
-# Common fields up front, in the order a marketer thinks of them.
+# Common fields up front, in the order a marketer thinks of them. A version
+# shows only the fields it reads: `server_ip` and `lift_share` are version 3's,
+# `lift_slope` version 2's.
 GROUPS = [
     (
         gettext_lazy("Your business"),
         ["spend", "conversions", "orders", "aov", "margin", "currency"],
     ),
     (gettext_lazy("Tracking loss today"), ["consent", "adblock", "safari"]),
-    (gettext_lazy("What CAPI changes"), ["integration", "cpa_gain", "mode"]),
+    (gettext_lazy("How will you send server events?"), ["integration", "server_ip"]),
+    (gettext_lazy("What server events change"), ["cpa_gain", "lift_share", "mode"]),
     (gettext_lazy("Costs and horizon"), ["setup_cost", "monthly_cost", "months"]),
 ]
 ADVANCED_GROUPS = [
@@ -240,7 +243,7 @@ def chosen_integration(form) -> str:
     if data.get("integration"):
         return data["integration"]
     raw = form["integration"].value()
-    if isinstance(raw, str) and raw in INTEGRATIONS:
+    if isinstance(raw, str) and raw in model.INTEGRATIONS_V3:
         return raw
     return "sgtm_self" if data.get("setup") == "relay" else "custom"
 
@@ -254,19 +257,94 @@ def typical_text(value: float) -> str:
     return formatting.number(value, 0 if float(value).is_integer() else 2)
 
 
-def _cost_source(integration: str, name: str, currency: str) -> str:
-    item = INTEGRATIONS[integration]
-    typical = typical_cost(integration, name)
-    amount = typical_text(typical)
-    return _("Typical for %(integration)s: %(amount)s %(currency)s. %(source)s") % {
-        "integration": item.short,
-        "amount": amount,
+# Version 3's typical costs follow the store's orders and platforms; where
+# each comes from, for the cost fields' hints.
+V3_COST_SOURCES = {
+    "shopify": gettext_lazy(
+        "Shopify's native apps send server events for Meta and TikTok; whether Google's "
+        "app is free is not confirmed, and it sends Google Ads none here."
+    ),
+    "woocommerce": gettext_lazy("Meta's official WooCommerce plugin is free and serves Meta only."),
+    "gateway": gettext_lazy(
+        "An estimate: the Gateway runs in your cloud account or at a host that charges per "
+        "pixel. It serves Meta only, and Meta says it is not meant to improve performance."
+    ),
+    "sgtm_self": gettext_lazy(
+        "An estimate: an implementation for the first platform and less for each more, then "
+        "Google Cloud hosting that grows with your orders (taggingdocs: $20–80 a month for "
+        "most mid-size sites, $500–2,000 at high traffic)."
+    ),
+    "sgtm_hosted": gettext_lazy(
+        "An estimate: an implementation for the first platform and less for each more, then "
+        "a hosted plan priced by requests (Stape), which grows with your orders."
+    ),
+    "managed": gettext_lazy(
+        "Elevar's published price: $150 a month up to 1,000 orders, extended here at $0.15 "
+        "an order above that; larger stores negotiate their own."
+    ),
+    "custom": gettext_lazy(
+        "An estimate: developer time to send orders with hashed customer data, more for each "
+        "platform after the first, then hosting and upkeep."
+    ),
+}
+
+
+def store_inputs(form) -> model.Inputs:
+    """The store a version 3 form describes, for its typical costs: its valid
+    inputs with only the routes the visitor gave, or the defaults."""
+    if not form.is_valid():
+        return model.DEFAULTS
+    given = form.given_keys()
+    routes = {k: None for k in ("google_route", "tiktok_route") if k not in given}
+    return replace(form.inputs(), **routes)
+
+
+def typical_costs(form) -> dict[str, tuple[float, float]]:
+    """Each integration's (setup, monthly) typical costs as the form's version
+    reckons them: version 3 by the store's orders and platforms."""
+    if version_of(form.data) < 3:
+        return {key: (item.setup_cost, item.monthly_cost) for key, item in INTEGRATIONS.items()}
+    store = store_inputs(form)
+    return {key: model.typical_costs(key, store) for key in model.INTEGRATIONS_V3}
+
+
+def _cost_source(form, integration: str, name: str, currency: str, costs) -> str:
+    typical = costs[integration][0 if name == "setup_cost" else 1]
+    values = {
+        "integration": integration_short(integration),
+        "amount": typical_text(typical),
         "currency": currency,
-        "source": item.source,
     }
+    if version_of(form.data) < 3:
+        values["source"] = INTEGRATIONS[integration].source
+        return _("Typical for %(integration)s: %(amount)s %(currency)s. %(source)s") % values
+    store = store_inputs(form)
+    pool = model.pool_size(integration, store)
+    values.update(
+        source=V3_COST_SOURCES[integration],
+        orders=formatting.number(model.monthly_orders(store)),
+        platforms=pool,
+    )
+    return (
+        ngettext(
+            "Typical for %(integration)s at about %(orders)s orders a month and %(platforms)s "
+            "platform: %(amount)s %(currency)s. %(source)s",
+            "Typical for %(integration)s at about %(orders)s orders a month and %(platforms)s "
+            "platforms: %(amount)s %(currency)s. %(source)s",
+            pool,
+        )
+        % values
+    )
 
 
-def _typed_value(form, name: str, integration: str | None) -> str:
+def integration_short(key: str) -> str:
+    """An integration in a few words, version 3's managed service included."""
+    if key in INTEGRATIONS:
+        return str(INTEGRATIONS[key].short)
+    return _("managed service")
+
+
+def _typed_value(form, name: str, integration: str | None, costs) -> str:
     """A cost field's text: empty (showing the typical cost as its placeholder)
     when the cost is the integration's typical one, so that choosing another
     integration fills in that one's; what the visitor typed otherwise."""
@@ -274,7 +352,8 @@ def _typed_value(form, name: str, integration: str | None) -> str:
     data = getattr(form, "cleaned_data", {})
     if name in form.errors or value in (None, ""):
         return "" if value is None else str(value)
-    if integration and data.get(name) == typical_cost(integration, name):
+    typical = costs[integration][0 if name == "setup_cost" else 1] if integration else None
+    if integration and data.get(name) == typical and name not in form.given_keys():
         return ""
     return str(value)
 
@@ -286,7 +365,6 @@ class FieldWords:
     label: str
     hint: str
     choices: tuple[tuple[str, str], ...]
-    option_data: dict[str, dict[str, str]]
 
 
 def _worded(bound) -> FieldWords:
@@ -304,21 +382,10 @@ def _worded(bound) -> FieldWords:
         )
         if part
     )
-    option_data: dict[str, dict[str, str]] = {}
-    if bound.name == "integration":
-        option_data = {
-            key: {
-                "setup-cost": typical_text(item.setup_cost),
-                "monthly-cost": typical_text(item.monthly_cost),
-                "short": str(item.short),
-            }
-            for key, item in INTEGRATIONS.items()
-        }
     return FieldWords(
         label=str(bound.label),
         hint=hint,
         choices=tuple((key, str(text)) for key, text in getattr(field_, "choices", [])),
-        option_data=option_data,
     )
 
 
@@ -343,6 +410,7 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
     integration = chosen_integration(form)
     explicit = bool(getattr(form, "cleaned_data", {}).get("integration"))
     keys = form.model_keys
+    costs = typical_costs(form)
     for name in names:
         if name == "integration" and name not in keys:
             name = "setup"  # a version 1 link: the setup as it was chosen then
@@ -360,12 +428,19 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
         placeholder = ""
         option_data: dict[str, dict[str, str]] = {}
         if name in COSTS:
-            text = _typed_value(form, name, integration if explicit else None)
-            placeholder = typical_text(typical_cost(integration, name))
-            source = _cost_source(integration, name, currency)
+            text = _typed_value(form, name, integration if explicit else None, costs)
+            placeholder = typical_text(costs[integration][0 if name == "setup_cost" else 1])
+            source = _cost_source(form, integration, name, currency, costs)
         elif name == "integration":
             text = integration
-            option_data = words.option_data
+            option_data = {
+                key: {
+                    "setup-cost": typical_text(setup),
+                    "monthly-cost": typical_text(monthly),
+                    "short": integration_short(key),
+                }
+                for key, (setup, monthly) in costs.items()
+            }
         if name == "cpa_gain" and "lift_slope" not in keys:
             help_text, source = (str(text) for text in V1_CPA_GAIN)
             hint = _("%(help)s Allowed: %(range)s.") % {
@@ -388,6 +463,17 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
             )
         )
     return views
+
+
+def carried_inputs(form, shown: set[str]) -> list[tuple[str, str]]:
+    """(name, value) of every input the link gives that the page shows no field
+    for (another platform's, or Meta's route named apart from the integration),
+    so that the next update keeps it."""
+    return [
+        (name, str(form[name].value()))
+        for name in form.model_keys
+        if name not in shown and name in form.given_keys() and name in form.fields
+    ]
 
 
 def changed_from_defaults(form, names: list[str]) -> int:

@@ -322,6 +322,21 @@ def _cause(name: str):
     return gettext_lazy(model.CAUSE_NAMES[name])
 
 
+# A platform that reports more than this share of every order the store takes
+# is claiming purchases it did not drive (view-through, long windows).
+CLAIMS_MOST = 0.7
+
+
+def claims_most_text(platform: str, reported: str, orders: str) -> str:
+    """The orders message when a platform's own report is most of the store's orders."""
+    return _(
+        "%(platform)s reports %(reported)s purchases, most of your %(orders)s orders: "
+        "view-through and long attribution windows make an ads manager claim purchases its "
+        "ads did not drive, so with any tracking loss its true purchases would exceed your "
+        "orders. Enter the purchases from a 7-day click window, or check the orders."
+    ) % {"platform": platform, "reported": reported, "orders": orders}
+
+
 class CalculatorForm(forms.Form):
     """The model's inputs, with its defaults, bounds and rules across fields."""
 
@@ -675,6 +690,9 @@ class CalculatorForm(forms.Form):
             return
         reported = amount(data["conversions"], self.typing)
         orders = amount(data["orders"], self.typing)
+        if data["conversions"] > CLAIMS_MOST * data["orders"]:
+            self.add_error("orders", claims_most_text("Meta", reported, orders))
+            return
         self.add_error(
             "orders",
             ngettext(
@@ -695,7 +713,7 @@ class CalculatorForm(forms.Form):
             },
         )
 
-    def _given(self) -> set[str]:
+    def given_keys(self) -> set[str]:
         """The keys the query gave a value, which an integration does not replace."""
         return {
             name
@@ -717,7 +735,7 @@ class CalculatorForm(forms.Form):
             return data
         inputs = model.Inputs(**{name: data[name] for name in FORM_KEYS})
         if inputs.integration is not None:
-            inputs = model.with_integration(inputs, self._given())
+            inputs = model.with_integration(inputs, self.given_keys())
         else:  # no integration named: an empty cost is the model's default
             defaults = {name: typical_cost(None, name) for name in COSTS if data[name] is None}
             inputs = replace(inputs, **defaults)
@@ -778,6 +796,11 @@ class CalculatorForm(forms.Form):
             ) % {"platform": platform, "range": self.fields[key].range_text}
         if code == "above_orders":
             orders = self.cleaned_data["orders"]
+            reported = self.cleaned_data[model.prefixed(problem.platform or "meta", "conversions")]
+            if reported > CLAIMS_MOST * orders:
+                return claims_most_text(
+                    platform, amount(reported, self.typing), amount(orders, self.typing)
+                )
             return ngettext(
                 "Your loss rates and the purchases %(platform)s reports imply about "
                 "%(implied)s purchases a month driven by %(platform)s, more than your "

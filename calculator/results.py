@@ -43,28 +43,13 @@ def recovery_by_cause() -> dict[str, CauseRecovery]:
 
 def live_line(summary: Summary) -> str:
     """The one-line result kept in view beside the form while it is edited."""
-    roi_, net = summary.get("roi"), summary.get("net")
-    if summary.verdict == "free":
-        return _("Costs nothing: any lower CPA is profit. %(label)s: %(value)s") % {
-            "label": net.label,
-            "value": net.value,
-        }
-    if summary.verdict == "none":
-        return _("Cannot pay for itself. %(label)s: %(value)s") % {
-            "label": roi_.label,
-            "value": roi_.value,
-        }
-    values = {"breakeven": summary.figure, "lift": summary.expected, "roi": roi_.value}
-    ours = summary.expecting == "signal"
-    if summary.verdict == "clears":
-        if ours:
-            return _("Pays: break-even %(breakeven)s, we estimate %(lift)s. ROI %(roi)s") % values
-        return _("Pays: break-even %(breakeven)s, you expect %(lift)s. ROI %(roi)s") % values
-    if ours:
-        return (
-            _("Falls short: break-even %(breakeven)s, we estimate %(lift)s. ROI %(roi)s") % values
-        )
-    return _("Falls short: break-even %(breakeven)s, you expect %(lift)s. ROI %(roi)s") % values
+    if summary.verdict in ("free", "none") or not summary.figure:
+        return summary.headline
+    return _("%(headline)s · break-even %(breakeven)s, expected %(lift)s") % {
+        "headline": summary.headline,
+        "breakeven": summary.figure,
+        "lift": summary.expected,
+    }
 
 
 def results_context(report: model.Report, summary: Summary) -> dict[str, object]:
@@ -72,10 +57,7 @@ def results_context(report: model.Report, summary: Summary) -> dict[str, object]
     out once by the view, which shares it with the page's share tags), the
     charts and the rows of the tables."""
     currency = report.inputs.currency
-    # Version 3's losses are each platform's: its table of platforms stands
-    # in for the one platform's losses until the page words version 3.
-    v3 = isinstance(report.results, model.ResultsV3)
-    rows = [] if v3 else charts.loss_rows(report)
+    rows = charts.loss_rows(report)
     return {
         "platform_rows": platform_rows(report),
         "summary": summary,
@@ -90,7 +72,7 @@ def results_context(report: model.Report, summary: Summary) -> dict[str, object]
         "recoverable_total": sum(row.recoverable for row in rows),
         # The charts escape every text they draw (charts.Chart.svg).
         "losses_chart": ""
-        if v3
+        if not rows
         else mark_safe(
             charts.losses_chart(rows).svg(
                 "losses", _("Lost purchases by cause, recoverable and not recoverable")

@@ -1,11 +1,12 @@
 """One result, in words and formatted figures, built once from the model's report.
 
 The page, its live announcement, the social card, the share text, the oEmbed
-title, the embed's messages and the CSV all read a ``Summary``, so that a
-result says the same thing wherever it is seen. Nothing here computes a
-figure: every number comes from ``model.Report`` and is only worded and
-rounded here. Its one Django import is gettext: the words follow the active
-language, with named placeholders so that each language orders them itself.
+title, the embed's messages, the emails and the CSV all read a ``Summary``,
+so that a result says the same thing wherever it is seen. Nothing here
+computes a figure: every number comes from ``model.Report`` and is only
+worded and rounded here. Its one Django import is gettext: the words follow
+the active language, with named placeholders so that each language orders
+them itself.
 """
 
 from __future__ import annotations
@@ -16,13 +17,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from . import model
-from .explain import HoldoutText, holdout_text
-from .formatting import chance, count, money, money_short, number, percent, rate
+from .explain import HoldoutText, holdout_text, holdout_text_v3
+from .formatting import chance, count, money, money_short, number, percent, rate, ratio
 from .integrations import INTEGRATIONS
 
-PRODUCT = gettext_lazy("CAPI ROI calculator")
+PRODUCT = gettext_lazy("Server-side tracking ROI calculator")
 # A lift above this is not realistic: it is several times what Meta itself reports.
 REALISTIC_GAIN = 0.5
+# ROI is a multiple from ten times the costs; past a hundred times (costs under
+# 1% of the benefit) a figure means nothing more than "over 100×".
+ROI_MULTIPLE_FROM, ROI_CEILING = 10, 100
+
+# The platforms and their routes as a marketer names them.
+PLATFORM_NAMES = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
 
 
 @dataclass(frozen=True)
@@ -39,14 +46,18 @@ class Figure:
 
 @dataclass(frozen=True)
 class Summary:
-    """The verdict, its sentences and every headline figure of one result."""
+    """The decision, its sentences and every headline figure of one result."""
 
+    decision: str  # "pays", "uncertain" or "does-not-pay": by the chance it pays
     verdict: str  # "clears", "short", "none" (no lift can pay) or "free" (nothing to pay)
     pays: bool  # whether the net is positive at the expected lift
-    lead: str  # the headline before its figure
-    figure: str  # the headline's figure ("1.24%"), or "" when it has none
-    judgement: str  # the expected lift against the break-even
-    chance: str  # how often it pays across the uncertainty draws
+    net: str  # the net over the horizon, signed ("+$3,100")
+    monthly_net: str  # a month at full strength after running costs, signed
+    chance_short: str  # "pays in 81% of scenarios", for the card's footer
+    horizon: str  # "12 months"
+    support: str  # the break-even against the estimate, in a sentence
+    figure: str  # the break-even ("1.24%"), or "" when there is none
+    chance: str  # how often it pays across the draws, under the assumed ranges
     lift_source: str  # where the expected lift comes from
     expected: str  # the expected fall in true CPA ("5%")
     expecting: str  # "entered" (the visitor's lift) or "signal" (our estimate)
@@ -55,33 +66,54 @@ class Summary:
     spend: str  # the monthly ad spend, as the card's footer names it
     currency: str
     warnings: tuple[str, ...] = field(default_factory=tuple)
-    orders_sentence: str = ""  # how much of the store Meta drives, when orders are given
-    sensitivity_note: str = ""  # why the inputs move profit as they do, from version 2
+    orders_sentence: str = ""  # how much of the store the platforms claim, when orders are given
+    sensitivity_note: str = ""  # why consent moves profit, when it does
+    spend_note: str = ""  # why spend does not move the benefit in mode "more"
+    attribution_note: str = ""  # the lift counts attributed purchases as caused
+    true_note: str = ""  # what "true" purchases and cost per purchase mean
     holdout: HoldoutText | None = None  # can a holdout test prove it?
+    lift_parts: tuple[str, ...] = ()  # version 3: the lift, platform by platform
+
+    @property
+    def decision_text(self) -> str:
+        """'Likely worth it', 'Too close to call' or 'Not worth it at your volume'."""
+        return str(DECISIONS[self.decision])
+
+    @property
+    def over_horizon(self) -> str:
+        """'+$3,100 over 12 months'."""
+        return _("%(net)s over %(horizon)s") % {"net": self.net, "horizon": self.horizon}
 
     @property
     def headline(self) -> str:
-        if self.figure:
-            return _("%(lead)s %(figure)s.") % {"lead": self.lead, "figure": self.figure}
-        return _("%(lead)s.") % {"lead": self.lead}
+        """The decision and the net: 'Likely worth it: +$3,100 over 12 months'."""
+        return _("%(decision)s: %(amount)s") % {
+            "decision": self.decision_text,
+            "amount": self.over_horizon,
+        }
 
     @property
     def sentences(self) -> str:
         """The verdict in full, as a paragraph."""
-        return " ".join(p for p in (self.headline, self.judgement, self.chance) if p)
+        return " ".join(p for p in (self.headline + ".", self.support, self.chance) if p)
 
     def get(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
+
+    @property
+    def by_key(self) -> dict[str, Figure]:
+        """The figures by key, for templates: ``summary.by_key.roi.value``."""
+        return {f.key: f for f in self.figures}
 
     @property
     def announcement(self) -> str:
         """What a screen reader hears after each live update: short, no range."""
         monthly, roi_ = self.get("monthly_benefit"), self.get("roi")
         return (
-            _("%(headline)s %(judgement)s %(monthly_label)s %(monthly)s; %(roi_label)s %(roi)s.")
+            _("%(headline)s. %(judgement)s %(monthly_label)s %(monthly)s; %(roi_label)s %(roi)s.")
             % {
                 "headline": self.headline,
-                "judgement": self.judgement,
+                "judgement": self.support,
                 "monthly_label": monthly.label,
                 "monthly": monthly.value,
                 "roi_label": roi_.label,
@@ -92,56 +124,20 @@ class Summary:
     @property
     def title(self) -> str:
         """The result named in a few words: share text, oEmbed and page title."""
-        if self.verdict == "free":
-            return _("CAPI costs nothing here: any lower true CPA is profit")
-        if self.verdict == "none":
-            return _("CAPI cannot pay for itself at these figures")
-        values = {"breakeven": self.figure, "lift": self.expected}
-        estimated = self.expecting == "signal"
-        if self.verdict == "clears":
-            if estimated:
-                return (
-                    _(
-                        "CAPI pays for itself if it cuts true CPA by %(breakeven)s; "
-                        "%(lift)s estimated, so it pays"
-                    )
-                    % values
-                )
-            return (
-                _(
-                    "CAPI pays for itself if it cuts true CPA by %(breakeven)s; "
-                    "%(lift)s expected, so it pays"
-                )
-                % values
-            )
-        if estimated:
-            return (
-                _(
-                    "CAPI pays for itself if it cuts true CPA by %(breakeven)s; "
-                    "%(lift)s estimated, so it falls short"
-                )
-                % values
-            )
-        return (
-            _(
-                "CAPI pays for itself if it cuts true CPA by %(breakeven)s; "
-                "%(lift)s expected, so it falls short"
-            )
-            % values
-        )
+        return self.headline
 
     @property
     def description(self) -> str:
-        """The social description: the verdict, then the figures a reader weighs."""
+        """The social description: the support, the chance, then the figures a reader weighs."""
         monthly, roi_, payback = self.get("monthly_benefit"), self.get("roi"), self.get("payback")
-        parts = [self.headline, self.judgement]
+        parts = [self.support, self.chance]
         parts.append(
             _("%(label)s: %(value)s (%(note)s).")
             % {"label": monthly.label, "value": monthly.value, "note": monthly.brief}
         )
         parts.append(
             _("%(label)s: %(value)s (%(note)s).")
-            % {"label": roi_.label, "value": roi_.value, "note": roi_.range}
+            % {"label": roi_.label, "value": roi_.value, "note": roi_.range or roi_.note}
         )
         parts.append(_("%(label)s: %(value)s.") % {"label": payback.label, "value": payback.value})
         return " ".join(p for p in parts if p)
@@ -151,80 +147,124 @@ def _months(n: int) -> str:
     return ngettext("%(count)s month", "%(count)s months", n) % {"count": n}
 
 
+def signed_money(value: float, currency: str) -> str:
+    """A net with its sign: '+$3,100', '−$2,400', '$0'."""
+    text = money_short(value, currency)
+    return f"+{text}" if round(value) > 0 else text
+
+
+# The decision the verdict leads with, by how often the result pays across the
+# uncertainty draws: a clear majority either way, or too close to call.
+PAYS_AT, FAILS_AT = 0.7, 0.3
+DECISIONS = {
+    "pays": gettext_lazy("Likely worth it"),
+    "uncertain": gettext_lazy("Too close to call"),
+    "does-not-pay": gettext_lazy("Not worth it at your volume"),
+}
+
+
+def decision(report: model.Report) -> str:
+    """'pays', 'does-not-pay' or 'uncertain', as `#verdict`'s data-decision says."""
+    p = report.uncertainty.probability_positive
+    if p >= PAYS_AT:
+        return "pays"
+    if p <= FAILS_AT:
+        return "does-not-pay"
+    return "uncertain"
+
+
+def _v3(report: model.Report) -> model.ResultsV3 | None:
+    results = report.results
+    return results if isinstance(results, model.ResultsV3) else None
+
+
 def _verdict(report: model.Report) -> str:
     results = report.results
-    if results.total_cost == 0:
-        return "free"
     if results.breakeven_cpa_gain is None:
         return "none"
+    if results.total_cost == 0:
+        return "free"
     return "clears" if report.cpa_gain >= results.breakeven_cpa_gain else "short"
-
-
-def _headline(report: model.Report, verdict: str) -> tuple[str, str]:
-    inputs, results = report.inputs, report.results
-    if verdict == "free":
-        return _(
-            "CAPI costs nothing here, so any fall in your true cost per purchase is profit"
-        ), ""
-    if verdict == "none":
-        if inputs.mode == "save":
-            return (
-                _(
-                    "CAPI cannot pay for itself here: even a 100%% cut in cost per purchase "
-                    "would not cover %(costs)s of costs"
-                )
-                % {"costs": money_short(results.total_cost, inputs.currency)},
-                "",
-            )
-        return (
-            _(
-                "With a %(margin)s margin, extra purchases earn nothing, so CAPI "
-                "cannot pay for itself through more sales"
-            )
-            % {"margin": rate(inputs.margin)},
-            "",
-        )
-    # The figure follows the lead in every language: the page sets it in bold.
-    lead = _("CAPI pays for itself if it lowers your true cost per purchase by")
-    return lead, percent(results.breakeven_cpa_gain)
 
 
 def _expecting(report: model.Report) -> str:
     """Whose the lift is: the visitor's own figure ("entered"), or our estimate ("signal")."""
-    return "signal" if report.cpa_gain_source == "signal" else "entered"
+    return "entered" if report.cpa_gain_source == "entered" else "signal"
 
 
-def _judgement(report: model.Report, verdict: str) -> str:
-    results = report.results
-    values = {"lift": percent(report.cpa_gain), "realistic": percent(REALISTIC_GAIN)}
-    ours = _expecting(report) == "signal"
-    if verdict == "clears":
-        if ours:
-            return _("We estimate %(lift)s, which clears that bar.") % values
-        return _("You expect %(lift)s, which clears that bar.") % values
-    if verdict == "short":
-        if results.breakeven_cpa_gain > REALISTIC_GAIN:
-            if ours:
-                return (
-                    _(
-                        "We estimate %(lift)s, which falls short of it; more than a "
-                        "%(realistic)s improvement is not realistic."
-                    )
-                    % values
-                )
-            return (
-                _(
-                    "You expect %(lift)s, which falls short of it; more than a "
-                    "%(realistic)s improvement is not realistic."
-                )
-                % values
+def _pool_names(report: model.Report) -> list[str]:
+    """The platforms of a version 3 pool (those that get server events), by name."""
+    results = _v3(report)
+    if results is None:
+        return []
+    return [PLATFORM_NAMES[k] for k, p in results.platforms.items() if p.route != "none"]
+
+
+def _joined(names: list[str]) -> str:
+    """'Meta', 'Meta and Google Ads', 'Meta, Google Ads and TikTok'."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _support(report: model.Report, verdict: str) -> str:
+    """The break-even against the estimate: 'It pays if it lowers your true
+    cost per purchase by 1.24%; the evidence suggests about 2.6%.'"""
+    inputs, results = report.inputs, report.results
+    if verdict == "none":
+        if _v3(report) is not None and not _pool_names(report):
+            return _(
+                "Your integration sends server events to none of the platforms you advertise "
+                "on, so its costs buy nothing."
             )
-        if ours:
-            return _("We estimate %(lift)s, which falls short of it.") % values
-        return _("You expect %(lift)s, which falls short of it.") % values
-    if ours:
-        return _("We estimate %(lift)s.") % values
-    return _("You expect %(lift)s.") % values
+        if inputs.mode == "save":
+            return _(
+                "Even a 100%% cut in cost per purchase would not cover %(costs)s of costs."
+            ) % {"costs": money_short(results.total_cost, inputs.currency)}
+        return _(
+            "With a %(margin)s margin, extra purchases earn nothing, so server events cannot "
+            "pay for themselves through more sales."
+        ) % {"margin": rate(inputs.margin)}
+    lift = percent(report.cpa_gain)
+    if verdict == "free":
+        return _(
+            "It costs nothing here, so any fall in your true cost per purchase is profit; "
+            "the evidence suggests about %(lift)s."
+        ) % {"lift": lift}
+    values = {"breakeven": percent(results.breakeven_cpa_gain), "lift": lift}
+    names = _pool_names(report)
+    entered = _expecting(report) == "entered"
+    if len(names) > 1:
+        values["platforms"] = _joined(names)
+        if entered:
+            text = _(
+                "It pays if it lowers your true cost per purchase by %(breakeven)s across "
+                "%(platforms)s; you expect %(lift)s over the same purchases."
+            )
+        else:
+            text = _(
+                "It pays if it lowers your true cost per purchase by %(breakeven)s across "
+                "%(platforms)s; the evidence suggests about %(lift)s over the same purchases."
+            )
+    elif entered:
+        text = _(
+            "It pays if it lowers your true cost per purchase by %(breakeven)s; you expect "
+            "%(lift)s."
+        )
+    else:
+        text = _(
+            "It pays if it lowers your true cost per purchase by %(breakeven)s; the evidence "
+            "suggests about %(lift)s."
+        )
+    text %= values
+    v3 = _v3(report)
+    if v3 is not None and "breakeven_above_ceiling" in v3.warnings:
+        text += " " + _("Even the whole effect the study measured would not pay this back.")
+    elif v3 is None and results.breakeven_cpa_gain > REALISTIC_GAIN:
+        text += " " + _("More than a %(realistic)s improvement is not realistic.") % {
+            "realistic": percent(REALISTIC_GAIN)
+        }
+    return text
 
 
 def _chance(report: model.Report) -> str:
@@ -232,32 +272,39 @@ def _chance(report: model.Report) -> str:
     values = {"months": months, "draws": number(u.draws)}
     p = u.probability_positive
     if p >= 1:
-        return _("It pays within %(months)s in all %(draws)s scenarios of the uncertain rates.") % (
-            values
+        return (
+            _("It pays within %(months)s in all %(draws)s scenarios, under the assumed ranges.")
+            % values
         )
     if p <= 0:
         return (
-            _(
-                "It pays within %(months)s in none of the %(draws)s scenarios of the "
-                "uncertain rates."
-            )
+            _("It pays within %(months)s in none of %(draws)s scenarios, under the assumed ranges.")
             % values
         )
     # A bounded share is a sentence of its own: "in under 1% of" is worded
     # differently from "in 81% of" in German and Spanish ("en menos del 1 %").
     if p < 0.01:
         return _(
-            "It pays within %(months)s in under %(percent)s of %(draws)s scenarios of the "
-            "uncertain rates."
+            "It pays within %(months)s in under %(percent)s of %(draws)s scenarios, under the "
+            "assumed ranges."
         ) % {**values, "percent": percent(0.01, 0)}
     if p > 0.99:
         return _(
-            "It pays within %(months)s in over %(percent)s of %(draws)s scenarios of the "
-            "uncertain rates."
+            "It pays within %(months)s in over %(percent)s of %(draws)s scenarios, under the "
+            "assumed ranges."
         ) % {**values, "percent": percent(0.99, 0)}
     return _(
-        "It pays within %(months)s in %(chance)s of %(draws)s scenarios of the uncertain rates."
+        "It pays within %(months)s in %(chance)s of %(draws)s scenarios, under the assumed ranges."
     ) % {**values, "chance": chance(p)}
+
+
+def _chance_short(report: model.Report) -> str:
+    p = report.uncertainty.probability_positive
+    if 0 < p < 0.01:
+        return _("pays in under %(percent)s of scenarios") % {"percent": percent(0.01, 0)}
+    if 0.99 < p < 1:
+        return _("pays in over %(percent)s of scenarios") % {"percent": percent(0.99, 0)}
+    return _("pays in %(chance)s of scenarios") % {"chance": chance(p)}
 
 
 def _v2(report: model.Report) -> model.ResultsV2 | None:
@@ -265,15 +312,66 @@ def _v2(report: model.Report) -> model.ResultsV2 | None:
     return results if isinstance(results, model.ResultsV2) else None
 
 
+def _platform_lift(key: str, p: model.PlatformResults, share: float) -> str:
+    """One platform's lift and where it comes from, version 3."""
+    values = {
+        "platform": PLATFORM_NAMES[key],
+        "lift": percent(p.cpa_gain),
+        "anchor": percent(p.lift_ceiling),
+        "share": rate(share),
+    }
+    if p.route == "none":
+        return _("%(platform)s: no server events, so no lift.") % values
+    if p.cpa_gain_source == "entered":
+        return (
+            _(
+                "%(platform)s: %(lift)s, as you entered it; the whole effect the study measured "
+                "would be %(anchor)s here."
+            )
+            % values
+        )
+    if share == 0:
+        return (
+            _(
+                "%(platform)s: no lift counted, as no randomized study exists for it. Set a share "
+                "or enter a measured figure."
+            )
+            % values
+        )
+    if share == 50:
+        return (
+            _(
+                "%(platform)s: about %(lift)s, half of what the one randomized study implies "
+                "(%(anchor)s)."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(platform)s: about %(lift)s, %(share)s of what the one randomized study implies "
+            "(%(anchor)s)."
+        )
+        % values
+    )
+
+
+def _lift_parts(report: model.Report) -> tuple[str, ...]:
+    results = _v3(report)
+    if results is None:
+        return ()
+    inputs = report.inputs
+    return tuple(
+        _platform_lift(key, p, getattr(inputs, model.prefixed(key, "lift_share")))
+        for key, p in results.platforms.items()
+    )
+
+
 def _lift_source(report: model.Report) -> str:
     """Where the lift every figure assumes comes from."""
     results = _v2(report)
     lift = percent(report.cpa_gain)
-    if isinstance(report.results, model.ResultsV3):
-        return _(
-            "%(lift)s on the purchases of the platforms that get server events, a share "
-            "of what the one randomized study implies; enter your own from a holdout test."
-        ) % {"lift": lift}
+    if _v3(report) is not None:
+        return " ".join(_lift_parts(report))
     if results is None:  # version 1: the lift was always the visitor's figure
         return _("%(lift)s, as you entered it; confirm it with a holdout test.") % {"lift": lift}
     values = {
@@ -308,14 +406,57 @@ def _lift_source(report: model.Report) -> str:
 
 def _orders_sentence(report: model.Report) -> str:
     """'Meta drives about 584 of your 1,000 orders a month (58.4%).'"""
+    orders = report.inputs.orders
+    v3 = _v3(report)
+    if v3 is not None and orders is not None:
+        return " ".join(
+            _("%(platform)s claims about %(driven)s of your %(orders)s orders a month (%(share)s).")
+            % {
+                "platform": PLATFORM_NAMES[key],
+                "driven": number(p.true_conversions),
+                "orders": number(orders),
+                "share": percent(p.share_of_orders),
+            }
+            for key, p in v3.platforms.items()
+        )
     results = _v2(report)
-    if results is None or results.share_of_orders is None or report.inputs.orders is None:
+    if results is None or results.share_of_orders is None or orders is None:
         return ""
     return _("Meta drives about %(driven)s of your %(orders)s orders a month (%(share)s).") % {
         "driven": number(results.true_conversions),
-        "orders": number(report.inputs.orders),
+        "orders": number(orders),
         "share": percent(results.share_of_orders),
     }
+
+
+def _true_note(report: model.Report) -> str:
+    if _v3(report) is None and report.model_version == 1:
+        return ""
+    return _(
+        "“True” purchases are those a platform would attribute if it saw every purchase, and "
+        "the true cost per purchase is its spend divided by them: that is attribution, not "
+        "proof that the ads caused each sale."
+    )
+
+
+def _attribution_note(report: model.Report) -> str:
+    if _v3(report) is None or report.inputs.mode != "more":
+        return ""
+    return _(
+        "The lift is applied to the purchases the platforms attribute, as if the ads caused "
+        "each one; where attribution counts purchases the ads did not cause, the money here "
+        "is overstated."
+    )
+
+
+def _spend_note(report: model.Report) -> str:
+    if report.inputs.mode != "more" or report.results.breakeven_cpa_gain is None:
+        return ""
+    return _(
+        "Taken as more purchases, the gain follows the purchases the platforms attribute, "
+        "your order value and margin, not your spend: a cheaper purchase buys more of them "
+        "for the same budget. Spend moves the result when the gain is taken as lower spend."
+    )
 
 
 # What each warning code means to a marketer; the API answers the codes.
@@ -338,11 +479,91 @@ WARNINGS = {
     ),
 }
 
+# Version 3's codes: per platform (named), then the store's.
+WARNINGS_V3 = {
+    "pixel_sees_under_a_fifth": gettext_lazy(
+        "%(platform)s sees under a fifth of the purchases it drives, by your loss rates: it "
+        "reports %(reported)s of about %(true)s a month. Every figure scales with that guess, "
+        "so check the consent and ad blocker rates, or enter your store's orders."
+    ),
+    "recovery_above_evidence": gettext_lazy(
+        "Server events would raise what %(platform)s reports by %(recovered)s, above every "
+        "figure Meta publishes for its own measured gains. Check the loss rates."
+    ),
+    "lift_above_ceiling": gettext_lazy(
+        "A %(lift)s fall in true cost per purchase on %(platform)s is beyond the %(anchor)s "
+        "the one randomized study implies here. Confirm it with a holdout test before you "
+        "count on it."
+    ),
+    "claims_most_orders": gettext_lazy(
+        "%(platform)s claims %(share)s of your orders. So much is rare outside single-channel "
+        "stores: view-through attribution makes ads managers claim purchases they did not "
+        "drive, and the money here grows with that claim."
+    ),
+    "reported_roas_implausible": gettext_lazy(
+        "Check spend and purchases for %(platform)s: it would be reporting a %(cpa)s cost per "
+        "purchase (ROAS %(roas)s), which rarely belongs together with this spend."
+    ),
+    "acr_above_modelled_losses": gettext_lazy(
+        "The measured additional conversions are more than your loss rates explain, so the "
+        "calculator raised Meta's true purchases to %(true)s to match them."
+    ),
+    "platforms_claim_more_than_orders": gettext_lazy(
+        "Your platforms together claim more purchases than your store takes. They claim some "
+        "of the same orders, so their lifts overlap and the money here may be overstated."
+    ),
+    "breakeven_above_ceiling": gettext_lazy(
+        "Even the whole effect the one randomized study measured would not pay this back at "
+        "your volume."
+    ),
+    "setup_serves_no_platform": gettext_lazy(
+        "This integration sends server events to none of the platforms you advertise on, so "
+        "its costs buy nothing. Choose one that covers them."
+    ),
+}
+
+
+def _warnings_v3(report: model.Report, results: model.ResultsV3) -> tuple[str, ...]:
+    c = report.inputs.currency
+    texts = []
+    for key, p in results.platforms.items():
+        values = {
+            "platform": PLATFORM_NAMES[key],
+            "reported": number(p.reported_before),
+            "true": number(p.true_conversions),
+            "recovered": percent(p.recovered_share),
+            "lift": percent(p.cpa_gain),
+            "anchor": percent(p.lift_ceiling),
+            "share": percent(p.share_of_orders),
+            "cpa": money(p.reported_cpa_before, c),
+            "roas": ratio(p.reported_roas_before),
+        }
+        texts.extend(str(WARNINGS_V3[code]) % values for code in p.warnings)
+    texts.extend(str(WARNINGS_V3[code]) for code in results.warnings)
+    return tuple(texts)
+
+
+def _roas_check_v2(report: model.Report) -> str:
+    """Version 3's `reported_roas_implausible`, said on a version 2 link too."""
+    results = report.results
+    roas = getattr(results, "reported_roas_before", None)
+    if roas is None or 0.25 <= roas <= 25:
+        return ""
+    return str(WARNINGS_V3["reported_roas_implausible"]) % {
+        "platform": "Meta",
+        "cpa": money(results.reported_cpa_before, report.inputs.currency),
+        "roas": ratio(roas),
+    }
+
 
 def _warnings(report: model.Report) -> tuple[str, ...]:
+    v3 = _v3(report)
+    if v3 is not None:
+        return _warnings_v3(report, v3)
+    roas = _roas_check_v2(report)
     results = _v2(report)
     if results is None:
-        return ()
+        return (roas,) if roas else ()
     values = {
         "reported": number(results.reported_before),
         "true": number(results.true_conversions),
@@ -354,17 +575,18 @@ def _warnings(report: model.Report) -> tuple[str, ...]:
             code += "/orders"  # no orders entered: suggest them as the test
         return str(WARNINGS[code]) % values
 
-    return tuple(text(code) for code in results.warnings)
+    return (*(text(code) for code in results.warnings), *((roas,) if roas else ()))
 
 
 def _sensitivity_note(report: model.Report) -> str:
-    if _v2(report) is None:
+    """Why consent moves profit, only where it does: version 2 on, consent above 0."""
+    if report.model_version < 2 or not report.inputs.consent:
         return ""
     return _(
-        "Consent refusals move profit because they make Meta's true business bigger (each "
-        "reported purchase stands for more real ones), and CAPI recovers none of them. The "
-        "other rates, recovery and the match rate move it through the extra signal CAPI "
-        "sends, which the lift follows."
+        "Consent refusals move profit because they make the platforms' true business bigger "
+        "(each reported purchase stands for more real ones), and server events recover none "
+        "of them. The other rates, recovery and the match rate move it through the extra "
+        "signal server events send, which the lift follows."
     )
 
 
@@ -372,6 +594,18 @@ def _band(band: model.Band, fmt) -> str:
     if band.p10 is None or band.p90 is None:
         return ""
     return _("P10–P90: %(low)s to %(high)s") % {"low": fmt(band.p10), "high": fmt(band.p90)}
+
+
+def roi_text(roi: float | None, total_benefit: float, total_cost: float) -> str:
+    """ROI as a percentage up to ten times the costs, then as a multiple, and
+    'over 100×' when the costs are under 1% of the benefit."""
+    if roi is None:
+        return pgettext("no figure", "n/a")
+    if total_cost > 0 and total_benefit > ROI_CEILING * total_cost:
+        return _("over %(multiple)s") % {"multiple": ratio(ROI_CEILING)}
+    if roi >= ROI_MULTIPLE_FROM:
+        return ratio(roi)
+    return percent(roi)
 
 
 def _figures(report: model.Report, verdict: str) -> tuple[Figure, ...]:
@@ -402,21 +636,23 @@ def _figures(report: model.Report, verdict: str) -> tuple[Figure, ...]:
     )
     roi_label = _("ROI over %(horizon)s") % {"horizon": horizon}
     npv = _("NPV %(npv)s") % {"npv": cash(r.npv)}
-    if verdict == "free":
+    if r.total_cost == 0:
+        # Nothing to pay back: one wording on every surface.
         roi_ = Figure(
             "roi",
             roi_label,
             pgettext("no figure", "n/a"),
-            _("no costs entered"),
-            _("nothing to pay back"),
+            "",
+            _("nothing to pay back: it costs nothing"),
         )
         payback = Figure("payback", _("Payback"), _("None needed"), npv, _("no costs to recover"))
     else:
+        band = u.roi
         roi_ = Figure(
             "roi",
             roi_label,
-            percent(r.roi),
-            _band(u.roi, percent),
+            roi_text(r.roi, r.total_benefit, r.total_cost),
+            "" if band.p10 is None else _band(band, percent),
             _("net %(net)s on %(costs)s of costs")
             % {"net": cash(r.net), "costs": cash(r.total_cost)},
         )
@@ -493,44 +729,57 @@ def inputs_line(inputs: model.Inputs) -> str:
 def summarise(report: model.Report) -> Summary:
     """The ``Summary`` of one report."""
     verdict = _verdict(report)
-    lead, figure = _headline(report, verdict)
+    inputs, results = report.inputs, report.results
+    v3 = _v3(report)
     return Summary(
+        decision=decision(report),
         verdict=verdict,
-        pays=report.results.net > 0,
-        lead=lead,
-        figure=figure,
-        judgement=_judgement(report, verdict),
+        pays=results.net > 0,
+        net=signed_money(results.net, inputs.currency),
+        monthly_net=signed_money(results.net_monthly, inputs.currency),
+        chance_short=_chance_short(report),
+        horizon=_months(inputs.months),
+        support=_support(report, verdict),
+        figure="" if results.breakeven_cpa_gain is None else percent(results.breakeven_cpa_gain),
         chance=_chance(report),
         lift_source=_lift_source(report),
         expected=percent(report.cpa_gain),
         expecting=_expecting(report),
         figures=_figures(report, verdict),
-        inputs_line=inputs_line(report.inputs),
-        spend=money_short(report.inputs.spend, report.inputs.currency),
-        currency=report.inputs.currency,
+        inputs_line=inputs_line(inputs),
+        spend=money_short(total_spend(inputs), inputs.currency),
+        currency=inputs.currency,
         warnings=_warnings(report),
         orders_sentence=_orders_sentence(report),
         sensitivity_note=_sensitivity_note(report),
-        # Version 3's holdout plans a test on the store's orders; its words come
-        # with the page's version 3 wording.
-        holdout=None if isinstance(report.results, model.ResultsV3) else holdout_text(report),
+        spend_note=_spend_note(report),
+        attribution_note=_attribution_note(report),
+        true_note=_true_note(report),
+        holdout=holdout_text(report) if v3 is None else holdout_text_v3(report),
+        lift_parts=_lift_parts(report),
     )
 
 
-# The platforms and their routes as a marketer names them.
-PLATFORM_NAMES = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
+def total_spend(inputs: model.Inputs) -> float:
+    """The monthly spend of every platform the inputs name."""
+    return inputs.spend + (inputs.google_spend or 0) + (inputs.tiktok_spend or 0)
+
+
 ROUTE_WORDS = {
     "backend": gettext_lazy("From the store or CRM backend"),
     "relay": gettext_lazy("Browser tags relayed by a server container (sGTM)"),
     "gateway": gettext_lazy("Meta's Conversions API Gateway"),
-    "none": gettext_lazy("No server events: the browser tag only"),
+    "none": gettext_lazy("Not covered by this integration: the browser tag only"),
 }
+# What an integration must send with each purchase so that the platform counts
+# a purchase seen by both its browser tag and the server once.
+DEDUPLICATION_KEYS = {"meta": "event_id", "google": "transaction_id", "tiktok": "event_id"}
 
 
 @dataclass(frozen=True)
 class PlatformRow:
-    """One platform of a version 3 result, as its table row shows it; ratios
-    are fractions, for the templates' and the spreadsheet's own formats."""
+    """One platform of a version 3 result, as its table shows it; ratios are
+    fractions, for the templates' and the spreadsheet's own formats."""
 
     key: str
     name: str
@@ -541,12 +790,21 @@ class PlatformRow:
     coverage_after: float
     cpa_gain: float  # the fall in true CPA counted
     monthly_benefit: float
+    reported_cpa_before: float = 0.0
+    reported_cpa_after: float = 0.0
+    true_cpa_before: float = 0.0
+    true_cpa_after: float = 0.0
+    lift_source: str = ""
+    dedup_key: str = ""
+    served: bool = True
 
 
 def platform_rows(report: model.Report) -> list[PlatformRow]:
     """One row per platform of a version 3 result, Meta first; none before version 3."""
-    if not isinstance(report.results, model.ResultsV3):
+    results = _v3(report)
+    if results is None:
         return []
+    parts = dict(zip(results.platforms, _lift_parts(report), strict=True))
     return [
         PlatformRow(
             key,
@@ -558,24 +816,16 @@ def platform_rows(report: model.Report) -> list[PlatformRow]:
             p.coverage_after,
             p.cpa_gain,
             p.monthly_benefit,
+            p.reported_cpa_before,
+            p.reported_cpa_after,
+            p.true_cpa_before,
+            p.true_cpa_after,
+            parts[key],
+            DEDUPLICATION_KEYS[key],
+            p.route != "none",
         )
-        for key, p in report.results.platforms.items()
+        for key, p in results.platforms.items()
     ]
-
-
-# The decision a verdict leads with, by how often the result pays across the
-# uncertainty draws: a clear majority either way, or too close to call.
-PAYS_AT, FAILS_AT = 0.7, 0.3
-
-
-def decision(report: model.Report) -> str:
-    """'pays', 'does-not-pay' or 'uncertain', as `#verdict`'s data-decision says."""
-    p = report.uncertainty.probability_positive
-    if p >= PAYS_AT:
-        return "pays"
-    if p <= FAILS_AT:
-        return "does-not-pay"
-    return "uncertain"
 
 
 def figures_message(report: model.Report) -> dict[str, float | int | str | None]:

@@ -33,7 +33,9 @@ from .summary import summarise
 def _field_groups(
     form: CalculatorForm, groups: list[tuple[str, list[str]]], currency: str
 ) -> list[Any]:
-    return [(legend, fields.field_views(form, names, currency)) for legend, names in groups]
+    """(legend, field views) of each group that has a field this version reads."""
+    views = [(legend, fields.field_views(form, names, currency)) for legend, names in groups]
+    return [(legend, shown) for legend, shown in views if shown]
 
 
 def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[str, Any]:
@@ -52,6 +54,7 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     share = links.share_context(request, form, summary, query)
     groups = _field_groups(form, fields.GROUPS, currency)
     advanced_groups = _field_groups(form, fields.ADVANCED_GROUPS, currency)
+    shown = {view.name for _, views in [*groups, *advanced_groups] for view in views}
     context: dict[str, Any] = {
         "form": form,
         "report": report,
@@ -59,6 +62,7 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
         "groups": groups,
         "advanced_groups": advanced_groups,
         "advanced_open": bool(set(advanced) & set(form.errors)),
+        "carried": fields.carried_inputs(form, shown),
         "advanced_changed": fields.changed_from_defaults(form, advanced),
         # An htmx answer updates every shown field's message in the form.
         "swapped_fields": [view for _, views in [*groups, *advanced_groups] for view in views]

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from calculator import locale, model
 from calculator.forms import CalculatorForm
-from calculator.summary import figures_data, summarise
+from calculator.summary import figures_data, platform_rows, summarise
 
 from . import webhooks
 from .models import Delivery, Lead
@@ -88,6 +88,8 @@ def _email_context(lead: Lead) -> dict:
         "approved": lead.profile.approved,
         "report": report,
         "summary": summarise(report),
+        "platform_rows": platform_rows(report),
+        "currency": report.inputs.currency,
     }
 
 

@@ -27,7 +27,7 @@ Other modules import from here, never from the modules inside.
 
 from __future__ import annotations
 
-from .costs import ROUTES_OF, monthly_orders, typical_costs, with_integration
+from .costs import ROUTES_OF, monthly_orders, pool_size, typical_costs, with_integration
 from .draws import (
     BANDS_V1,
     BANDS_V2,
@@ -87,6 +87,7 @@ from .inputs import (
     Inputs,
     Limit,
     format_number,
+    prefixed,
 )
 from .lift import (
     DRAWN_LIFT,
@@ -193,6 +194,7 @@ __all__ = [
     "SEES_TOO_LITTLE",
     "SENSITIVITY_V2",
     "SERVER_IPS",
+    "prefixed",
     "SETUPS",
     "SETUPS_V3",
     "SPREADS",
@@ -247,6 +249,7 @@ __all__ = [
     "holdout_v3",
     "keys_of",
     "monthly_orders",
+    "pool_size",
     "ramp_weights",
     "recovery_rates",
     "register",

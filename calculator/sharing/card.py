@@ -1,8 +1,8 @@
 """The 1200×630 social card of a result, drawn with Pillow.
 
 Social networks show it as a thumbnail, so it carries few figures in large
-type: the verdict with its break-even figure, then the monthly profit gain,
-the ROI and the payback, each with its range. Every word and figure comes
+type: the decision with the net over the horizon, then the month's net after
+running costs, the ROI and the payback. Every word and figure comes
 from the result's ``Summary``, as on the page. The font (DejaVu Sans, shipped
 with the code) draws every currency symbol and the minus sign the page uses.
 Pillow writes the PNG without metadata (no timestamp), so the same inputs
@@ -36,6 +36,7 @@ WHITE = (255, 255, 255)
 MIST = (173, 196, 222)
 GOOD = (126, 214, 196)
 WARN = (255, 196, 112)
+BAD = (255, 150, 140)
 MARGIN = 64
 PAD = 28  # inside a tile
 
@@ -109,37 +110,50 @@ def _tile(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], label, valu
         _text(draw, (left + PAD, bottom - 48), note, _fit(note, 22, inner), MIST)
 
 
+COLOURS = {"pays": GOOD, "uncertain": WARN, "does-not-pay": BAD}
+
+
 def render_result(report: model.Report) -> bytes:
-    """The card of one result, as PNG bytes."""
+    """The card of one result, as PNG bytes: the decision and the net over the
+    horizon first (a losing card shows the loss), the break-even against the
+    estimate beside it, then the month's net, the ROI and the payback."""
     summary = summarise(report)
-    colour = GOOD if summary.verdict in ("clears", "free") else WARN
+    colour = COLOURS[summary.decision]
     image, draw = _frame(colour)
     width = CARD_WIDTH - 2 * MARGIN
 
-    if summary.figure:
-        _text(draw, (MARGIN, 112), summary.lead, _fit(summary.lead, 36, width), WHITE)
-        size = _fit(summary.figure, 112, width // 2, bold=True)
-        _text(draw, (MARGIN, 158), summary.figure, size, colour, bold=True)
-        left = MARGIN + int(font(size, True).getlength(summary.figure)) + 40
-        lines, small = _wrap(summary.judgement, 30, CARD_WIDTH - MARGIN - left, 3)
-        top = 200 - (len(lines) - 1) * (small + 8) // 2
-        for k, line in enumerate(lines):
-            _text(draw, (left, top + k * (small + 8)), line, small, MIST)
-    else:
-        lines, size = _wrap(summary.headline, 40, width, 3)
-        for k, line in enumerate(lines):
-            _text(draw, (MARGIN, 112 + k * (size + 12)), line, size, colour)
+    decision = summary.decision_text
+    _text(draw, (MARGIN, 104), decision, _fit(decision, 40, width, bold=True), colour, True)
+    size = _fit(summary.net, 104, width // 2, bold=True)
+    _text(draw, (MARGIN, 162), summary.net, size, WHITE, bold=True)
+    left = MARGIN + int(font(size, True).getlength(summary.net)) + 40
+    side = " ".join((_("over %(horizon)s.") % {"horizon": summary.horizon}, summary.support))
+    lines, small = _wrap(side, 28, CARD_WIDTH - MARGIN - left, 4)
+    top = 206 - (len(lines) - 1) * (small + 8) // 2
+    for k, line in enumerate(lines):
+        _text(draw, (left, top + k * (small + 8)), line, small, MIST)
 
     top, bottom, gap = 330, 530, 24
     tile = (width - 2 * gap) // 3
-    for k, key in enumerate(("monthly_benefit", "roi", "payback")):
-        figure = summary.get(key)
+    monthly = summary.get("monthly_benefit")
+    tiles = (
+        (
+            _("Each month, after running costs"),
+            summary.monthly_net,
+            monthly.label + " " + monthly.value,
+        ),
+        (summary.get("roi").label, summary.get("roi").value, summary.get("roi").range),
+        (summary.get("payback").label, summary.get("payback").value, summary.get("payback").range),
+    )
+    for k, (label, value, note) in enumerate(tiles):
         left = MARGIN + k * (tile + gap)
-        _tile(draw, (left, top, left + tile, bottom), figure.label, figure.value, figure.range)
+        _tile(draw, (left, top, left + tile, bottom), label, value, note)
 
-    footer = _(
-        "%(spend)s a month on Meta ads  ·  expected lift %(lift)s  ·  model version %(version)s"
-    ) % {"spend": summary.spend, "lift": summary.expected, "version": report.model_version}
+    footer = _("%(spend)s a month in ads  ·  %(chance)s  ·  model version %(version)s") % {
+        "spend": summary.spend,
+        "chance": summary.chance_short,
+        "version": report.model_version,
+    }
     _text(draw, (MARGIN, 560), footer, _fit(footer, 24, width), MIST)
     return _png(image)
 

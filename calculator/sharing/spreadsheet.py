@@ -52,9 +52,9 @@ def rows(
     c = inputs.currency
     months = inputs.months
     out: list[list[str]] = [
-        [_("CAPI ROI calculator result")],
+        [_("Server-side tracking ROI result")],
         [_("Verdict"), summary.headline],
-        ["", summary.judgement],
+        ["", summary.support],
         ["", summary.chance],
         [_("Currency"), c],
         [_("Model version"), str(report.model_version)],

@@ -57,6 +57,12 @@
     }
     var panel = button.closest(".share");
     var field = panel.querySelector(".share__link");
+    // While an input is invalid the panel still holds the last valid result:
+    // copying it would share figures the form no longer shows.
+    if (document.querySelector('#verdict[data-state="stale"]')) {
+      say(panel, words("staleShare", "Fix the marked values first: this link is for your last valid inputs."));
+      return;
+    }
     if (button.dataset.shareCopy === "link") {
       copy(Promise.resolve(field.value)).then(
         function () {
