@@ -330,14 +330,6 @@ def _platform_lift(key: str, p: model.PlatformResults, share: float) -> str:
             )
             % values
         )
-    if share == 0:
-        return (
-            _(
-                "%(platform)s: no lift counted, as no randomized study exists for it. Set a share "
-                "or enter a measured figure."
-            )
-            % values
-        )
     if share == 50:
         return (
             _(
@@ -355,15 +347,43 @@ def _platform_lift(key: str, p: model.PlatformResults, share: float) -> str:
     )
 
 
+def _no_study(p: model.PlatformResults, share: float) -> bool:
+    """A platform served, with its lift estimated at a share of 0: no evidence."""
+    return p.route != "none" and p.cpa_gain_source != "entered" and share == 0
+
+
+def _shares(report: model.Report) -> dict[str, float]:
+    return {
+        k: getattr(report.inputs, model.prefixed(k, "lift_share")) for k in report.results.platforms
+    }
+
+
 def _lift_parts(report: model.Report) -> tuple[str, ...]:
+    """Each platform's lift in a sentence; those with no randomized study
+    share one ("Google Ads and TikTok: no lift counted, ...")."""
     results = _v3(report)
     if results is None:
         return ()
-    inputs = report.inputs
-    return tuple(
-        _platform_lift(key, p, getattr(inputs, model.prefixed(key, "lift_share")))
+    shares = _shares(report)
+    parts = [
+        _platform_lift(key, p, shares[key])
         for key, p in results.platforms.items()
-    )
+        if not _no_study(p, shares[key])
+    ]
+    unstudied = [PLATFORM_NAMES[k] for k, p in results.platforms.items() if _no_study(p, shares[k])]
+    if unstudied:
+        parts.append(_unstudied(unstudied))
+    return tuple(parts)
+
+
+def _unstudied(names: list[str]) -> str:
+    return ngettext(
+        "%(platforms)s: no lift counted, as no randomized study exists for it. Set a share or "
+        "enter a measured figure.",
+        "%(platforms)s: no lift counted, as no randomized study exists for them. Set a share "
+        "or enter a measured figure.",
+        len(names),
+    ) % {"platforms": _joined(names)}
 
 
 def _lift_source(report: model.Report) -> str:
@@ -539,7 +559,10 @@ def _warnings_v3(report: model.Report, results: model.ResultsV3) -> tuple[str, .
             "roas": ratio(p.reported_roas_before),
         }
         texts.extend(str(WARNINGS_V3[code]) % values for code in p.warnings)
-    texts.extend(str(WARNINGS_V3[code]) for code in results.warnings)
+    # The break-even above the study's whole effect is said in the verdict itself.
+    texts.extend(
+        str(WARNINGS_V3[code]) for code in results.warnings if code != "breakeven_above_ceiling"
+    )
     return tuple(texts)
 
 
@@ -804,7 +827,13 @@ def platform_rows(report: model.Report) -> list[PlatformRow]:
     results = _v3(report)
     if results is None:
         return []
-    parts = dict(zip(results.platforms, _lift_parts(report), strict=True))
+    shares = _shares(report)
+    parts = {
+        key: _unstudied([PLATFORM_NAMES[key]])
+        if _no_study(p, shares[key])
+        else _platform_lift(key, p, shares[key])
+        for key, p in results.platforms.items()
+    }
     return [
         PlatformRow(
             key,
