@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from . import model
 from .explain import HoldoutText, holdout_text, holdout_text_v3
-from .formatting import chance, count, money, money_short, number, percent, rate, ratio
+from .formatting import chance, count, money, money_short, number, percent, rate, ratio, trimmed
 from .integrations import INTEGRATIONS
 
-PRODUCT = gettext_lazy("Server-side tracking ROI calculator")
+PRODUCT = gettext_lazy("CAPI ROI calculator")
 # A lift above this is not realistic: it is several times what Meta itself reports.
 REALISTIC_GAIN = 0.5
 # ROI is a multiple from ten times the costs; past a hundred times (costs under
@@ -625,9 +625,9 @@ def roi_text(roi: float | None, total_benefit: float, total_cost: float) -> str:
     if roi is None:
         return pgettext("no figure", "n/a")
     if total_cost > 0 and total_benefit > ROI_CEILING * total_cost:
-        return _("over %(multiple)s") % {"multiple": ratio(ROI_CEILING)}
+        return _("over %(multiple)s×") % {"multiple": number(ROI_CEILING)}
     if roi >= ROI_MULTIPLE_FROM:
-        return ratio(roi)
+        return _("%(multiple)s×") % {"multiple": trimmed(roi, 1)}
     return percent(roi)
 
 
