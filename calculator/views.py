@@ -26,6 +26,7 @@ from . import fields, model, results
 from .forms import CalculatorForm
 from .http.caching import cacheable
 from .integrations import INTEGRATIONS
+from .method import method_context
 from .sharing import links
 from .summary import summarise
 
@@ -132,7 +133,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
 def method(request: HttpRequest) -> HttpResponse:
     share = links.page_share(request, "method", METHOD_TITLE, METHOD_DESCRIPTION)
     context = {
-        "integrations": list(INTEGRATIONS.values()),
+        **method_context(),  # version 3, its figures read from the model
+        "integrations": list(INTEGRATIONS.values()),  # version 2's, for older links
         "causes": results.recovery_by_cause(),
         "share": share,
     }

@@ -24,6 +24,7 @@ BASE = (
     "calculator.fields",
     "calculator.results",
     "calculator.locale",
+    "calculator.method",
     "calculator.models",
 )
 # The one step the base takes upwards: models registers the capabilities'

@@ -27,7 +27,16 @@ Other modules import from here, never from the modules inside.
 
 from __future__ import annotations
 
-from .costs import ROUTES_OF, monthly_orders, pool_size, typical_costs, with_integration
+from .costs import (
+    MANAGED_BASE,
+    MANAGED_INCLUDED,
+    MANAGED_PER_ORDER,
+    ROUTES_OF,
+    monthly_orders,
+    pool_size,
+    typical_costs,
+    with_integration,
+)
 from .draws import (
     BANDS_V1,
     BANDS_V2,
@@ -36,7 +45,9 @@ from .draws import (
     NOT_DRAWN,
     PERCENTILES,
     RATE_NAMES,
+    RECOVERY_SPREAD,
     SPREADS,
+    UNSURE_SHARE,
     Band,
     PlatformBands,
     Scenarios,
@@ -110,6 +121,10 @@ from .measurement import (
 )
 from .money import Month, ramp_weights, schedule
 from .results import (
+    MOST_ORDERS,
+    RECOVERY_EVIDENCE,
+    ROAS_CEILING,
+    ROAS_FLOOR,
     SEES_TOO_LITTLE,
     PlatformResults,
     Results,
@@ -129,7 +144,7 @@ from .sensitivity import (
     sensitivity_v2,
     sensitivity_v3,
 )
-from .validation import InvalidInputs, Problem
+from .validation import AT_MOST_DOUBLE, InvalidInputs, Problem
 from .versions import (
     CURRENT_VERSION,
     MODELS,
@@ -153,6 +168,7 @@ from .versions import (
 )
 
 __all__ = [
+    "AT_MOST_DOUBLE",
     "ATT_EXPOSURE",
     "BANDS_V1",
     "BANDS_V2",
@@ -177,7 +193,11 @@ __all__ = [
     "LIFT_LOW",
     "LIMITS",
     "LIMITS_V3",
+    "MANAGED_BASE",
+    "MANAGED_INCLUDED",
+    "MANAGED_PER_ORDER",
     "META_AVERAGE_LIFT",
+    "MOST_ORDERS",
     "MODES",
     "NOT_DRAWN",
     "NO_LIMIT",
@@ -188,6 +208,10 @@ __all__ = [
     "QUIET_V3",
     "RATE_NAMES",
     "RECOVERY",
+    "RECOVERY_EVIDENCE",
+    "RECOVERY_SPREAD",
+    "ROAS_CEILING",
+    "ROAS_FLOOR",
     "ROUTES",
     "ROUTES_OF",
     "ROUTE_RECOVERY",
@@ -201,6 +225,7 @@ __all__ = [
     "STORE_WARNINGS",
     "THETA",
     "UNITS",
+    "UNSURE_SHARE",
     "V1_KEYS",
     "V2_KEYS",
     "V3_KEYS",
