@@ -220,6 +220,12 @@ ROUTE_CHOICES = [
     ("relay", gettext_lazy("Browser tags relayed by a server container (sGTM)")),
     ("none", gettext_lazy("No server events: the browser tag only")),
 ]
+# What the store runs on: which native integrations the comparison offers.
+STORE_CHOICES = [
+    ("shopify", gettext_lazy("Shopify")),
+    ("woocommerce", gettext_lazy("WooCommerce")),
+    ("other", gettext_lazy("Another shop system, or my own")),
+]
 # Costs that an empty field leaves to the chosen integration's typical figure.
 COSTS = ("setup_cost", "monthly_cost")
 MODE_CHOICES = [
@@ -288,6 +294,10 @@ def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
             continue
         values = _values(query, name)
         data[name] = values[0] if len(values) == 1 else list(values)
+    # Not a model input: every version reads it (only version 3 compares
+    # integrations), so a bad value is refused whatever the version.
+    stores = _values(query, "store")
+    data["store"] = stores[0] if len(stores) == 1 else list(stores) or ""
     return data
 
 
@@ -607,6 +617,15 @@ class CalculatorForm(forms.Form):
         gettext_lazy("Optional: your own figure from a holdout test."),
         required=False,
     )
+    store = _choice(
+        gettext_lazy("What your store runs on"),
+        STORE_CHOICES,
+        gettext_lazy(
+            "It says which native integrations the comparison offers you; it changes no "
+            "other figure."
+        ),
+        required=False,
+    )
     v = VersionField(label=gettext_lazy("Model version"), widget=forms.HiddenInput)
 
     def __init__(
@@ -632,6 +651,9 @@ class CalculatorForm(forms.Form):
             for field_ in self.fields.values():
                 if isinstance(field_, NumberField):
                     field_.read_as(language)
+
+    def clean_store(self) -> str:
+        return self.cleaned_data["store"] or model.DEFAULT_STORE  # empty: the default
 
     def _read_as_version_3(self) -> None:
         """Version 3's ranges (a platform's spend may be 0) and choices (Meta's
@@ -849,6 +871,9 @@ class CalculatorForm(forms.Form):
         and a valid form's data no longer changes."""
         if self._canonical is None:
             pairs = [*model.canonical_pairs(self.inputs(), self.version), ("v", str(self.version))]
+            if self.version == 3 and self.cleaned_data["store"] != model.DEFAULT_STORE:
+                # Not the model's: named so a link shows the same comparison.
+                pairs.insert(-1, ("store", self.cleaned_data["store"]))
             self._canonical = urlencode(pairs)
         return self._canonical
 

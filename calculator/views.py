@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_htmx.http import replace_url, reswap
 
-from . import fields, model, results
+from . import comparison, fields, model, results
 from .forms import CalculatorForm
 from .http.caching import cacheable
 from .integrations import INTEGRATIONS
@@ -79,6 +79,7 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
         if links.names_inputs(query):  # a result in other languages, as each reads it
             request.canonical_query = context["query"]
         context.update(results.results_context(report, summary))
+        context["comparison"] = comparison.comparison(report, form)  # version 3 only
     return context
 
 

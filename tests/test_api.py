@@ -263,7 +263,7 @@ class TestOpenApi:
         doc = strict_json(client.get("/api/v1/openapi.json").content)
         params = doc["paths"]["/api/v1/calculate"]["get"]["parameters"]
         names = {p["name"] for p in params if p["in"] == "query"}
-        assert names == set(model.V3_KEYS) | {"lift_slope", "v"}
+        assert names == set(model.V3_KEYS) | {"lift_slope", "v", "store", "compare"}
         assert names >= {
             "integration",
             "spend",

@@ -312,7 +312,23 @@ RULES = {
     "acr": "Version 3: above what the loss rates allow, it raises Meta's true purchases "
     "(warning `acr_above_modelled_losses`).",
 }
+RULES["store"] = (
+    "Not a model input: it changes no figure of the report. With v=3 and "
+    "compare=integrations it says which native integrations are `available` (`shopify` "
+    "for a Shopify store, `woocommerce` for a WooCommerce store; the chosen `integration` "
+    "always is). Every version refuses a value outside the list."
+)
 V3_ONLY_KEYS = [name for name in model.V3_KEYS if name not in model.INPUT_KEYS]
+COMPARE_PARAMETER = {
+    "name": "compare",
+    "in": "query",
+    "required": False,
+    "description": "`integrations` adds `comparison` to a version 3 answer: every "
+    "integration of the typical-cost table for this store. Versions 1 and 2 ignore it, "
+    "as they ignore every key they do not read; any other value answers 400 keyed "
+    "`compare`. Empty or missing: no comparison.",
+    "schema": {"type": "string", "enum": ["integrations", ""]},
+}
 
 
 def _parameter(name: str, field: Any) -> dict[str, Any]:
@@ -330,6 +346,8 @@ def _parameter(name: str, field: Any) -> dict[str, Any]:
         if not field.required:
             schema["enum"].append("")  # empty: none chosen
     default = getattr(model.DEFAULTS, name, model.CURRENT_VERSION if name == "v" else None)
+    if name == "store":
+        default = model.DEFAULT_STORE  # the page's, not the model's
     if name in COSTS:
         # Empty (or missing) means the chosen integration's typical cost.
         schema = {"anyOf": [schema, {"type": "string", "pattern": BLANK_PATTERN}]}
@@ -378,6 +396,51 @@ def _results_schema() -> dict[str, Any]:
         "required": [*model.Results.__dataclass_fields__, "holdout"],
         "properties": {name: RESULT_TYPES.get(name, NUMBER) for name in names},
     }
+
+
+COMPARISON = {
+    "type": "array",
+    "description": "Only with compare=integrations: one object per integration of the "
+    "typical-cost table, in its order. The chosen `integration` keeps the routes and "
+    "costs the query gives (its figures are the report's); every other one takes its own "
+    "routes and its typical costs at this volume, every other input as given. Point "
+    "figures, no range.",
+    "minItems": len(model.COMPARED),
+    "maxItems": len(model.COMPARED),
+    "items": {
+        "type": "object",
+        "required": list(model.IntegrationResult.__dataclass_fields__),
+        "additionalProperties": False,
+        "properties": {
+            "integration": {"type": "string", "enum": list(model.COMPARED)},
+            "platforms": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(model.PLATFORMS)},
+                "uniqueItems": True,
+                "description": "The platforms with spend it sends server events to (route "
+                "not `none`), in the order meta, google, tiktok; empty when it covers none.",
+            },
+            "setup_cost": NUMBER,
+            "monthly_cost": NUMBER,
+            "net": {**NUMBER, "description": "Net over the horizon (`months`)."},
+            "payback_month": {"type": ["integer", "null"]},
+            "breakeven_cpa_gain": {
+                **NULLABLE_NUMBER,
+                "description": "p* over the platforms it covers; null when it covers none.",
+            },
+            "available": {
+                "type": "boolean",
+                "description": "Whether the store can use it: `shopify` needs store=shopify "
+                "and `woocommerce` store=woocommerce, unless it is the chosen integration.",
+            },
+            "best": {
+                "type": "boolean",
+                "description": "The highest net among the available integrations that cover "
+                "at least one platform (the first listed of equals); at most one is true.",
+            },
+        },
+    },
+}
 
 
 def _report_schema_v3() -> dict[str, Any]:
@@ -429,6 +492,7 @@ def _report_schema_v3() -> dict[str, Any]:
             "results": _results_schema_v3(),
             "uncertainty": uncertainty,
             "sensitivity": {"type": "array", "items": swing},
+            "comparison": COMPARISON,
         },
     }
 
@@ -633,7 +697,7 @@ def document(server: str = "/") -> dict[str, Any]:
                 "get": {
                     "operationId": "calculate",
                     "summary": "Calculate the ROI of adding the Conversions API",
-                    "parameters": [*parameters, IF_NONE_MATCH],
+                    "parameters": [*parameters, COMPARE_PARAMETER, IF_NONE_MATCH],
                     "responses": {
                         "200": {
                             "description": "Every figure of the model, its range and sensitivity.",

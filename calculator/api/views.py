@@ -6,18 +6,20 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from calculator import locale, model
 from calculator.api import openapi
-from calculator.forms import MAX_QUERY, CalculatorForm
+from calculator.forms import MAX_QUERY, CalculatorForm, ChoiceKeyField
 from calculator.http import ratelimit
 from calculator.http.caching import cacheable
 from calculator.http.cors import ANY_ORIGIN, readable_by_any_site
@@ -46,8 +48,46 @@ def json_response(body: Any, status: int = 200, methods: str | None = None) -> J
     return response
 
 
-def errors_body(form: CalculatorForm) -> dict[str, dict[str, list[str]]]:
-    return {"errors": {field: list(messages) for field, messages in form.errors.items()}}
+def errors_body(*forms_: forms.Form) -> dict[str, dict[str, list[str]]]:
+    return {
+        "errors": {
+            field: list(messages) for form in forms_ for field, messages in form.errors.items()
+        }
+    }
+
+
+COMPARISONS = ("integrations",)
+
+
+class ComparisonForm(forms.Form):
+    """What the answer adds besides the report: `compare=integrations` adds
+    every integration's figures for the store (version 3; versions 1 and 2
+    ignore it, as they ignore every key they do not read)."""
+
+    compare = ChoiceKeyField(
+        label="compare",
+        choices=[(name, name) for name in COMPARISONS],
+        required=False,
+        error_messages={
+            "invalid_choice": lazy(
+                lambda: gettext("compare must be “integrations”, or empty for none."), str
+            )()
+        },
+    )
+
+    def __init__(self, query: QueryDict):
+        values = query.getlist("compare")
+        super().__init__(data={"compare": values[0] if len(values) == 1 else values or ""})
+
+
+def body_of(form: CalculatorForm, compare: str) -> dict[str, Any]:
+    """The answer: the report, and with version 3 the comparison asked for."""
+    inputs = form.inputs()
+    body = model.report_to_dict(model.report(inputs, form.version))
+    if compare == "integrations" and form.version == 3:
+        rows = model.compare_integrations(inputs, form.cleaned_data["store"])
+        body["comparison"] = model.comparison_to_dicts(rows)
+    return body
 
 
 # Read-only and cookie-free, so CSRF cannot apply: exempt, other methods get
@@ -59,11 +99,10 @@ def calculate(request: HttpRequest) -> HttpResponse:
     """docs/model.md's figures for the query's inputs; 400 naming each bad field."""
     if request.method == "OPTIONS":
         return _preflight()
-    form = CalculatorForm(request.GET)
-    if not form.is_valid():
-        return json_response(errors_body(form), status=400)
-    report = model.report(form.inputs(), form.version)
-    return json_response(model.report_to_dict(report))
+    form, options = CalculatorForm(request.GET), ComparisonForm(request.GET)
+    if not (form.is_valid() & options.is_valid()):  # both, so every bad field is named
+        return json_response(errors_body(form, options), status=400)
+    return json_response(body_of(form, options.cleaned_data["compare"]))
 
 
 def _preflight(methods: str | None = None) -> HttpResponse:

@@ -18,6 +18,7 @@ Read it in the order of docs/model.md:
 - ``holdout``: the test that could confirm the lift;
 - ``validation``: version 3's guards, as keyed problems the form words;
 - ``costs``: typical costs of an integration, by volume and platforms;
+- ``compare``: every integration for one store, and which pays best;
 - ``versions``: the registry of versions, and a result's report.
 
 Each module holds versions 1 and 2 first, then version 3's section.
@@ -27,6 +28,15 @@ Other modules import from here, never from the modules inside.
 
 from __future__ import annotations
 
+from .compare import (
+    COMPARED,
+    DEFAULT_STORE,
+    NEEDS_STORE,
+    STORES,
+    IntegrationResult,
+    compare_integrations,
+    comparison_to_dicts,
+)
 from .costs import (
     MANAGED_BASE,
     MANAGED_INCLUDED,
@@ -175,11 +185,13 @@ __all__ = [
     "CAUSES",
     "CAUSE_NAMES",
     "CHOICES_V3",
+    "COMPARED",
     "CURRENCIES",
     "CURRENT_VERSION",
     "MODELS",
     "PUBLISHED",
     "DEFAULTS",
+    "DEFAULT_STORE",
     "DEFAULTS_V1",
     "DRAWN_LIFT",
     "DRAWS",
@@ -199,6 +211,7 @@ __all__ = [
     "META_AVERAGE_LIFT",
     "MOST_ORDERS",
     "MODES",
+    "NEEDS_STORE",
     "NOT_DRAWN",
     "NO_LIMIT",
     "PERCENTILES",
@@ -222,6 +235,7 @@ __all__ = [
     "SETUPS",
     "SETUPS_V3",
     "SPREADS",
+    "STORES",
     "STORE_WARNINGS",
     "THETA",
     "UNITS",
@@ -240,6 +254,7 @@ __all__ = [
     "Holdout",
     "HoldoutV3",
     "Inputs",
+    "IntegrationResult",
     "InvalidInputs",
     "Limit",
     "ModelVersion",
@@ -264,6 +279,8 @@ __all__ = [
     "anchor",
     "canonical_pairs",
     "canonical_typed",
+    "compare_integrations",
+    "comparison_to_dicts",
     "compute_v1",
     "compute_v2",
     "compute_v3",
