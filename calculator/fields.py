@@ -20,14 +20,15 @@ from .integrations import INTEGRATIONS
 
 # Common fields up front, in the order a marketer thinks of them. A version
 # shows only the fields it reads: `server_ip` and `lift_share` are version 3's,
-# `lift_slope` version 2's.
+# `lift_slope` version 2's. `store` is no model input: it says which native
+# integrations version 3's comparison offers.
 GROUPS = [
     (
         gettext_lazy("Your business"),
         ["spend", "conversions", "orders", "aov", "margin", "currency"],
     ),
     (gettext_lazy("Tracking loss today"), ["consent", "adblock", "safari"]),
-    (gettext_lazy("How will you send server events?"), ["integration", "server_ip"]),
+    (gettext_lazy("How will you send server events?"), ["store", "integration", "server_ip"]),
     (gettext_lazy("What server events change"), ["cpa_gain", "lift_share", "mode"]),
     (gettext_lazy("Costs and horizon"), ["setup_cost", "monthly_cost", "months"]),
 ]
@@ -414,7 +415,7 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
     for name in names:
         if name == "integration" and name not in keys:
             name = "setup"  # a version 1 link: the setup as it was chosen then
-        if name not in keys:
+        if name not in keys and not (name == "store" and "server_ip" in keys):
             continue
         bound = form[name]
         field_ = bound.field
