@@ -337,13 +337,18 @@ def _cause(name: str):
 CLAIMS_MOST = 0.7
 
 
-def claims_most_text(platform: str, reported: str, orders: str) -> str:
+def claims_most_text(platform: str, reported: str, orders: str, count: float) -> str:
     """The orders message when a platform's own report is most of the store's orders."""
-    return _(
+    return ngettext(
+        "%(platform)s reports %(reported)s purchases, most of your %(orders)s order: "
+        "view-through and long attribution windows make an ads manager claim purchases its "
+        "ads did not drive, so with any tracking loss its true purchases would exceed your "
+        "orders. Enter the purchases from a 7-day click window, or check the orders.",
         "%(platform)s reports %(reported)s purchases, most of your %(orders)s orders: "
         "view-through and long attribution windows make an ads manager claim purchases its "
         "ads did not drive, so with any tracking loss its true purchases would exceed your "
-        "orders. Enter the purchases from a 7-day click window, or check the orders."
+        "orders. Enter the purchases from a 7-day click window, or check the orders.",
+        1 if count == 1 else 2,
     ) % {"platform": platform, "reported": reported, "orders": orders}
 
 
@@ -713,7 +718,7 @@ class CalculatorForm(forms.Form):
         reported = amount(data["conversions"], self.typing)
         orders = amount(data["orders"], self.typing)
         if data["conversions"] > CLAIMS_MOST * data["orders"]:
-            self.add_error("orders", claims_most_text("Meta", reported, orders))
+            self.add_error("orders", claims_most_text("Meta", reported, orders, data["orders"]))
             return
         self.add_error(
             "orders",
@@ -821,7 +826,7 @@ class CalculatorForm(forms.Form):
             reported = self.cleaned_data[model.prefixed(problem.platform or "meta", "conversions")]
             if reported > CLAIMS_MOST * orders:
                 return claims_most_text(
-                    platform, amount(reported, self.typing), amount(orders, self.typing)
+                    platform, amount(reported, self.typing), amount(orders, self.typing), orders
                 )
             return ngettext(
                 "Your loss rates and the purchases %(platform)s reports imply about "

@@ -46,8 +46,8 @@ class TestCalculate:
         assert set(r["losses"]) == {"consent", "att", "adblock", "itp", "connectivity"}
         assert len(r["cash_flows"]) == len(r["cumulative"]) == 13
 
-    def test_version_2_is_the_default(self, client):
-        body = strict_json(client.get("/api/v1/calculate").content)
+    def test_version_2_at_its_defaults(self, client):
+        body = strict_json(client.get("/api/v1/calculate?v=2").content)
         r = body["results"]
         assert body["model_version"] == 2
         assert body["inputs"]["cpa_gain"] is None
@@ -111,16 +111,26 @@ class TestCalculate:
         assert keys("orders=100") == ["orders"]
         assert keys("consent=95") == ["orders"]
 
-    def test_version_3_is_not_yet_the_default(self, client):
-        assert strict_json(client.get("/api/v1/calculate").content)["model_version"] == 2
+    def test_version_3_is_the_default(self, client, defaults):
+        body = strict_json(client.get("/api/v1/calculate").content)
+        assert body["model_version"] == 3
+        r = body["results"]
+        # docs/model.md, "Figures at the defaults": Meta alone, from the backend.
+        assert round(r["breakeven_cpa_gain"], 6) == defaults.breakeven_cpa_gain
+        assert round(r["expected_cpa_gain"], 4) == 0.0264
+        assert list(r["platforms"]) == ["meta"]
+        assert r["platforms"]["meta"]["cpa_gain_source"] == "signal"
 
     def test_orders_below_the_implied_purchases_answer_400_keyed_orders(self, client):
-        response = client.get("/api/v1/calculate?orders=500")
+        response = client.get("/api/v1/calculate?orders=580&v=2")
         assert response.status_code == 400
         (message,) = response.json()["errors"]["orders"]
         assert "584" in message
-        assert "500 orders" in message
-        ok = strict_json(client.get("/api/v1/calculate?orders=1000").content)
+        assert "580 orders" in message
+        # Reporting most of the orders is worded as attribution overclaiming.
+        (most,) = client.get("/api/v1/calculate?orders=500&v=2").json()["errors"]["orders"]
+        assert "Meta reports 400 purchases, most of your 500 orders: view-through" in most
+        ok = strict_json(client.get("/api/v1/calculate?orders=1000&v=2").content)
         assert ok["results"]["share_of_orders"] == pytest.approx(0.58449, abs=1e-5)
 
     def test_version_1_ignores_the_version_2_inputs(self, client):
@@ -128,7 +138,7 @@ class TestCalculate:
         assert client.get("/api/v1/calculate?v=1&orders=2&lift_slope=x").content == plain
 
     def test_warnings_are_codes(self, client):
-        body = strict_json(client.get("/api/v1/calculate?consent=95&cpa_gain=20").content)
+        body = strict_json(client.get("/api/v1/calculate?consent=95&cpa_gain=20&v=2").content)
         assert body["results"]["warnings"] == [
             "pixel_sees_under_a_fifth",
             "lift_above_meta_average",
@@ -141,12 +151,14 @@ class TestCalculate:
         assert "junk" not in body["inputs"]
 
     def test_it_carries_uncertainty_and_sensitivity(self, client):
-        body = strict_json(client.get("/api/v1/calculate").content)
+        body = strict_json(client.get("/api/v1/calculate?v=2").content)
         u = body["uncertainty"]
         assert u["draws"] == 10000
         assert u["net"]["p10"] <= u["net"]["p50"] <= u["net"]["p90"]
         assert body["sensitivity"][0]["input"] == "lift_slope"
-        entered = strict_json(client.get("/api/v1/calculate?cpa_gain=5").content)
+        current = strict_json(client.get("/api/v1/calculate").content)
+        assert current["sensitivity"][0]["input"] == "lift_share"
+        entered = strict_json(client.get("/api/v1/calculate?cpa_gain=5&v=2").content)
         assert entered["sensitivity"][0]["input"] == "cpa_gain"
         old = strict_json(client.get("/api/v1/calculate?v=1").content)
         assert old["sensitivity"][0]["input"] == "cpa_gain"
@@ -300,7 +312,7 @@ class TestOpenApi:
         assert schema["setup"]["enum"] == ["backend", "relay", "gateway"]
         assert "managed" in schema["integration"]["enum"]
         assert schema["google_modelled"]["maximum"] == 90
-        assert schema["v"] == {"type": "integer", "enum": [1, 2, 3], "default": 2}
+        assert schema["v"] == {"type": "integer", "enum": [1, 2, 3], "default": 3}
 
     def test_it_documents_every_version_3_result_key_and_code(self, client):
         doc = strict_json(client.get("/api/v1/openapi.json").content)

@@ -101,13 +101,14 @@ class TestCalculatorForm:
 
     @pytest.mark.parametrize(("key", "value", "range_text"), OUTSIDE)
     def test_it_rejects_values_outside_the_range(self, key, value, range_text):
-        found = errors(f"{key}={value}")
+        # Version 2's ranges; version 3's differ in spend (0 allowed) and the slope.
+        found = errors(f"{key}={value}&v=2")
         assert list(found) == [key]
         assert range_text in found[key][0]
 
     @pytest.mark.parametrize(("key", "value"), EDGES)
     def test_it_accepts_the_ends_of_each_range(self, key, value):
-        query = f"{key}={value}"
+        query = f"{key}={value}&v=2"
         if key == "match_before":
             query += "&match_after=100"
         assert getattr(inputs(query), key) == float(value)
@@ -147,7 +148,7 @@ class TestCalculatorForm:
         assert inputs("aov=19.99").aov == 19.99
         # Three decimals could be a thousands group ("19.999" is 19999 in Germany).
         assert "19999" in errors("aov=19.999")["aov"][0]
-        assert "spend" in errors("spend=0.005")  # under a cent, as typed
+        assert "spend" in errors("spend=0.005&v=2")  # under a cent, as typed
 
     def test_the_model_refuses_sub_cent_money(self):
         assert model.Inputs(setup_cost=1e-308).problems() == {"setup_cost": "out of range"}
@@ -173,7 +174,7 @@ class TestCalculatorForm:
 
     def test_choices(self):
         assert inputs("setup=relay&mode=save&currency=EUR").setup == "relay"
-        assert "“backend”, “relay”" in errors("setup=gateway")["setup"][0]
+        assert "“backend”, “relay”" in errors("setup=gateway&v=2")["setup"][0]
         assert "mode" in errors("mode=MORE")
         assert "currency" in errors("currency=usd")
 
@@ -189,7 +190,7 @@ class TestCalculatorForm:
         assert form.version == 1
         blank = CalculatorForm(QueryDict(""))
         assert blank.is_valid()
-        assert blank.version == 2
+        assert blank.version == 3
         assert CalculatorForm(QueryDict("v=3")).is_valid()
         assert errors("v=4")["v"] == ["Model version must be one of: 1, 2, 3."]
         assert "v" in errors("v=1.0")
@@ -282,7 +283,7 @@ class TestTypedNumbers:
     def test_an_out_of_range_typed_amount_says_what_was_understood(self):
         message = errors("spend=5bn")["spend"][0]
         assert message == (
-            "Monthly Meta ad spend must be a number between 0.01 and 1 billion; "
+            "Monthly Meta ad spend must be a number between 0 and 1 billion; "
             "this reads as 5000000000 (5 billion)."
         )
 
@@ -309,7 +310,10 @@ class TestIntegration:
         assert (typed.setup_cost, typed.monthly_cost) == (400, 0)
 
     def test_the_integration_wins_over_a_setup(self):
-        assert inputs("integration=gateway&setup=backend").setup == "relay"
+        assert inputs("integration=gateway&setup=backend&v=2").setup == "relay"
+        # Version 3: a route the link names wins over the integration's.
+        assert inputs("integration=gateway&setup=backend").setup == "backend"
+        assert inputs("integration=gateway").setup == "gateway"
 
     def test_a_link_with_a_setup_but_no_integration_keeps_its_setup_and_costs(self):
         old = inputs("setup=relay&setup_cost=2500&monthly_cost=80")
@@ -350,23 +354,31 @@ class TestVersion2Inputs:
         assert inputs("v=1&orders=1&lift_slope=nonsense") == inputs("v=1")
 
     def test_too_few_orders_is_a_field_message_that_names_the_figures(self):
-        (message,) = errors("orders=500")["orders"]
+        (message,) = errors("orders=580&v=2")["orders"]
         assert message.startswith(
             "The loss rates and the 400 purchases reported imply about 584 Meta-driven "
-            "purchases a month, more than your 500 orders from every channel."
+            "purchases a month, more than your 580 orders from every channel."
         )
         assert "consent" in message
         assert "match rate" in message
-        assert "1 order from" in errors("orders=1")["orders"][0]
+        assert "most of your 1 order:" in errors("orders=1&v=2")["orders"][0]
+
+    def test_a_platform_reporting_most_orders_is_told_why_and_what_to_change(self):
+        (message,) = errors("orders=500&v=2")["orders"]
+        assert message.startswith(
+            "Meta reports 400 purchases, most of your 500 orders: view-through and long "
+            "attribution windows make an ads manager claim purchases its ads did not drive"
+        )
+        assert "Enter the purchases from a 7-day click window, or check the orders." in message
 
     def test_enough_orders_are_accepted(self):
         assert inputs("orders=585").orders == 585
 
     def test_the_orders_rule_waits_for_the_other_fields(self):
         # A bad rate is the message to show; no guess at N from it.
-        assert set(errors("orders=1&consent=99")) == {"consent"}
+        assert set(errors("orders=1&consent=99&v=2")) == {"consent"}
         # An unrelated bad field does not hide it.
-        assert set(errors("orders=500&holdout_weeks=105")) == {"orders", "holdout_weeks"}
+        assert set(errors("orders=500&holdout_weeks=105&v=2")) == {"orders", "holdout_weeks"}
 
 
 THREE_PLATFORMS = (
@@ -417,12 +429,12 @@ class TestVersion3Inputs:
 
     def test_a_platform_spend_may_be_zero_in_version_3_only(self):
         assert inputs("v=3&spend=0&google_spend=100&google_conversions=5").spend == 0
-        assert "between 0.01 and 1 billion" in errors("spend=0")["spend"][0]
+        assert "between 0.01 and 1 billion" in errors("spend=0&v=2")["spend"][0]
 
     def test_gateway_and_the_managed_service_are_version_3_choices(self):
         assert inputs("v=3&setup=gateway").setup == "gateway"
         assert inputs("v=3&integration=managed&orders=3000").monthly_cost == 450  # Elevar
-        assert "setup" in errors("setup=gateway")
+        assert "setup" in errors("setup=gateway&v=2")
         assert "integration" in errors("v=2&integration=managed")
         assert errors("v=3&setup=nonsense")["setup"] == [
             "Setup must be one of “backend”, “relay”, “gateway”."
@@ -474,14 +486,14 @@ class TestVersion3Inputs:
         assert set(errors("v=3&tiktok_spend=100")) == {"tiktok_conversions"}
 
     def test_rule_3_more_than_the_orders_names_the_platform(self):
-        (message,) = errors(THREE_PLATFORMS + "&orders=500")["orders"]
+        (message,) = errors(THREE_PLATFORMS + "&orders=580")["orders"]
         assert message.startswith(
             "Your loss rates and the purchases Meta reports imply about 584 purchases a "
-            "month driven by Meta, more than your 500 orders from every channel."
+            "month driven by Meta, more than your 580 orders from every channel."
         )
-        # Meta fits; Google's 423 do not fit in 420.
+        # Meta fits; Google's 423 do not fit in 420, and its 300 are most of them.
         (google,) = errors(THREE_PLATFORMS + "&orders=420&spend=20000&conversions=100")["orders"]
-        assert "driven by Google Ads" in google
+        assert google.startswith("Google Ads reports 300 purchases, most of your 420 orders")
 
     def test_rule_4_without_orders_says_what_to_do(self):
         (message,) = errors("v=3&consent=95")["orders"]
@@ -520,5 +532,5 @@ class TestVersion3Inputs:
         assert message.endswith("oder senken Sie die Verlustraten.")
 
     def test_versions_1_and_2_ignore_the_version_3_keys(self):
-        assert inputs("google_spend=nonsense&lift_share=-1&server_ip=x") == inputs("")
+        assert inputs("google_spend=nonsense&lift_share=-1&server_ip=x&v=2") == inputs("v=2")
         assert inputs("v=1&google_spend=5&tiktok_route=x") == inputs("v=1")

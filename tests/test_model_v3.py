@@ -526,10 +526,11 @@ class TestTypicalCosts:
 
 
 class TestVersionsStand:
-    def test_version_3_is_offered_to_links_but_not_yet_the_current_one(self):
+    def test_version_3_is_the_current_one_and_the_older_stay_published(self):
         assert 3 in model.MODELS
         assert model.VERSIONS[3] is model.MODELS[3]
-        assert model.CURRENT_VERSION == 2
+        assert model.CURRENT_VERSION == 3
+        assert set(model.PUBLISHED) == {1, 2, 3}
         assert model.report(D, 3).model_version == 3
 
 

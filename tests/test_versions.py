@@ -97,7 +97,13 @@ def test_the_page_and_the_embed_of_a_version_1_link_show_its_figures(client):
         assert 'name="v" value="1"' in html
 
 
-def test_new_links_are_version_2(client):
+def test_new_links_are_version_3(client):
     html = client.get("/?spend=20000").content.decode()
+    assert 'name="v" value="3"' in html
+    assert "$507" in html  # the monthly gain at the defaults, docs/model.md
+
+
+def test_a_version_2_link_keeps_its_figures(client):
+    html = client.get("/?spend=20000&v=2").content.decode()
     assert 'name="v" value="2"' in html
     assert "$962" in html
