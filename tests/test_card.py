@@ -91,13 +91,15 @@ class TestGenericCard:
 
 
 class TestCardWords:
-    def test_the_stripe_follows_the_verdict(self, client):
+    def test_the_stripe_follows_the_decision(self, client):
         from calculator.sharing import card
 
         pays = image_of(client.get(f"/card.png?{canonical('')}"))
-        short = image_of(client.get(f"/card.png?{canonical('cpa_gain=1')}"))
+        close = image_of(client.get(f"/card.png?{canonical('spend=10000&conversions=200')}"))
+        loses = image_of(client.get(f"/card.png?{canonical('cpa_gain=1')}"))
         assert pays.getpixel((600, 4)) == card.GOOD
-        assert short.getpixel((600, 4)) == card.WARN
+        assert close.getpixel((600, 4)) == card.WARN
+        assert loses.getpixel((600, 4)) == card.BAD
 
     def test_the_font_draws_the_pages_symbols(self):
         from calculator.sharing import card
@@ -109,7 +111,7 @@ class TestCardWords:
             assert regular.getmask(symbol).getbbox() != box, symbol
 
 
-# Digests of the decoded pixels of cards drawn by design 5 (DESIGN): a change
+# Digests of the decoded pixels of cards drawn by design 6 (DESIGN): a change
 # of the drawing, the fonts or the libraries that shows in the pixels fails
 # here, and with it DESIGN must change, or clients and caches that hold a
 # card under its ETag keep the old picture.

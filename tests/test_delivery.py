@@ -200,12 +200,13 @@ class TestEmails:
         text, (html, kind) = message.body, message.alternatives[0]
         assert kind == "text/html"
         report = delivery.report_for(lead)
-        assert "CAPI pays for itself if it lowers your true cost per purchase by" in text
+        assert "Likely worth it: +$" in text
+        assert "It pays if it lowers your true cost per purchase by" in text
         assert lead.result_url in text
         assert lead.result_url.replace("&", "&amp;") in html
         assert "Monthly profit gain" in text
         assert "Monthly profit gain" in html
-        assert f"Payback: month {report.results.payback_month}" in text
+        assert f"Payback: Month {report.results.payback_month}" in text
         assert "Book a tracking audit: https://acme.example/audit" in text
         assert '<a href="https://acme.example/audit">Book a tracking audit</a>' in html
         assert text.startswith("Hello Vera Visitor,")

@@ -51,7 +51,7 @@ class TestCreate:
         body = first.json()
         assert re.fullmatch(r"[0-9a-z]{7}", body["code"])
         assert body["url"] == f"http://testserver/s/{body['code']}/"
-        again = post(client, {"query": "?consent=40.0&spend=5e4&v=2"})
+        again = post(client, {"query": "?consent=40.0&spend=5e4&v=3"})
         assert again.status_code == 200
         assert again.json() == body
         assert ShortLink.objects.count() == 1
@@ -72,7 +72,7 @@ class TestCreate:
         code = post(client, {"query": "spend=50000"}).json()["code"]
         link = ShortLink.objects.get(code=code)
         assert code == code_digits(link.query)[:7]
-        assert link.version == 2
+        assert link.version == 3
         assert link.query.startswith("spend=50000&conversions=400&")
 
     def test_a_taken_prefix_is_extended(self, client):

@@ -209,7 +209,8 @@ class TestSensitivity:
 class TestVersions:
     def test_report_carries_its_version(self):
         assert model.report(D, 1).model_version == 1
-        assert model.report(model.DEFAULTS).model_version == 2
+        assert model.report(model.DEFAULTS).model_version == 3
+        assert model.report(model.DEFAULTS, 2).model_version == 2
 
     def test_a_version_is_never_replaced(self):
         with pytest.raises(ValueError, match="model version 1 exists already"):
