@@ -62,6 +62,7 @@ urlpatterns += [
     ),
     path("embed/<slug:slug>/lead/", capture.capture, name="embed-lead"),
     path("embed/<slug:slug>/logo.png", embed_assets.logo, name="embed-logo"),
+    path("embed/<slug:slug>/link/", embeds.embed_link, name="embed-link"),
 ]
 
 handler400 = errors.bad_request

@@ -29,7 +29,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from calculator import locale
+from calculator import locale, model
 from calculator.embeds import display as embed
 from calculator.embeds.views import (
     cookie_free,
@@ -44,7 +44,7 @@ from calculator.http.ratelimit import over_limit
 from calculator.http.throttle import client_address
 from calculator.models import EmbedDailyStat, EmbedProfile
 
-from . import tasks, tokens
+from . import delivery, tasks, tokens
 from .forms import LeadForm
 from .models import Lead
 
@@ -194,21 +194,27 @@ def _minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))
 
 
-def store(profile: EmbedProfile, form: LeadForm, result_url: str) -> Lead:
-    """The lead and its deliveries, queued in the same transaction: a stored
-    lead always has its deliveries waiting, whatever the mail server does."""
+def store(profile: EmbedProfile, form: LeadForm, result_url: str, host_page: str = "") -> Lead:
+    """The lead, with where and on what it was captured, and its deliveries,
+    queued in the same transaction: a stored lead always has its deliveries
+    waiting, whatever the mail server does."""
     data = form.cleaned_data
     consent = data["consent"]
+    calculation = form.calculation
+    report = model.report(calculation.inputs(), calculation.version)
     with transaction.atomic():
         lead = Lead.objects.create(
             profile=profile,
             email=data["email"],
             name=data["name"],
             result_url=result_url,
-            model_version=form.calculation.version,
+            model_version=calculation.version,
             marketing_consent=consent,
             consent_text=consent_wording(profile) if consent else "",
             consent_at=timezone.now() if consent else None,
+            host_page=host_page,
+            query=data["q"],
+            **delivery.headline(report),
         )
         tasks.queue_for(lead)
         EmbedDailyStat.count(profile, "leads")
@@ -261,7 +267,7 @@ def capture(request: HttpRequest, slug: str) -> HttpResponse:
         return answer(200, sent_to=form.cleaned_data["email"], query=form.cleaned_data["q"])
     result_url = request.build_absolute_uri(reverse("calculator")) + "?" + form.cleaned_data["q"]
     try:
-        store(profile, form, result_url)
+        store(profile, form, result_url, display.host or "")
     except DatabaseError:
         return unsaved(answer, form)
     return answer(200, sent_to=form.cleaned_data["email"], query=form.cleaned_data["q"])

@@ -21,6 +21,8 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -33,14 +35,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from calculator import locale, model
+from calculator.embeds import display as embed_display
+from calculator.embeds.models import EmbedProfile
 from calculator.forms import CalculatorForm
-from calculator.summary import figures_data, platform_rows, summarise
+from calculator.summary import PRODUCT, decision, figures_data, platform_rows, summarise
 
 from . import webhooks
-from .models import Delivery, Lead
+from .models import DECISIONS, Delivery, Lead
 
 logger = logging.getLogger(__name__)
 
+# The site's own accent (static/css/site.css), for a profile without one.
+BRAND_ACCENT = "0b57b8"
 # Minutes to wait after each failed attempt: about two days in all, so a mail
 # server or receiver that is down over a weekend night still gets the lead.
 BACKOFF_MINUTES = (1, 5, 30, 120, 360, 720, 1440)
@@ -76,8 +82,28 @@ def report_for(lead: Lead) -> model.Report:
     return model.report(form.inputs(), form.version)
 
 
+def headline(report: model.Report) -> dict[str, Any]:
+    """The figures a lead keeps to be qualified at a glance: spend per platform,
+    the decision, net over the horizon, the break-even and the estimate (both
+    falls in true CPA, as fractions)."""
+    inputs, results = report.inputs, report.results
+    expected = getattr(results, "expected_cpa_gain", None)  # version 3, over its platforms
+    return {
+        "currency": inputs.currency,
+        "spend": inputs.spend,
+        "google_spend": getattr(inputs, "google_spend", None),
+        "tiktok_spend": getattr(inputs, "tiktok_spend", None),
+        "decision": decision(report),
+        "months": inputs.months,
+        "net": results.net,
+        "breakeven_cpa_gain": results.breakeven_cpa_gain,
+        "estimated_cpa_gain": report.cpa_gain if expected is None else expected,
+    }
+
+
 def _email_context(lead: Lead) -> dict:
     report = report_for(lead)
+    figures = headline(report)
     return {
         "LANGUAGE_CODE": translation.get_language(),
         "lead": lead,
@@ -90,7 +116,23 @@ def _email_context(lead: Lead) -> dict:
         "summary": summarise(report),
         "platform_rows": platform_rows(report),
         "currency": report.inputs.currency,
+        "headline": figures,
+        "decision_label": dict(DECISIONS)[figures["decision"]],
+        "brand": brand(lead.profile),
     }
+
+
+def brand(profile: EmbedProfile) -> dict[str, str]:
+    """The agency's look in its visitors' report emails: its logo (an absolute
+    address, as a mail client has no page to resolve it against) and its accent,
+    made readable on white, with the ink for a button of that colour."""
+    accent = embed_display.readable(
+        profile.accent_digits or BRAND_ACCENT, embed_display.LIGHT_BACKGROUNDS
+    )
+    logo = profile.logo_src
+    if logo.startswith("/"):
+        logo = settings.SITE_URL + logo
+    return {"accent": f"#{accent}", "ink": f"#{embed_display.ink(accent)}", "logo": logo}
 
 
 def lead_language(lead: Lead) -> str:
@@ -116,11 +158,21 @@ def _report_email(lead: Lead) -> EmailMultiAlternatives:
         # The agency's name, which its account set: nothing the visitor typed.
         subject=_("Your CAPI ROI report from %(agency)s") % {"agency": lead.profile.agency_name},
         body=render_to_string("agency/email/report.txt", context),
+        from_email=sender(lead.profile),
         to=[lead.email],
         reply_to=[lead.profile.notify_email] if lead.profile.notify_email else None,
     )
     message.attach_alternative(render_to_string("agency/email/report.html", context), "text/html")
     return message
+
+
+def sender(profile: EmbedProfile) -> str:
+    """The site's own address, named for the agency ("Acme via CAPI ROI
+    calculator"): mail from the site's domain passes SPF and DKIM, and the
+    visitor sees whose calculator it was. Replies go to the agency (Reply-To)."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    via = _("%(agency)s via %(product)s") % {"agency": profile.agency_name, "product": PRODUCT}
+    return formataddr((via, address))
 
 
 def agency_email(lead: Lead) -> EmailMultiAlternatives:
@@ -143,10 +195,17 @@ def _agency_email(lead: Lead) -> EmailMultiAlternatives:
     return message
 
 
+# The webhook payload's shape (docs/agencies.md). Version 1 had no "version"
+# key; version 2 adds it, the host page and the result's headline figures,
+# and keeps every field of version 1 with its meaning.
+WEBHOOK_VERSION = 2
+
+
 def webhook_body(lead: Lead) -> bytes:
     """The lead as JSON: what the agency's system receives, signed."""
     report = report_for(lead)
     payload = {
+        "version": WEBHOOK_VERSION,
         "type": "lead.created",
         "lead": {
             "id": lead.pk,
@@ -158,10 +217,14 @@ def webhook_body(lead: Lead) -> bytes:
             "consent_at": lead.consent_at.isoformat() if lead.consent_at else None,
         },
         "profile": lead.profile.slug,
+        "host_page": lead.host_page or None,
         "result": {
             "url": lead.result_url,
+            "link": lead.link,
+            "query": urlsplit(lead.result_url).query,
             "model_version": lead.model_version,
             "figures": figures_data(report),
+            "headline": headline(report),
         },
     }
     return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()

@@ -9,6 +9,16 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from calculator.forms import MAX_QUERY
+from calculator.sharing.links import host_link
+
+# summary.decision's answers, as the dashboard words them.
+DECISIONS = [
+    ("pays", _("Pays")),
+    ("does-not-pay", _("Does not pay")),
+    ("uncertain", _("Too close to call")),
+]
+
 
 class Lead(models.Model):
     """A visitor who asked for their report by email inside an agency's embed."""
@@ -28,12 +38,42 @@ class Lead(models.Model):
     )
     consent_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Where and on what the lead was captured, kept as figures so that an agency
+    # can sort and qualify its leads without opening each result. Leads stored
+    # before these columns existed have them empty.
+    host_page = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="The agency's page that showed the embed, as its loader reported it.",
+    )
+    query = models.CharField(
+        max_length=MAX_QUERY, blank=True, help_text="The result's canonical query."
+    )
+    currency = models.CharField(max_length=3, blank=True)
+    spend = models.FloatField(null=True, blank=True, help_text="Monthly Meta spend.")
+    google_spend = models.FloatField(null=True, blank=True, help_text="Monthly Google Ads spend.")
+    tiktok_spend = models.FloatField(null=True, blank=True, help_text="Monthly TikTok spend.")
+    decision = models.CharField(max_length=12, blank=True, choices=DECISIONS)
+    months = models.PositiveSmallIntegerField(null=True, blank=True, help_text="The horizon.")
+    net = models.FloatField(null=True, blank=True, help_text="Net over the horizon.")
+    breakeven_cpa_gain = models.FloatField(
+        null=True, blank=True, help_text="The fall in true CPA at which it breaks even (fraction)."
+    )
+    estimated_cpa_gain = models.FloatField(
+        null=True, blank=True, help_text="The fall in true CPA the result expects (fraction)."
+    )
 
     class Meta:
         ordering = ["-created", "-id"]
 
     def __str__(self) -> str:
         return f"{self.email} ({self.profile.slug})"
+
+    @property
+    def link(self) -> str:
+        """The result where the visitor saw it: on the agency's page when the
+        embed's loader reported one, else on this site."""
+        return host_link(self.host_page, self.query) if self.host_page else self.result_url
 
 
 class Delivery(models.Model):

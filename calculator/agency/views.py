@@ -6,7 +6,6 @@ profile, lead or delivery answers 404 exactly as a missing one does.
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -23,6 +22,7 @@ from calculator.embeds.builder import DEFAULT_HEIGHT, snippet
 from calculator.models import EmbedProfile
 
 from . import charts, delivery, tasks
+from .export import write_leads_csv
 from .forms import ProfileForm
 from .models import Delivery, Lead
 
@@ -161,43 +161,6 @@ def leads(request: HttpRequest, slug: str) -> HttpResponse:
     log = Delivery.objects.filter(lead__profile=profile).select_related("lead")[:200]
     context = {"profile": profile, "leads": rows, "total": profile.leads.count(), "log": log}
     return no_store(render(request, "agency/leads.html", context))
-
-
-CSV_COLUMNS = [
-    "created",
-    "email",
-    "name",
-    "marketing_consent",
-    "consent_at",
-    "consent_text",
-    "result_url",
-    "model_version",
-]
-
-
-def write_leads_csv(out, queryset) -> None:
-    """The leads as CSV. Cells that a spreadsheet would run as a formula are quoted
-    with a leading apostrophe: names and emails are visitors' text."""
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for lead in queryset.order_by("created", "id"):
-        row = [
-            lead.created.isoformat(),
-            lead.email,
-            lead.name,
-            "yes" if lead.marketing_consent else "no",
-            lead.consent_at.isoformat() if lead.consent_at else "",
-            lead.consent_text,
-            lead.result_url,
-            lead.model_version,
-        ]
-        writer.writerow([_cell(value) for value in row])
-
-
-def _cell(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 @login_required

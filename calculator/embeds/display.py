@@ -1,11 +1,16 @@
 """The embed's display options and colours: validated strictly, used only as CSS.
 
 A host page sets the embed's look with query keys (``accent``, ``theme``,
-``compact``, ``hide``, ``frame``), read by ``EmbedDisplayForm``. Each value
-either matches its pattern exactly or is ignored; none is ever written into
-markup except as one of a fixed set of class names, or, for the accent, as a
-colour recomputed from its digits in the separate theme stylesheet (the CSP
-forbids inline styles).
+``compact``, ``layout``, ``hide``, ``frame``), read by ``EmbedDisplayForm``.
+Each value either matches its pattern exactly or is ignored; none is ever
+written into markup except as one of a fixed set of class names, or, for the
+accent, as a colour recomputed from its digits in the separate theme
+stylesheet (the CSP forbids inline styles).
+
+The loader adds ``host``, the page that shows a profile's embed, read by the
+same form: an http(s) address, honoured only in a profile's embed and, when
+the profile lists the sites allowed to show it, only on one of those. It is
+written into markup only as an escaped attribute value and as links.
 """
 
 from __future__ import annotations
@@ -14,17 +19,24 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from calculator.sharing import links
+
 THEMES = ("auto", "light", "dark")
+# "full": every section in turn. "compact": the verdict, the key figures and the
+# lead form first, the rest in disclosures, for a narrow column of a host page.
+LAYOUTS = ("full", "compact")
 # Result sections a host may leave out, in the order the results show them.
 SECTIONS = ("holdout", "measurement", "losses", "cashflow", "sensitivity", "share", "export")
 HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 FRAME_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-DISPLAY_KEYS = ("accent", "theme", "compact", "hide", "frame")
+DISPLAY_KEYS = ("accent", "theme", "compact", "layout", "hide", "frame", "host")
 MAX_VALUE = 200  # longer than any valid value; longer input is ignored unread
+MAX_HOST = links.MAX_HOST  # the host page's address may be longer
 
 # The page's backgrounds (static/css/site.css): --bg and --surface per scheme.
 LIGHT_BACKGROUNDS = ("#f6f7f9", "#ffffff")
@@ -54,6 +66,8 @@ class Display:
     compact: bool = False
     hide: frozenset[str] = field(default_factory=frozenset)
     frame: str | None = None
+    layout: str = "full"
+    host: str | None = None  # the host page, for a profile's embed only
 
     def body_classes(self) -> str:
         classes = ["embed"]
@@ -61,6 +75,8 @@ class Display:
             classes.append(f"theme-{self.theme}")
         if self.compact:
             classes.append("embed--compact")
+        if self.layout != "full":
+            classes.append(f"embed--layout-{self.layout}")
         return " ".join(classes)
 
     def pairs(self) -> list[tuple[str, str]]:
@@ -72,10 +88,14 @@ class Display:
             pairs.append(("theme", self.theme))
         if self.compact:
             pairs.append(("compact", "1"))
+        if self.layout != "full":
+            pairs.append(("layout", self.layout))
         if self.hide:
             pairs.append(("hide", ",".join(s for s in SECTIONS if s in self.hide)))
         if self.frame:
             pairs.append(("frame", self.frame))
+        if self.host:
+            pairs.append(("host", self.host))
         return pairs
 
 
@@ -83,11 +103,17 @@ class OneValue(forms.TextInput):
     """A query key's one value: missing, repeated or longer than any valid value
     (left unread) reads as not given, so the option keeps its default."""
 
+    longest = MAX_VALUE
+
     def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> str | None:
         values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
-        if len(values) != 1 or not isinstance(values[0], str) or len(values[0]) > MAX_VALUE:
+        if len(values) != 1 or not isinstance(values[0], str) or len(values[0]) > self.longest:
             return None
         return values[0]
+
+
+class OneAddress(OneValue):
+    longest = MAX_HOST
 
 
 def _option() -> forms.CharField:
@@ -98,15 +124,22 @@ class EmbedDisplayForm(forms.Form):
     """The display options of an embed's query. Each one is read alone: an
     invalid one is refused and keeps its default, the others still apply.
 
-    A profile's accent and theme are defaults the query may override; the
-    sections it hides stay hidden, and the query may hide more.
+    A profile's accent, theme and layout are defaults the query may override;
+    the sections it hides stay hidden, and the query may hide more.
+
+    ``host_origins`` says where a host page is honoured: None (the site's own
+    embed) nowhere, an empty list anywhere, else on those origins only.
     """
 
     accent = _option()
     theme = forms.ChoiceField(choices=[(t, t) for t in THEMES], required=False, widget=OneValue)
     compact = _option()
+    layout = forms.ChoiceField(
+        choices=[(name, name) for name in LAYOUTS], required=False, widget=OneValue
+    )
     hide = _option()  # section names, separated by commas
     frame = _option()
+    host = forms.CharField(required=False, widget=OneAddress)
 
     def __init__(
         self,
@@ -114,11 +147,15 @@ class EmbedDisplayForm(forms.Form):
         default_accent: str | None = None,
         default_theme: str = "auto",
         always_hide: frozenset[str] = frozenset(),
+        default_layout: str = "full",
+        host_origins: list[str] | None = None,
     ):
         super().__init__(data=data)
         self.default_accent = default_accent
         self.default_theme = default_theme
         self.always_hide = always_hide
+        self.default_layout = default_layout if default_layout in LAYOUTS else "full"
+        self.host_origins = host_origins
 
     # The refusals' messages are never shown: a refused option keeps its default.
 
@@ -143,6 +180,18 @@ class EmbedDisplayForm(forms.Form):
             raise ValidationError("Not a frame id.", code="invalid")
         return frame or None
 
+    def clean_host(self) -> str | None:
+        text = self.cleaned_data["host"]
+        if not text or self.host_origins is None:
+            return None  # the site's own embed links to the site
+        host = links.clean_host(text)
+        if host is None:
+            raise ValidationError("Not an http(s) address.", code="invalid")
+        if self.host_origins and origin_of(host) not in self.host_origins:
+            # Not one of the profile's sites: its links would lead elsewhere.
+            raise ValidationError("Not one of the profile's sites.", code="elsewhere")
+        return host
+
     def display(self) -> Display:
         """The options as read, with the defaults where one is missing or refused."""
         self.is_valid()
@@ -153,7 +202,16 @@ class EmbedDisplayForm(forms.Form):
             compact=data.get("compact", False),
             hide=(data.get("hide", frozenset()) | self.always_hide) & frozenset(SECTIONS),
             frame=data.get("frame"),
+            layout=data.get("layout") or self.default_layout,
+            host=data.get("host"),
         )
+
+
+def origin_of(url: str) -> str:
+    """'https://agency.example:8443/page?x' becomes 'https://agency.example:8443',
+    the form of a profile's allowed sites."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def display_options(
@@ -161,9 +219,14 @@ def display_options(
     default_accent: str | None = None,
     default_theme: str = "auto",
     always_hide: frozenset[str] = frozenset(),
+    default_layout: str = "full",
+    host_origins: list[str] | None = None,
 ) -> Display:
     """The valid display options of ``query`` (EmbedDisplayForm)."""
-    return EmbedDisplayForm(query, default_accent, default_theme, always_hide).display()
+    form = EmbedDisplayForm(
+        query, default_accent, default_theme, always_hide, default_layout, host_origins
+    )
+    return form.display()
 
 
 # Colours: WCAG 2 relative luminance and contrast.

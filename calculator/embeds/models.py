@@ -124,6 +124,10 @@ def parse_sections(text: str) -> str:
     return ",".join(s for s in SECTIONS if s in words)
 
 
+LAYOUT_CHOICES = [
+    ("full", _("Full: every section in turn")),
+    ("compact", _("Compact: the verdict, the key figures and the lead form first")),
+]
 THEME_CHOICES = [
     ("auto", _("Follow the visitor's setting")),
     ("light", _("Light")),
@@ -199,6 +203,14 @@ class EmbedProfile(models.Model):
             "Fixes the embed's language, its report emails' too; otherwise the "
             "snippet's lang= (de, fr, es) chooses it."
         ),
+    )
+    layout = models.CharField(
+        _("layout"),
+        max_length=7,
+        choices=LAYOUT_CHOICES,
+        default="full",
+        blank=True,  # empty reads as full
+        help_text=_("The snippet's layout= overrides it."),
     )
     # An uploaded logo, re-encoded as PNG and kept in the database, so that
     # every app server can serve it without shared file storage.

@@ -7,30 +7,37 @@ may be framed: by any site, or by the sites its profile lists.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from calculator import locale
 from calculator.embeds import display as embed_display
 from calculator.embeds.models import NO_SITE, EmbedDailyStat, EmbedProfile
-from calculator.forms import FORM_KEYS
+from calculator.forms import FORM_KEYS, MAX_QUERY, CalculatorForm
 from calculator.http.caching import cacheable
 from calculator.http.cors import readable_by_any_site
+from calculator.http.ratelimit import over_limit
 from calculator.http.security import allow_framing
+from calculator.http.throttle import client_address
+from calculator.models import ShortLink
+from calculator.sharing import links
 from calculator.views import render_calculator
 
 logger = logging.getLogger(__name__)
@@ -153,13 +160,29 @@ def _own_preview(request: HttpRequest) -> bool:
 
 
 def display_of(query: QueryDict, profile: EmbedProfile | None) -> embed_display.Display:
-    """The look ``query`` asks for, within what the profile fixes."""
+    """The look ``query`` asks for, within what the profile fixes, and the host
+    page a profile's embed links to."""
+    if profile is None:
+        return embed_display.display_options(query)
     return embed_display.display_options(
         query,
-        profile.accent_digits if profile else None,
-        profile.theme if profile else "auto",
-        profile.hidden if profile else frozenset(),
+        profile.accent_digits,
+        profile.theme,
+        profile.hidden,
+        default_layout=profile.layout,
+        # On its allowed sites, or anywhere when it lists none (NO_SITE is no origin).
+        host_origins=profile.origins,
     )
+
+
+def hosts_short_links(profile: EmbedProfile) -> bool:
+    """Whether short links made in the profile's embed open its host page.
+
+    A short link is an address of this site that redirects: made for any host,
+    it would be an open redirect for anyone who signs up. So only for a host on
+    the profile's own listed sites (checked by display_of), or for a profile
+    the site's staff have approved."""
+    return profile.approved or bool(profile.origins)
 
 
 def _fresh_lead(
@@ -182,6 +205,9 @@ def render_embed(
     query = request.GET if query is None else query
     display = display_of(query, profile)
     action = reverse("embed-profile", args=[profile.slug]) if profile else reverse("embed")
+    if profile is not None and display.host:
+        # Every link to the result opens it on the host page (links.share_context).
+        request.on_host = links.OnHost(host=display.host, short_api=_short_api(profile, display))
     theme_url = None
     if display.accent:
         theme_url = f"{reverse('embed-theme')}?accent={display.accent}&v={THEME_VERSION}"
@@ -205,6 +231,14 @@ def render_embed(
     if lead is not None:
         extra["lead"] = lead
     return render_calculator(request, prefill(profile, query), "calculator/embed.html", extra)
+
+
+def _short_api(profile: EmbedProfile, display: embed_display.Display) -> str:
+    """Where the share panel asks for a short link: the embed's own, which opens
+    the host page, when the profile may have those; else the API's."""
+    if not hosts_short_links(profile):
+        return ""  # links.share_context keeps the API's
+    return reverse("embed-link", args=[profile.slug]) + "?" + urlencode({"host": display.host})
 
 
 def _language_pair(request: HttpRequest, profile: EmbedProfile | None) -> list[tuple[str, str]]:
@@ -261,3 +295,64 @@ def embed_js(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(LOADER.read_bytes(), content_type="text/javascript; charset=utf-8")
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return readable_by_any_site(response)
+
+
+@csrf_exempt  # cookie-free JSON, like the API's short links
+@cookie_free
+@require_http_methods(["POST", "OPTIONS"])
+def embed_link(request: HttpRequest, slug: str) -> HttpResponse:
+    """The short link of a result shown in a profile's embed on a host page: it
+    opens the result on that page. The body is the API's ({"query": ...}); the
+    host comes in the address, read by the display form as the embed reads it.
+    The API's hourly limit of new short links per client applies."""
+    profile = get_object_or_404(EmbedProfile, slug=slug)
+    if request.method == "OPTIONS":
+        return readable_by_any_site(_preflight_post())
+    display = display_of(request.GET, profile)
+    if not display.host or not hosts_short_links(profile):
+        return _link_error("host", gettext("This embed makes no short links for its host page."))
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    text = body.get("query") if isinstance(body, dict) else None
+    if not isinstance(text, str) or len(text) > MAX_QUERY:
+        return _link_error("query", gettext("query is missing or not a string."))
+    form = CalculatorForm(QueryDict(text.strip().removeprefix("?")))
+    if not form.is_valid():
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+        return readable_by_any_site(JsonResponse({"errors": errors}, status=400))
+    stored = links.hosted_query(form.canonical_query(), display.host)
+    if len(stored) > MAX_QUERY:
+        return _link_error("host", gettext("The host page's address is too long for a short link."))
+    link = ShortLink.find(stored)
+    if link is None:
+        wait = over_limit(
+            f"links:{client_address(request)}", settings.SHORT_LINKS_PER_HOUR, LINK_WINDOW
+        )
+        if wait is not None:
+            response = _link_error(
+                "rate_limit", gettext("Too many new short links; try again later."), 429
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        link, _created = ShortLink.create_for(stored, form.version)
+    url = request.build_absolute_uri(reverse("short-link", args=[link.code]))
+    response = JsonResponse({"url": url, "code": link.code})
+    response["Cache-Control"] = "no-store"
+    return readable_by_any_site(response)
+
+
+LINK_WINDOW = 3600  # seconds: the API's window of SHORT_LINKS_PER_HOUR
+
+
+def _link_error(key: str, message: str, status: int = 400) -> HttpResponse:
+    return readable_by_any_site(JsonResponse({"errors": {key: [message]}}, status=status))
+
+
+def _preflight_post() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response["Access-Control-Max-Age"] = "86400"
+    return response

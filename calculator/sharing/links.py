@@ -9,8 +9,9 @@ short code, and a link keeps the numbers of the model version it names.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from calculator import model
-from calculator.forms import CalculatorForm
+from calculator.forms import FORM_KEYS, CalculatorForm
 from calculator.summary import PRODUCT, Summary
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
@@ -37,6 +38,58 @@ def result_title(summary: Summary) -> str:
 
 
 NETWORKS = ("linkedin", "x", "email")
+
+# A host page: the page of another site that shows a profile's embed, as the
+# loader (static/js/embed.js) reports it. Its links to a result open that page
+# with the result's query, so an agency's visitors stay on the agency's site.
+HOST_KEY = "host"
+MAX_HOST = 500
+
+
+def clean_host(url: str) -> str | None:
+    """The host page as links use it (an absolute http(s) address without a
+    fragment, user or password, or the result keys of a query it carried), or
+    None for anything else."""
+    if not url or len(url) > MAX_HOST or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.username is not None or parts.password is not None:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", _own_pairs(parts.query), ""))
+
+
+def _own_pairs(query: str) -> str:
+    """The host page's own query, without any result key: those are the result's."""
+    keys = {*FORM_KEYS, "v"}
+    return urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in keys])
+
+
+def host_link(host: str, canonical: str) -> str:
+    """The result of ``canonical`` on the host page: its own query first, then the result's."""
+    joiner = "&" if urlsplit(host).query else "?"
+    return f"{host}{joiner}{canonical}" if canonical else host
+
+
+def hosted_query(canonical: str, host: str) -> str:
+    """What a short link made on a host page stores: the result's canonical query
+    and the host page, so that the link opens the result there."""
+    return f"{canonical}&{urlencode({HOST_KEY: host})}"
+
+
+def hosted_target(stored: str) -> str | None:
+    """Where a short link's stored query sends its visitor: the host page with the
+    result, for a link made on one; None for a link that opens on this site."""
+    pairs = parse_qsl(stored, keep_blank_values=True)
+    hosts = [value for key, value in pairs if key == HOST_KEY]
+    if len(hosts) != 1 or clean_host(hosts[0]) is None:
+        return None
+    return host_link(clean_host(hosts[0]), urlencode([p for p in pairs if p[0] != HOST_KEY]))
 
 
 def share_links(url: str, title: str) -> dict[str, str]:
@@ -115,7 +168,31 @@ def share_context(
         + "?"
         + urlencode({"url": context["page_url"], "format": "json"})
     )
+    on_host = getattr(request, "on_host", None)
+    if on_host is not None and summary is not None:
+        _on_host(context, on_host, form.canonical_query(), summary)
     return context
+
+
+@dataclass(frozen=True)
+class OnHost:
+    """A result shown in a profile's embed on a host page: the page, and where the
+    embed makes the short links that open it. The embed sets it as
+    ``request.on_host`` before it renders."""
+
+    host: str
+    short_api: str = ""  # empty: the API's, whose short links open this site
+
+
+def _on_host(context: dict[str, Any], on_host: OnHost, canonical: str, summary: Summary) -> None:
+    """Every link to the result opens it on the host page: the link to copy, the
+    short link, and the networks' dialogs, opened with the host page's link
+    straight away (a short link of ours would send the visitor here first)."""
+    url = host_link(on_host.host, canonical)
+    context["page_url"] = url
+    if on_host.short_api:
+        context["short_api"] = on_host.short_api
+    context["links"] = share_links(url, result_title(summary))
 
 
 def page_share(request: HttpRequest, name: str, title: str, description: str) -> dict[str, Any]:

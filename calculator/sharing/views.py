@@ -110,6 +110,9 @@ def share(request: HttpRequest, network: str) -> HttpResponse:
 def short_link(request: HttpRequest, code: str) -> HttpResponse:
     """The result a short link stands for, with its inputs and its card."""
     link = get_object_or_404(ShortLink, code=code)
+    host = links.hosted_target(link.query)  # made in an agency's embed: its page
+    if host is not None:
+        return HttpResponseRedirect(host)
     return render_calculator(request, QueryDict(link.query))
 
 

@@ -5,6 +5,9 @@
 //   {type: "capi-roi:calculated", frameId, figures: {...}}
 // The second is re-dispatched on the iframe as a "capi-roi:calculated" DOM
 // event (bubbling, detail = the message) for the host's own analytics.
+// It tells each frame this page's address (host=), so that a profile's embed
+// links a result to this page, and hands on the inputs of a result this
+// page was opened with.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -13,6 +16,18 @@
   }
   var origin = new URL(script.src, window.location.href).origin;
   var valid = /^[A-Za-z0-9_-]{1,64}$/; // FRAME_ID in calculator/embeds/display.py, test-checked
+  // A result's inputs and model version: calculator/forms.py's FORM_KEYS and
+  // "v", test-checked (tests/test_embed.py).
+  var RESULT_KEYS = [
+    "spend", "conversions", "orders", "aov", "margin", "currency", "consent", "att", "adblock",
+    "safari", "itp", "connectivity", "match_before", "match_after", "integration", "setup", "acr",
+    "lift_slope", "cpa_gain", "mode", "ramp", "setup_cost", "monthly_cost", "months", "discount",
+    "holdout_weeks", "holdout_share", "server_ip", "lift_share", "google_spend",
+    "google_conversions", "google_match_before", "google_match_after", "google_modelled",
+    "google_route", "google_lift_share", "google_cpa_gain", "tiktok_spend", "tiktok_conversions",
+    "tiktok_match_before", "tiktok_match_after", "tiktok_route", "tiktok_lift_share",
+    "tiktok_cpa_gain", "v"
+  ];
   var frames = new Map(); // frame id -> iframe
   var counter = 0;
   window.capiRoiLoader = { origin: origin, frames: frames };
@@ -38,15 +53,52 @@
     if (/width:\s*100%/.test(iframe.getAttribute("style") || "") && !iframe.style.width) {
       iframe.style.width = "100%";
     }
+    var before = url.href;
     var id = url.searchParams.get("frame");
     if (!id || !valid.test(id) || (frames.has(id) && frames.get(id) !== iframe)) {
-      // A frame needs its own id to tell its messages apart; the new address
-      // loads again, so snippets from the builder carry an id already.
+      // A frame needs its own id to tell its messages apart.
       id = newId();
       url.searchParams.set("frame", id);
-      iframe.setAttribute("src", url.href);
+    }
+    onThisPage(url);
+    if (url.href !== before) {
+      iframe.setAttribute("src", url.href); // the new address loads again
     }
     frames.set(id, iframe);
+  }
+
+  // This page, as a profile's embed links to a result: its address without
+  // the fragment or a result's inputs, which the embed appends itself.
+  function hostPage() {
+    var page = new URL(window.location.href);
+    page.hash = "";
+    RESULT_KEYS.forEach(function (key) {
+      page.searchParams.delete(key);
+    });
+    return page.href;
+  }
+
+  // Links to a result made in the embed open this page with the result's
+  // inputs: they go on to the frame, so the visitor sees that result.
+  function onThisPage(url) {
+    if (!/^https?:$/.test(window.location.protocol) || url.pathname === "/embed/") {
+      return; // a file:// page has no address; the site's own embed links to the site
+    }
+    var here = new URLSearchParams(window.location.search);
+    var given = RESULT_KEYS.filter(function (key) {
+      return here.has(key);
+    });
+    if (given.length) {
+      RESULT_KEYS.forEach(function (key) {
+        url.searchParams.delete(key);
+      });
+      given.forEach(function (key) {
+        here.getAll(key).forEach(function (value) {
+          url.searchParams.append(key, value);
+        });
+      });
+    }
+    url.searchParams.set("host", hostPage());
   }
 
   function scan() {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from calculator.agency.views import write_leads_csv
+from calculator.agency.export import write_leads_csv
 from calculator.embeds.models import control_characters
 from calculator.models import EmbedProfile
 
