@@ -20,7 +20,7 @@ Z = 1.959964 + 0.841621  # 2.801585
 
 
 class TestByHand:
-    plan = model.report(D).holdout
+    plan = model.report(D, 2).holdout
 
     def test_purchases_a_week(self):
         assert self.plan.purchases_per_week == pytest.approx(134.88, abs=0.01)
@@ -40,19 +40,19 @@ class TestByHand:
         assert self.plan.weeks_for_breakeven == pytest.approx(1496, abs=1)
 
     def test_an_entered_lift_is_the_one_to_prove(self):
-        plan = model.report(replace(D, cpa_gain=10)).holdout
+        plan = model.report(replace(D, cpa_gain=10), 2).holdout
         hand = Z**2 * 4 / (PER_WEEK * math.log(1 / 0.9) ** 2)
         assert plan.weeks_for_expected == pytest.approx(hand, rel=1e-4)
 
     def test_an_uneven_split_needs_more_weeks(self):
-        plan = model.report(replace(D, holdout_share=20)).holdout
+        plan = model.report(replace(D, holdout_share=20), 2).holdout
         # 1/0.2 + 1/0.8 = 6.25 against 4 for an even split.
         assert plan.weeks_for_breakeven == pytest.approx(1495.7 * 6.25 / 4, rel=1e-3)
 
     def test_nothing_to_prove_is_none(self):
         assert model.weeks_for(0, PER_WEEK, 0.5) is None
         assert model.weeks_for(None, PER_WEEK, 0.5) is None
-        free = model.report(replace(D, setup_cost=0, monthly_cost=0)).holdout
+        free = model.report(replace(D, setup_cost=0, monthly_cost=0), 2).holdout
         assert free.weeks_for_breakeven is None  # the break-even is 0
 
     def test_version_1_links_get_a_planner_too(self):

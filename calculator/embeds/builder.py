@@ -36,6 +36,7 @@ SECTION_LABELS = {
     "losses": gettext_lazy("Purchases lost, by cause"),
     "cashflow": gettext_lazy("Cash flow"),
     "sensitivity": gettext_lazy("What moves the result"),
+    "compare": gettext_lazy("Which integration pays best"),
     "share": gettext_lazy("Share panel"),
     "export": gettext_lazy("CSV download and print"),
 }

@@ -31,7 +31,16 @@ THEMES = ("auto", "light", "dark")
 # lead form first, the rest in disclosures, for a narrow column of a host page.
 LAYOUTS = ("full", "compact")
 # Result sections a host may leave out, in the order the results show them.
-SECTIONS = ("holdout", "measurement", "losses", "cashflow", "sensitivity", "compare", "share", "export")
+SECTIONS = (
+    "holdout",
+    "measurement",
+    "losses",
+    "cashflow",
+    "sensitivity",
+    "compare",
+    "share",
+    "export",
+)
 HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 FRAME_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DISPLAY_KEYS = ("accent", "theme", "compact", "layout", "hide", "frame", "host")
