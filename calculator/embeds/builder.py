@@ -57,7 +57,7 @@ def _default(key: str) -> str:
     return value if isinstance(value, str) else model.format_number(value)
 
 
-def _builder_field(view: FieldView, given: dict[str, str]) -> FieldView:
+def prefill_field(view: FieldView, given: dict[str, str]) -> FieldView:
     """The calculator's field as the builder offers it: empty unless given,
     showing the calculator's default, and with ids apart from the preview's."""
     default = _default(view.name)
@@ -147,7 +147,7 @@ def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[
     form.is_valid()
     prefill = [(key, value) for key, value in given.items() if key not in form.errors]
     currency = form.cleaned_data.get("currency") or model.DEFAULTS.currency
-    fields = [_builder_field(view, given) for view in field_views(form, PREFILL_KEYS, currency)]
+    fields = [prefill_field(view, given) for view in field_views(form, PREFILL_KEYS, currency)]
     base_accent = (profile.accent_digits if profile else None) or BRAND_ACCENT
     look = BuilderForm(request.GET, default_accent=base_accent)
     display = look.display()
