@@ -75,6 +75,7 @@ def embed_requests(slug: str) -> dict[str, list[tuple[str, dict]]]:
         "embed-js": [("/embed.js", {})],
         "embed-lead": [(f"/embed/{slug}/lead/", {})],
         "embed-logo": [(f"/embed/{slug}/logo.png", {})],
+        "embed-logo-dark": [(f"/embed/{slug}/logo-dark.png", {})],
     }
 
 
