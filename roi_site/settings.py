@@ -326,6 +326,11 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Confirming signs in the browser that signed up (allauth keeps that sign-up in
+# its session, and signs in no other browser that opens the link), however
+# long the email took to read: allauth's 15 minutes would send an agency that
+# confirmed later to the sign-in page. The link itself lives three days.
+ACCOUNT_LOGIN_TIMEOUT = 24 * 60 * 60
 ACCOUNT_ADAPTER = "calculator.agency.accounts.AccountAdapter"  # subjects in the reader's language
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "agency:dashboard"

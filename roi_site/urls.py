@@ -63,6 +63,9 @@ urlpatterns += [
     path("embed/<slug:slug>/lead/", capture.capture, name="embed-lead"),
     path("embed/<slug:slug>/logo.png", embed_assets.logo, name="embed-logo"),
     path("embed/<slug:slug>/link/", embeds.embed_link, name="embed-link"),
+    path(
+        "embed/<slug:slug>/logo-dark.png", embed_assets.logo, {"dark": True}, name="embed-logo-dark"
+    ),
 ]
 
 handler400 = errors.bad_request

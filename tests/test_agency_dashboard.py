@@ -39,13 +39,15 @@ class TestAccounts:
     def test_sign_up_verify_and_sign_in(self, client):
         response = sign_up(client, "/accounts/signup/", "new@agency.example")
         assert response.status_code == 302
-        # Not signed in before the address is confirmed.
-        assert client.get("/agency/").status_code == 302
+        # Not signed in before the address is confirmed: "For agencies" is the
+        # public landing page, and the agency's own pages ask for a sign-in.
+        assert "Open an agency account" in client.get("/agency/").content.decode()
+        assert client.get("/agency/profiles/new/").status_code == 302
         link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body)
         assert link, mail.outbox[-1].body
         path = link.group(0).split("testserver", 1)[1]
         assert client.post(path).status_code == 302
-        assert client.get("/agency/").status_code == 200
+        assert "Make your first profile" in client.get("/agency/").content.decode()
 
     def test_password_reset_sends_a_working_link(self, client):
         make_agency("reset@agency.example")
@@ -63,8 +65,8 @@ class TestAccounts:
         assert client.login(username="reset@agency.example", password="another-pass-phrase-77")
 
     def test_a_german_agency_signs_up_in_german_and_is_emailed_in_german(self, client):
-        response = client.get("/de/agency/")
-        assert response["Location"] == "/de/accounts/login/?next=/de/agency/"
+        response = client.get("/de/agency/profiles/new/")
+        assert response["Location"] == "/de/accounts/login/?next=/de/agency/profiles/new/"
         login = client.get(response["Location"]).content.decode()
         assert '<html lang="de">' in login
         assert "Sie haben noch kein Konto?" in login  # the site's "Sie", not allauth's "du"
@@ -73,7 +75,7 @@ class TestAccounts:
         assert response.status_code == 302
         message = mail.outbox[-1]
         assert message.subject == "CAPI-ROI-Rechner: Bitte bestätigen Sie Ihre E-Mail-Adresse"
-        assert "Vielen Dank, dass Sie" in message.body
+        assert "Jemand, wahrscheinlich Sie, hat mit dieser Adresse ein Agenturkonto" in message.body
         assert re.search(r"https?://testserver/de/accounts/confirm-email/\S+", message.body)
 
     @pytest.mark.parametrize(
@@ -119,8 +121,9 @@ class TestAccounts:
         assert statuses == [302, 302, 302, 429]
         assert len(mail.outbox) == 3
 
-    def test_the_dashboard_needs_a_sign_in(self, client):
-        response = client.get("/agency/")
+    @pytest.mark.parametrize("path", ["/agency/profiles/new/", "/agency/profiles/alpha/"])
+    def test_the_agencys_pages_need_a_sign_in(self, client, path):
+        response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
 
@@ -141,7 +144,8 @@ class TestDashboard:
         page = client.get("/fr/agency/").content.decode()
         assert "http://testserver/embed/alpha/?frame=capi-roi&amp;lang=fr" in page
         edit = client.get(f"/fr/agency/profiles/{ours.slug}/").content.decode()
-        assert 'src="/embed/alpha/?frame=capi-roi-preview&amp;lang=fr"' in edit
+        assert 'src="/embed/alpha/?frame=capi-roi-preview&amp;lang=fr&amp;theme=light"' in edit
+        assert 'src="/embed/alpha/?frame=capi-roi-preview&amp;lang=fr&amp;theme=dark"' in edit
         ours.language = "de"
         ours.save()
         page = client.get("/fr/agency/").content.decode()

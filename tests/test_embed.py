@@ -277,7 +277,7 @@ class TestLoaderAndBuilder:
                 "&hide=losses%2Cshare&frame=capi-roi",
                 "title": "CAPI ROI calculator",
                 "loading": "lazy",
-                "style": "width:100%",
+                "style": "display:block;max-width:100%;border:0;width:100%",
                 "height": "700",
                 "allow": "clipboard-write",
                 "data-capi-roi": None,

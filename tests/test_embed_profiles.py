@@ -136,7 +136,7 @@ class TestProfileEmbed:
         tags = parse(html).tags
         logo = next(a for t, a in tags if t == "img" and "embed__logo" in a.get("class", ""))
         assert logo == {
-            "class": "embed__logo",
+            "class": "embed__logo embed__logo--plate",  # no logo for dark backgrounds
             "src": "https://cdn.acme.example/logo.png",
             "alt": "Acme Growth",
         }

@@ -76,6 +76,7 @@ def embed_requests(slug: str) -> dict[str, list[tuple[str, dict]]]:
         "embed-lead": [(f"/embed/{slug}/lead/", {})],
         "embed-logo": [(f"/embed/{slug}/logo.png", {})],
         "embed-link": [(f"/embed/{slug}/link/", {})],
+        "embed-logo-dark": [(f"/embed/{slug}/logo-dark.png", {})],
     }
 
 

@@ -32,6 +32,8 @@ PAGES = {
     "embed-profile": "/embed/acme/?spend=9000",
     "not-found": "/no-such-page/",
     "embed-not-found": "/embed/no-such-agency/",
+    "agency-landing": "/agency/",
+    "agency-landing-de": "/de/agency/",
     "home-de": "/de/",
     "result-de": "/de/?spend=50000&consent=40&currency=EUR",
     "invalid-input-fr": "/fr/?margin=140&spend=-1",

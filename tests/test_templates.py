@@ -62,6 +62,7 @@ def code() -> str:
         agency_name="Acme",
         cta_label="Talk to us",
         cta_url="https://acme.example/contact",
+        logo_url="https://cdn.acme.example/logo.png",
     )
     link, _ = ShortLink.create_for("spend=20000&v=1", 1)
     return link.code

@@ -12,13 +12,19 @@ from calculator.models import EmbedProfile
 
 @cookie_free
 @require_http_methods(["GET", "HEAD"])
-def logo(request: HttpRequest, slug: str) -> HttpResponse:
+def logo(request: HttpRequest, slug: str, dark: bool = False) -> HttpResponse:
+    """The profile's uploaded logo, or with ``dark`` its logo for dark backgrounds."""
     profile = get_object_or_404(EmbedProfile, slug=slug)
-    if not profile.logo_digest:
-        raise Http404("This profile has no uploaded logo.")
-    response = HttpResponse(bytes(profile.logo_png), content_type="image/png")
+    png, digest = (
+        (profile.logo_dark_png, profile.logo_dark_digest)
+        if dark
+        else (profile.logo_png, profile.logo_digest)
+    )
+    if not digest:
+        raise Http404("This profile has no such uploaded logo.")
+    response = HttpResponse(bytes(png), content_type="image/png")
     # The address carries the image's digest (?v=), so a new logo is a new address.
-    if request.GET.get("v") == profile.logo_digest:
+    if request.GET.get("v") == digest:
         response["Cache-Control"] = "public, max-age=31536000, immutable"
     else:
         response["Cache-Control"] = "public, max-age=300"

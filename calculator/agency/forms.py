@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -13,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from PIL import Image, UnidentifiedImageError
 
-from calculator.embeds.builder import SECTION_LABELS
+from calculator import model
+from calculator.embeds.builder import BRAND_ACCENT, PREFILL_KEYS, SECTION_LABELS, prefill_field
 from calculator.embeds.display import SECTIONS
 from calculator.embeds.models import control_characters
+from calculator.fields import FieldView, field_views
 from calculator.forms import CalculatorForm
 from calculator.models import EmbedProfile
 
@@ -126,6 +129,14 @@ class ProfileForm(forms.ModelForm):
         help_text=_("PNG, JPEG, WebP or GIF, at most 512 KB; shown at most 40 px high."),
     )
     remove_logo = forms.BooleanField(label=_("Remove the uploaded logo"), required=False)
+    logo_dark = forms.FileField(
+        label=_("Logo for dark backgrounds"),
+        required=False,
+        help_text=_("Shown in dark mode. Without it, your logo sits on a light plate there."),
+    )
+    remove_logo_dark = forms.BooleanField(
+        label=_("Remove the logo for dark backgrounds"), required=False
+    )
     hide = forms.MultipleChoiceField(
         label=_("Hidden sections"),
         required=False,
@@ -145,7 +156,6 @@ class ProfileForm(forms.ModelForm):
             "cta_label",
             "cta_url",
             "allowed_origins",
-            "default_inputs",
             "powered_by",
             "lead_capture",
             "privacy_url",
@@ -157,24 +167,53 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "agency_name": _("Shown to visitors: the logo's text and the consent wording."),
             "logo_url": _("Or link an https:// image instead of uploading one."),
-            # Django renders help texts as HTML: the ampersand is written as one.
-            "default_inputs": _(
-                "Prefilled inputs as a query string, e.g. "
-                "spend=20000&amp;currency=EUR. A visitor's link overrides them."
-            ),
+            "accent": _("Links and buttons. A pale colour is darkened where text needs contrast."),
             "slug": _(
                 "The embed's address, /embed/your-slug/: lower-case letters, digits, hyphens."
             ),
         }
         widgets = {
             "allowed_origins": forms.Textarea(attrs={"rows": 3}),
-            "default_inputs": forms.TextInput(),
+            # The builder's picker; it always sends a colour, so an empty
+            # accent (the site's own) is shown, and kept, as the site's colour.
+            "accent": forms.TextInput(attrs={"type": "color"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hide"].initial = sorted(self.instance.hidden)
+        if not self.instance.accent:
+            self.initial["accent"] = f"#{BRAND_ACCENT}"
         self.logo: tuple[bytes, str] | None = None
+        self.logo_dark: tuple[bytes, str] | None = None
+        self.starting_given: dict[str, str] = {}
+        self.starting = self._starting_inputs()
+
+    def _starting_inputs(self) -> CalculatorForm:
+        """The starting inputs the builder offers, read by the calculator's own
+        form: posted, else the profile's stored ones."""
+        if self.is_bound:
+            source = {key: self.data.get(key, "") for key in PREFILL_KEYS}
+        else:
+            source = {key: self.instance.defaults.get(key, "") for key in PREFILL_KEYS}
+        self.starting_given = {key: value.strip() for key, value in source.items() if value.strip()}
+        starting = CalculatorForm(self.starting_given)
+        starting.is_valid()
+        return starting
+
+    def starting_fields(self) -> list[FieldView]:
+        """The calculator's fields for the starting inputs, as the builder shows them:
+        empty where the calculator's default applies, each with its own message."""
+        given = self.starting_given
+        currency = self.starting.cleaned_data.get("currency") or model.DEFAULTS.currency
+        views = field_views(self.starting, list(PREFILL_KEYS), currency)
+        return [prefill_field(view, given) for view in views]
+
+    def clean_accent(self) -> str:
+        accent = self.cleaned_data["accent"]
+        if not self.instance.accent and accent.lstrip("#").lower() == BRAND_ACCENT:
+            return ""  # the site's own colour, as before: it follows the site's
+        return accent
 
     def clean_agency_name(self) -> str:
         return plain_line(self.cleaned_data["agency_name"])
@@ -188,6 +227,11 @@ class ProfileForm(forms.ModelForm):
         limit = settings.PROFILES_PER_ACCOUNT
         # Each profile has its own lead limits: a cap keeps their sum bounded.
         new = self.instance.pk is None and owner is not None
+        if self.starting.errors:
+            self.add_error(
+                None,
+                ValidationError(_("Fix the starting inputs marked below."), code="starting_inputs"),
+            )
         if new and EmbedProfile.objects.filter(owner_id=owner).count() >= limit:
             raise ValidationError(
                 ngettext_lazy(
@@ -215,8 +259,27 @@ class ProfileForm(forms.ModelForm):
             self.logo = encode_logo(upload)
         return upload
 
+    def clean_logo_dark(self):
+        upload = self.cleaned_data.get("logo_dark")
+        if upload:
+            self.logo_dark = encode_logo(upload)
+        return upload
+
     def _post_clean(self) -> None:
         self.instance.hidden_sections = ",".join(self.cleaned_data.get("hide", []))
+        if not self.starting.errors:
+            # The fields offered here replace their keys; any other input the
+            # profile starts with (set in the admin, say) is kept as it was.
+            kept = [
+                (key, value)
+                for key, value in self.instance.defaults.items()
+                if key not in PREFILL_KEYS
+            ]
+            # Stored as the calculator writes them, whatever language they
+            # were typed in ('30.000,5' on a German page is 30000.5).
+            canonical = QueryDict(self.starting.canonical_query())
+            given = [(key, canonical.get(key, value)) for key, value in self.starting_given.items()]
+            self.instance.default_inputs = urlencode(kept + given)
         super()._post_clean()
 
     def save(self, commit: bool = True) -> EmbedProfile:
@@ -228,6 +291,10 @@ class ProfileForm(forms.ModelForm):
             profile.logo_png, profile.logo_digest = self.logo
         elif self.cleaned_data.get("remove_logo"):
             profile.logo_png, profile.logo_digest = b"", ""
+        if self.logo_dark:
+            profile.logo_dark_png, profile.logo_dark_digest = self.logo_dark
+        elif self.cleaned_data.get("remove_logo_dark"):
+            profile.logo_dark_png, profile.logo_dark_digest = b"", ""
         if commit:
             profile.save()
         return profile

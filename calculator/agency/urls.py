@@ -7,7 +7,7 @@ from . import views
 app_name = "agency"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", views.home, name="dashboard"),
     path("profiles/new/", views.profile_create, name="profile-new"),
     path("profiles/<slug:slug>/", views.profile_edit, name="profile"),
     path("profiles/<slug:slug>/delete/", views.profile_delete, name="profile-delete"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
@@ -51,6 +52,42 @@ def embed_snippet(request: HttpRequest, profile: EmbedProfile) -> str:
     return snippet(src, DEFAULT_HEIGHT, request.build_absolute_uri(reverse("embed-js")))
 
 
+def overdue_deliveries(owner) -> int:
+    """The owner's deliveries waiting more than ten minutes past their time,
+    unclaimed: with a worker running, the sweep would have sent them by now."""
+    cutoff = timezone.now() - delivery.OVERDUE
+    late = Q(next_attempt__lt=cutoff) | Q(next_attempt__isnull=True, created__lt=cutoff)
+    return Delivery.objects.filter(
+        late,
+        lead__profile__owner=owner,
+        status=Delivery.Status.PENDING,
+        claimed_until__isnull=True,
+    ).count()
+
+
+@require_http_methods(["GET", "HEAD"])
+def home(request: HttpRequest) -> HttpResponse:
+    """ "For agencies": what an account gives, to a visitor; the dashboard, to an agency."""
+    if request.user.is_authenticated:
+        return dashboard(request)
+    preview = reverse("embed") + "?" + urlencode(LANDING_PREVIEW)
+    language = translation.get_language()
+    if language != locale.DEFAULT:
+        preview += "&" + urlencode([(locale.CHOSEN, language)])
+    return render(request, "agency/landing.html", {"preview_src": preview})
+
+
+# The landing page's live preview: the verdict and key figures of a sample
+# result, in a sample agency's colour, without the long sections.
+LANDING_PREVIEW = [
+    ("spend", "20000"),
+    ("accent", "0f7b6c"),
+    ("theme", "light"),
+    ("hide", "holdout,measurement,losses,cashflow,sensitivity,share,export"),
+    ("frame", "capi-roi-landing"),
+]
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -81,7 +118,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "snippet": embed_snippet(request, profile),
             }
         )
-    return no_store(render(request, "agency/dashboard.html", {"cards": cards}))
+    context = {"cards": cards, "overdue": overdue_deliveries(request.user)}
+    return no_store(render(request, "agency/dashboard.html", context))
 
 
 def _secret_page(request: HttpRequest, profile: EmbedProfile) -> HttpResponse:
@@ -100,10 +138,12 @@ def profile_create(request: HttpRequest) -> HttpResponse:
         if new_secret:
             profile.webhook_secret = delivery.new_secret()
         profile.save()
+        messages.success(request, _("Saved."))
         if new_secret:
             return _secret_page(request, profile)
         return redirect("agency:profile", slug=profile.slug)
-    return no_store(render(request, "agency/profile_form.html", {"form": form, "profile": None}))
+    context = {"form": form, "profile": None, "starting_fields": form.starting_fields()}
+    return no_store(render(request, "agency/profile_form.html", context))
 
 
 @login_required
@@ -117,14 +157,22 @@ def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
         if new_secret:
             profile.webhook_secret = delivery.new_secret()
         profile.save()
+        messages.success(request, _("Saved."))
         if new_secret:
             return _secret_page(request, profile)
         return redirect("agency:profile", slug=profile.slug)
+    preview = embed_address(profile, "capi-roi-preview")
     context = {
         "form": form,
         "profile": profile,
+        "starting_fields": form.starting_fields(),
         "snippet": embed_snippet(request, profile),
-        "preview_src": embed_address(profile, "capi-roi-preview"),
+        # Both themes side by side, whichever the profile chooses: a logo or
+        # an accent that fails on one of them shows here before a visitor sees it.
+        "previews": [
+            ("light", _("Light"), f"{preview}&theme=light"),
+            ("dark", _("Dark"), f"{preview}&theme=dark"),
+        ],
     }
     return no_store(render(request, "agency/profile_form.html", context))
 

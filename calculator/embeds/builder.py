@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -59,7 +58,7 @@ def _default(key: str) -> str:
     return value if isinstance(value, str) else model.format_number(value)
 
 
-def _builder_field(view: FieldView, given: dict[str, str]) -> FieldView:
+def prefill_field(view: FieldView, given: dict[str, str]) -> FieldView:
     """The calculator's field as the builder offers it: empty unless given,
     showing the calculator's default, and with ids apart from the preview's."""
     default = _default(view.name)
@@ -78,6 +77,13 @@ def _builder_field(view: FieldView, given: dict[str, str]) -> FieldView:
     )
 
 
+# The frame's own style. Browsers draw an iframe inline with a 2 px inset
+# border: with width:100% it is then 4 px wider than the host's column and the
+# page scrolls sideways. A block without a border fills the column exactly,
+# and max-width keeps a frame of fixed pixels (oEmbed's) inside a narrower one.
+FRAME_STYLE = "display:block;max-width:100%;border:0"
+
+
 def snippet(src: str, height: int, loader: str, width: int | None = None) -> str:
     """The HTML an agency pastes: the iframe works alone; the script sizes it.
 
@@ -85,14 +91,16 @@ def snippet(src: str, height: int, loader: str, width: int | None = None) -> str
     takes pixels only, so width="100%" is invalid on every page that pastes
     it), or ``width`` pixels where an oEmbed consumer asked for a size.
     """
-    size = format_html('width="{}"', width) if width else mark_safe('style="width:100%"')
+    size = format_html('width="{}" ', width) if width else ""
+    style = FRAME_STYLE if width else f"{FRAME_STYLE};width:100%"
     return format_html(
-        '<iframe src="{}" title="{}" loading="lazy" {} height="{}" '
+        '<iframe src="{}" title="{}" loading="lazy" {}height="{}" style="{}" '
         'allow="clipboard-write" data-capi-roi></iframe>\n<script src="{}" async></script>',
         src,
         FRAME_TITLE,
         size,
         height,
+        style,
         loader,
     )
 
@@ -140,7 +148,7 @@ def builder_context(request: HttpRequest, profile: EmbedProfile | None) -> dict[
     form.is_valid()
     prefill = [(key, value) for key, value in given.items() if key not in form.errors]
     currency = form.cleaned_data.get("currency") or model.DEFAULTS.currency
-    fields = [_builder_field(view, given) for view in field_views(form, PREFILL_KEYS, currency)]
+    fields = [prefill_field(view, given) for view in field_views(form, PREFILL_KEYS, currency)]
     base_accent = (profile.accent_digits if profile else None) or BRAND_ACCENT
     look = BuilderForm(request.GET, default_accent=base_accent)
     display = look.display()

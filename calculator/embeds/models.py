@@ -188,7 +188,9 @@ class EmbedProfile(models.Model):
         ),
     )
     powered_by = models.BooleanField(_('show "Powered by"'), default=True)
-    theme = models.CharField(_("theme"), max_length=5, choices=THEME_CHOICES, default="auto")
+    # Light unless the agency chooses otherwise: following a visitor's dark
+    # setting turns the embed into a dark block on most agencies' light pages.
+    theme = models.CharField(_("theme"), max_length=5, choices=THEME_CHOICES, default="light")
     hidden_sections = models.CharField(
         max_length=100, blank=True, help_text=_("Result sections to leave out, as a comma list.")
     )
@@ -216,6 +218,11 @@ class EmbedProfile(models.Model):
     # every app server can serve it without shared file storage.
     logo_png = models.BinaryField(blank=True, default=b"", editable=False)
     logo_digest = models.CharField(max_length=16, blank=True, editable=False)
+    # The logo for dark backgrounds (dark mode), uploaded the same way. Without
+    # it the logo sits on a light plate there, so that a dark logo on a
+    # transparent background stays visible.
+    logo_dark_png = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_dark_digest = models.CharField(max_length=16, blank=True, editable=False)
     # Leads.
     lead_capture = models.BooleanField(
         _("capture leads"),
@@ -310,6 +317,13 @@ class EmbedProfile(models.Model):
         if self.logo_digest:
             return f"{reverse('embed-logo', args=[self.slug])}?v={self.logo_digest}"
         return self.logo_url
+
+    @property
+    def logo_dark_src(self) -> str:
+        """The uploaded logo for dark backgrounds (versioned by its digest), or ''."""
+        if self.logo_dark_digest:
+            return f"{reverse('embed-logo-dark', args=[self.slug])}?v={self.logo_dark_digest}"
+        return ""
 
     @property
     def hidden(self) -> frozenset[str]:

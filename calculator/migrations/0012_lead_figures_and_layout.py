@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("calculator", "0010_heartbeat"),
+        ("calculator", "0011_dark_logo_light_theme"),
     ]
 
     operations = [

@@ -49,10 +49,15 @@
     }
     iframe.dataset.capiRoiReady = "1";
     // A host page whose CSP forbids style attributes ignores the snippet's
-    // style="width:100%"; set through the CSSOM, which CSP allows, it holds.
-    if (/width:\s*100%/.test(iframe.getAttribute("style") || "") && !iframe.style.width) {
-      iframe.style.width = "100%";
-    }
+    // style (its width:100% and border:0); set through the CSSOM, which CSP
+    // allows, each declaration holds.
+    (iframe.getAttribute("style") || "").split(";").forEach(function (declaration) {
+      var parts = declaration.split(":");
+      var name = parts[0].trim();
+      if (parts.length === 2 && /^[a-z-]+$/.test(name) && !iframe.style.getPropertyValue(name)) {
+        iframe.style.setProperty(name, parts[1].trim());
+      }
+    });
     var before = url.href;
     var id = url.searchParams.get("frame");
     if (!id || !valid.test(id) || (frames.has(id) && frames.get(id) !== iframe)) {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -48,7 +50,9 @@ def test_axe_finds_nothing_on_the_agency_pages(signed_in: Page, live_server, pat
 
 def test_the_profile_page_previews_the_saved_embed(signed_in: Page, live_server, console):
     signed_in.goto(f"{live_server.url}/agency/profiles/acme/")
-    frame = signed_in.frame_locator("iframe.preview")
-    expect(frame.locator("#lead-form")).to_be_visible()
+    for theme in ("light", "dark"):  # side by side
+        frame = signed_in.frame_locator(f"iframe.preview--{theme}")
+        expect(frame.locator("#lead-form")).to_be_visible()
+        expect(frame.locator("body")).to_have_class(re.compile(rf"\btheme-{theme}\b"))
     assert "/embed/acme/" in signed_in.locator("#snippet").input_value()
     assert console == []
