@@ -70,7 +70,7 @@ def test_the_tornado_says_why_consent_moves_profit(client):
     assert "Lift per extra signal" in html
     assert "What CAPI recovers" in html
     assert "they make the platforms' true business bigger" in html
-    assert "CAPI recovers none of them" in html
+    assert "server events recover none of them" in html
 
 
 class TestVersion1Pages:
