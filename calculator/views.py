@@ -131,6 +131,14 @@ def method(request: HttpRequest) -> HttpResponse:
         "integrations": list(INTEGRATIONS.values()),
         "causes": results.recovery_by_cause(),
         "share": share,
+        # The dated rates the typical costs are converted at (_rates.html).
+        "rates": {
+            "date": model.costs.RATES_DATE,
+            "source": model.costs.RATES_SOURCE,
+            "per_dollar": [
+                (code, rate) for code, rate in model.costs.USD_RATES.items() if code != "USD"
+            ],
+        },
     }
     return render(request, "calculator/method.html", context)
 
