@@ -726,8 +726,9 @@ class CalculatorForm(forms.Form):
         implied = model.true_purchases(replace(model.DEFAULTS, **{k: data[k] for k in BEHIND_N}))
         if implied <= data["orders"]:
             return
-        reported = amount(data["conversions"], self.typing)
-        orders = amount(data["orders"], self.typing)
+        # The visitor's own figures, grouped as the page writes numbers ('1,200').
+        reported = formatting.trimmed(data["conversions"], 2)
+        orders = formatting.trimmed(data["orders"], 2)
         self.add_error(
             "orders",
             ngettext(
@@ -743,7 +744,7 @@ class CalculatorForm(forms.Form):
             )
             % {
                 "reported": reported,
-                "implied": round(implied),
+                "implied": formatting.number(implied),
                 "orders": orders,
             },
         )
@@ -841,7 +842,11 @@ class CalculatorForm(forms.Form):
                 "%(orders)s orders from every channel. Check the loss rates, the match rate "
                 "without server events and the purchases reported, or the orders.",
                 1 if orders == 1 else 2,
-            ) % {"platform": platform, "implied": implied, "orders": amount(orders, self.typing)}
+            ) % {
+                "platform": platform,
+                "implied": implied,
+                "orders": formatting.trimmed(orders, 2),
+            }
         if code == "sees_under_a_fifth":
             return (
                 _(
