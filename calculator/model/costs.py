@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import date
 
 from .inputs import CURRENCIES, PLATFORMS, Inputs, prefixed
 from .measurement import measure_platform, platforms_of, spend_of, store_rates
@@ -41,7 +40,7 @@ ROUTES_OF: dict[str, IntegrationRoutes] = {
 # currency per euro, exactly as published. Fixed on purpose: a typical cost is
 # an estimate to a few tens of percent, and a table that moved daily would
 # change the answer of a link that leaves its costs empty.
-RATES_DATE = date(2025, 2, 28)
+RATES_DATE = "2025-02-28"  # ISO 8601
 RATES_SOURCE = (
     "https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/"
 )
