@@ -1,12 +1,14 @@
 """Geometry of the result charts, drawn by templates as inline SVG.
 
 Each function turns model output into rectangles and labels in a fixed
-viewBox; the templates only place them. No chart library, no canvas, and
+viewBox, laid out to read on a phone (labels above their bars, room for
+large text); the templates only place them. No chart library, no canvas, and
 every chart also has a table of the same figures for screen readers.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -16,9 +18,22 @@ from . import model
 from .formatting import money, number
 
 WIDTH = 640
-LABEL_W = 170  # room for the row labels of horizontal bar charts
-ROW_H = 34
-BAR_H = 20
+# The page's stylesheet sets a chart's text size by the width the chart gets
+# (site.css, container queries), so that it reads at no less than 11 CSS px:
+# 13 units wide, up to 27 where a phone shrinks the chart to under half its
+# size. The geometry leaves room for the largest, and estimates a text's width
+# from it.
+MAX_FONT = 27
+CHAR_W = 0.6  # a character's width, in ems: wide enough for digits and most words
+ROW_H = 56  # a row of a bar chart: its label above, then its bar
+LABEL_BASE = 24  # the label's baseline, from the row's top
+BAR_TOP, BAR_H = 30, 20
+AXIS_H = 40  # the tornado's money axis below its rows
+
+
+def text_width(text: str) -> float:
+    """How wide ``text`` may be drawn, in the chart's units, at the largest size."""
+    return len(text) * MAX_FONT * CHAR_W
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,8 @@ class Chart:
         and string formatting is many times faster than template filters.
         """
         parts = [
+            # The box is what the stylesheet sizes the chart's text by.
+            '<div class="chart-box">'
             f'<svg class="chart" viewBox="0 0 {self.width} {self.height}" role="img" '
             f'aria-labelledby="{chart_id}-title" focusable="false">',
             f'<title id="{chart_id}-title">{escape(title)}</title>',
@@ -73,7 +90,7 @@ class Chart:
             f"{escape(t.text)}</text>"
             for t in self.texts
         ]
-        parts.append("</svg>")
+        parts.append("</svg></div>")
         return "".join(parts)
 
 
@@ -143,18 +160,21 @@ def loss_rows(report: model.Report) -> list[LossRow]:
 
 
 def losses_chart(rows: list[LossRow]) -> Chart:
+    """Lost purchases by cause: each cause's name above its bar, the count after it."""
     top = max((row.lost for row in rows), default=0) or 1.0
-    x = _scale(0, top, LABEL_W, WIDTH - 70)
+    values = [number(row.lost) for row in rows]
+    room = max((text_width(v) for v in values), default=0) + 10
+    x = _scale(0, top, 0, WIDTH - room)
     bars, texts = [], []
-    for i, row in enumerate(rows):
-        y = 8 + i * ROW_H
+    for i, (row, value) in enumerate(zip(rows, values, strict=True)):
+        y = i * ROW_H
         split = x(row.recoverable)
-        texts.append(Text(LABEL_W - 10, y + BAR_H * 0.72, row.label, "chart__label", "end"))
+        texts.append(Text(0, y + LABEL_BASE, row.label, "chart__label"))
         bars.append(
             Bar(
-                LABEL_W,
-                y,
-                split - LABEL_W,
+                0,
+                y + BAR_TOP,
+                split,
                 BAR_H,
                 "bar bar--good",
                 gettext("%(cause)s: %(count)s recoverable")
@@ -164,7 +184,7 @@ def losses_chart(rows: list[LossRow]) -> Chart:
         bars.append(
             Bar(
                 split,
-                y,
+                y + BAR_TOP,
                 x(row.lost) - split,
                 BAR_H,
                 "bar bar--muted",
@@ -172,11 +192,11 @@ def losses_chart(rows: list[LossRow]) -> Chart:
                 % {"cause": row.label, "count": number(row.unrecoverable)},
             )
         )
-        texts.append(Text(x(row.lost) + 6, y + BAR_H * 0.72, number(row.lost), "chart__value"))
-    return Chart(WIDTH, 8 + len(rows) * ROW_H, bars, texts, [])
+        texts.append(Text(x(row.lost) + 8, y + BAR_TOP + BAR_H - 3, value, "chart__value"))
+    return Chart(WIDTH, len(rows) * ROW_H + 4, bars, texts, [])
 
 
-TICK_GAP = 14  # px between axis labels: closer, two labels print over each other
+TICK_GAP = MAX_FONT + 8  # between axis labels: closer, two labels print over each other
 
 
 def _ticks(low: float, high: float, y) -> list[float]:
@@ -193,8 +213,10 @@ def cashflow_chart(results: model.Results, currency: str) -> Chart:
     """Cumulative cash flow by month, month 0 first, with the payback month marked."""
     values = results.cumulative
     low, high = min(0.0, *values), max(0.0, *values)
-    height, top_pad, bottom_pad, left = 240, 16, 34, 78
+    height, top_pad, bottom_pad = 320, MAX_FONT + 14, 2 * MAX_FONT + 14
     y = _scale(high, low, top_pad, height - bottom_pad)
+    shown = [money(value, currency, cents=False) for value in _ticks(low, high, y)]
+    left = max(text_width(label) for label in shown) + 8
     slot = (WIDTH - left - 8) / len(values)
     bars, texts = [], []
     for month, value in enumerate(values):
@@ -213,63 +235,87 @@ def cashflow_chart(results: model.Results, currency: str) -> Chart:
                 % {"month": month, "amount": money(value, currency)},
             )
         )
-    step = max(1, len(values) // 12)
+    # A month's number every so many bars, at least a two-digit number apart.
+    step = max(1, len(values) // 12, math.ceil(text_width("00") * 1.4 / slot))
     for month in range(0, len(values), step):
         texts.append(
             Text(
                 left + (month + 0.5) * slot,
-                height - bottom_pad + 16,
+                height - bottom_pad + MAX_FONT,
                 str(month),
                 "chart__tick",
                 "middle",
             )
         )
     texts.append(
-        Text(left + (WIDTH - left) / 2, height - 2, gettext("Month"), "chart__tick", "middle")
+        Text(left + (WIDTH - left) / 2, height - 6, gettext("Month"), "chart__tick", "middle")
     )
-    for value in _ticks(low, high, y):
-        texts.append(
-            Text(left - 8, y(value) + 4, money(value, currency, cents=False), "chart__tick", "end")
-        )
+    for value, label in zip(_ticks(low, high, y), shown, strict=True):
+        texts.append(Text(left - 8, y(value) + MAX_FONT * 0.35, label, "chart__tick", "end"))
     lines = [(left, y(0), WIDTH - 8, y(0), "chart__axis")]
     if results.payback_month is not None:
         mx = left + (results.payback_month + 0.5) * slot
         lines.append((mx, top_pad - 6, mx, height - bottom_pad, "chart__marker"))
-        anchor = "end" if mx > WIDTH * 0.7 else "start"
-        texts.append(
-            Text(
-                mx + (-6 if anchor == "end" else 6),
-                top_pad + 4,
-                gettext("Pays back in month %(month)s") % {"month": results.payback_month},
-                "chart__note",
-                anchor,
-            )
-        )
+        note = gettext("Pays back in month %(month)s") % {"month": results.payback_month}
+        texts.append(_label_at(mx, top_pad - 12, note, "chart__note"))
     return Chart(WIDTH, height, bars, texts, lines)
 
 
+def _label_at(x: float, y: float, text: str, css: str) -> Text:
+    """``text`` beside the point x, on whichever side has room for it, or
+    centred on it when neither has."""
+    width = text_width(text)
+    if x + 6 + width <= WIDTH:
+        return Text(x + 6, y, text, css)
+    if x - 6 - width >= 0:
+        return Text(x - 6, y, text, css, "end")
+    return Text(min(max(x, width / 2), WIDTH - width / 2), y, text, css, "middle")
+
+
+def _money_ticks(low: float, high: float, x, currency: str) -> list[tuple[float, str, str]]:
+    """The tornado's axis: its two ends and zero between them, each where its
+    label has room (an end's label reaches inwards from its end)."""
+    ticks = [
+        (low, money(low, currency, cents=False), "start"),
+        (high, money(high, currency, cents=False), "end"),
+    ]
+    if low < 0 < high:
+        zero = money(0, currency, cents=False)
+        half = text_width(zero) / 2 + 12
+        if x(0) - half >= x(low) + text_width(ticks[0][1]) and x(0) + half <= x(high) - (
+            text_width(ticks[1][1])
+        ):
+            ticks.append((0.0, zero, "middle"))
+    return ticks
+
+
 def tornado_chart(report: model.Report, currency: str) -> Chart:
-    """Net over the horizon at each uncertain input's low and high end."""
+    """Net over the horizon at each uncertain input's low and high end: each
+    input's name above its bar, a money axis below, the estimate a labelled line."""
     swings = report.sensitivity
     base = report.results.net
     ends = [v for s in swings for v in (s.net_low, s.net_high)] + [base, 0.0]
-    x = _scale(min(ends), max(ends), LABEL_W, WIDTH - 10)
+    low, high = min(ends), max(ends)
+    x = _scale(low, high, 1, WIDTH - 1)
+    top = MAX_FONT + 12  # the estimate's label
     bars, texts = [], []
+    estimate = gettext("Your estimate: %(amount)s") % {"amount": money(base, currency, cents=False)}
+    texts.append(_label_at(x(base), MAX_FONT, estimate, "chart__note"))
     for i, s in enumerate(swings):
-        y = 8 + i * ROW_H
-        texts.append(
-            Text(LABEL_W - 10, y + BAR_H * 0.72, sensitivity_label(s), "chart__label", "end")
-        )
+        y = top + i * ROW_H
+        texts.append(Text(0, y + LABEL_BASE, sensitivity_label(s), "chart__label"))
         lo, hi = sorted((x(s.net_low), x(s.net_high)))
         if s.swing == 0:
             texts.append(
-                Text(x(base) + 6, y + BAR_H * 0.72, gettext("no effect on profit"), "chart__note")
+                _label_at(
+                    x(base), y + BAR_TOP + BAR_H - 3, gettext("no effect on profit"), "chart__note"
+                )
             )
             continue
         bars.append(
             Bar(
                 lo,
-                y,
+                y + BAR_TOP,
                 max(hi - lo, 1),
                 BAR_H,
                 "bar bar--range",
@@ -281,8 +327,15 @@ def tornado_chart(report: model.Report, currency: str) -> Chart:
                 },
             )
         )
-    height = 8 + len(swings) * ROW_H
-    lines = [(x(base), 0, x(base), height, "chart__marker")]
-    if min(ends) < 0 < max(ends):
-        lines.append((x(0), 0, x(0), height, "chart__axis"))
+    axis = top + len(swings) * ROW_H + 6
+    height = axis + AXIS_H
+    lines = [
+        (x(base), MAX_FONT + 6, x(base), axis, "chart__marker"),
+        (x(low), axis, x(high), axis, "chart__axis"),
+    ]
+    for value, label, anchor in _money_ticks(low, high, x, currency):
+        lines.append((x(value), axis, x(value), axis + 6, "chart__axis"))
+        texts.append(Text(x(value), axis + 6 + MAX_FONT, label, "chart__tick", anchor))
+    if low < 0 < high:
+        lines.append((x(0), top, x(0), axis, "chart__axis"))
     return Chart(WIDTH, height, bars, texts, lines)

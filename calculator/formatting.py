@@ -3,8 +3,10 @@
 Every function follows the active language. English keeps this module's own
 rules, which its pages and cards have always used; German, French and
 Spanish write numbers as CLDR says their readers do (Babel's patterns and
-symbols): "20.000 €" in German, "20 000 €" in French, with CLDR's own spaces
-and minus sign.
+symbols): "20.000 €" in German, "20 000 €" in French, with CLDR's own spaces.
+A loss takes the minus sign (U+2212) in every language: CLDR gives these three
+the hyphen-minus ("-2.329 $"), which reads as a dash and is narrower than
+the digits; typeset German, French and Spanish, like English, use the minus.
 """
 
 from __future__ import annotations
@@ -135,11 +137,17 @@ def _style(locale: Locale, kind: str, currency: str | None) -> _Style | None:
     ):
         return None
     symbol = get_currency_symbol(currency, locale) if currency else "¤"
-    pre, pre_neg, suf, suf_neg = (affix.replace("¤", symbol) for affix in affixes)
     symbols = locale.number_symbols["latn"]
+    pre, pre_neg, suf, suf_neg = (affix.replace("¤", symbol) for affix in affixes)
+    pre_neg, suf_neg = (_with_minus(affix, locale) for affix in (pre_neg, suf_neg))
     return _Style(
         (pre, pre_neg), (suf, suf_neg), symbols["group"], symbols["decimal"], pattern.scale
     )
+
+
+def _with_minus(text: str, locale: Locale) -> str:
+    """``text`` with the locale's minus sign as the true minus (U+2212)."""
+    return text.replace(locale.number_symbols["latn"]["minusSign"], MINUS, 1)
 
 
 # Enough digits to round any finite float to cents exactly (1e308 has 309),
@@ -176,7 +184,8 @@ def _cldr(
         if number < 0 and round(number.scaleb(2 if kind == "percent" else 0), high) == 0:
             number = abs(number)
         pattern = _pattern(locale, kind, low, high)
-        return pattern.apply(number, locale, currency=currency, currency_digits=False)
+        text = pattern.apply(number, locale, currency=currency, currency_digits=False)
+        return _with_minus(text, locale) if number < 0 else text
     if style.scale:
         number = number.scaleb(style.scale)
     rounded = _rounded(abs(number), high)
@@ -288,11 +297,14 @@ def number(value: float | None, digits: int = 0) -> str:
 
 def trimmed(value: float, digits: int) -> str:
     """At most ``digits`` decimals and no trailing zero: 1.43 becomes '1.4' with
-    one digit, 2.0 becomes '2'."""
+    one digit, 2.0 becomes '2', 1234.5 '1,234.5'."""
     locale = active_locale()
     if locale is not None:
         return _cldr(value, locale, "decimal", 0, digits)
-    return f"{round(value, digits):g}"
+    text = f"{abs(value):,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{MINUS if value < 0 and text != '0' else ''}{text}"
 
 
 def ratio(value: float | None) -> str:
@@ -332,7 +344,8 @@ def money_short(value: float | None, currency: str = "USD") -> str:
     locale = active_locale()
     if locale is not None:
         # CLDR's short forms: '58,4 Mrd. €' in German, '58,4 Md €' in French.
-        return format_compact_currency(value, currency, locale=locale, fraction_digits=1)
+        text = format_compact_currency(value, currency, locale=locale, fraction_digits=1)
+        return _with_minus(text, locale) if value < 0 else text
     before, after = CURRENCY_SYMBOLS.get(currency, ("", f" {currency}"))
     sign = MINUS if value < 0 else ""
     return f"{sign}{before}{_grouped(abs(value), True)}{after}"

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.lists import format_list
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
@@ -29,6 +30,7 @@ from .numbers import (
     Typing,
     amount,
     describe_range,
+    marked_currencies,
     parse_typed,
     typing_for,
     understood,
@@ -235,6 +237,9 @@ MODE_CHOICES = [
 
 
 DEFAULT_INTEGRATION = "custom"
+# The currency a page starts in where its readers mostly pay in another than
+# the model's default (USD, which English pages and the API keep).
+LANGUAGE_CURRENCIES = {"de": "EUR", "fr": "EUR", "es": "EUR"}
 # Every key the form reads: version 2's, then those only version 3 reads.
 FORM_KEYS = tuple(dict.fromkeys((*model.INPUT_KEYS, *model.V3_KEYS)))
 # The platforms as a marketer names them, in the model's order.
@@ -264,18 +269,30 @@ def version_of(query: Mapping[str, Any]) -> int:
     return model.CURRENT_VERSION
 
 
-def with_defaults(query: Mapping[str, Any]) -> dict[str, Any]:
+def default_currency(language: str | None) -> str:
+    """The currency a page in ``language`` starts in; the model's default for
+    English and for no language (the API, stored links)."""
+    code = (language or "").replace("_", "-").split("-")[0].lower()
+    return LANGUAGE_CURRENCIES.get(code, model.DEFAULTS.currency)
+
+
+def with_defaults(query: Mapping[str, Any], currency: str | None = None) -> dict[str, Any]:
     """Form data from a query: the given keys, the version's default for the missing.
 
     Keys the query's model version does not read are ignored, as unknown keys
     are: a version 1 link with ``orders`` in it keeps version 1's numbers. A
-    key given more than once stays a list, for its field to refuse.
+    key given more than once stays a list, for its field to refuse. A missing
+    currency is ``currency`` when given (the page's language's), else the
+    model's default.
     """
     version_model = model.VERSIONS[version_of(query)]
     data: dict[str, Any] = {}
     for name in (*FORM_KEYS, "v"):
         if name == "v" and name not in query:
             data[name] = str(model.CURRENT_VERSION)
+            continue
+        if name == "currency" and name not in query and currency is not None:
+            data[name] = currency
             continue
         if name != "v" and name not in version_model.keys:
             data[name] = _default_text(name, version_model.defaults)
@@ -640,10 +657,12 @@ class CalculatorForm(forms.Form):
 
         A key given more than once arrives as a list, which the fields reject.
         ``language`` is the page's: its numbers are read as its people type them
-        ('30.000' is thirty thousand in German). Without one (the API, stored
-        links) numbers are read alike in every language.
+        ('30.000' is thirty thousand in German) and its currency is the one a
+        missing ``currency`` means (the euro on a German page). Without one (the
+        API, stored links) numbers are read alike in every language, in USD.
         """
-        super().__init__(data=with_defaults(query or {}), **kwargs)
+        currency = default_currency(language) if language else None
+        super().__init__(data=with_defaults(query or {}, currency), **kwargs)
         self._canonical: str | None = None
         self._query = query or {}
         # Version 3's rules across fields that the inputs break, as the model
@@ -673,9 +692,10 @@ class CalculatorForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
+        self._check_currency_marks(super().clean())
         if version_of(self._query) == 3:
-            return self._clean_v3(super().clean())
-        data = super().clean()
+            return self._clean_v3(self.cleaned_data)
+        data = self.cleaned_data
         for name in ("google_route", "tiktok_route"):  # read by version 3 alone
             if name in data:
                 data[name] = data[name] or None
@@ -685,9 +705,10 @@ class CalculatorForm(forms.Form):
         if integration is not None:
             # The integration decides what the server events can recover.
             data["setup"] = INTEGRATIONS[integration].setup
+        currency = data.get("currency") or model.DEFAULTS.currency
         for name in COSTS:
             if name in data and data[name] is None and "integration" in data:
-                data[name] = typical_cost(integration, name)
+                data[name] = typical_cost(integration, name, currency)
         before, after = data.get("match_before"), data.get("match_after")
         if before is not None and after is not None and after < before:
             self.add_error(
@@ -710,13 +731,46 @@ class CalculatorForm(forms.Form):
             self._check_orders(data)
         return data
 
+    def _check_currency_marks(self, data: dict[str, Any]) -> None:
+        """An amount typed with another currency's symbol ('€30k' with GBP
+        chosen) is refused: read as the chosen currency it would be off by the
+        exchange rate, and converting it would be a guess at the rate meant."""
+        currency = data.get("currency")
+        if currency is None:
+            return
+        for name, field_ in self.fields.items():
+            raw = self.data.get(name)
+            if name not in data or getattr(field_, "unit", None) != "money":
+                continue
+            if not isinstance(raw, str) or not raw.strip(BLANKS):
+                continue
+            marked = marked_currencies(raw, self.typing)
+            if all(currency in codes for codes in marked):
+                continue
+            meant = {code for codes in marked for code in codes} - {currency}
+            typed = format_list(
+                [code for code in model.CURRENCIES if code in meant],
+                style="or",
+                locale=formatting.active_locale() or "en",
+            )
+            self.add_error(
+                name,
+                _(
+                    "%(field)s is typed in %(typed)s, but the currency chosen is "
+                    "%(currency)s: type the amount in %(currency)s, or choose %(typed)s "
+                    "as the currency."
+                )
+                % {"field": field_.label, "typed": typed, "currency": currency},
+            )
+
     def _check_orders(self, data: dict[str, Any]) -> None:
         """The loss rates may not imply more Meta-driven purchases than the store sells."""
         implied = model.true_purchases(replace(model.DEFAULTS, **{k: data[k] for k in BEHIND_N}))
         if implied <= data["orders"]:
             return
-        reported = amount(data["conversions"], self.typing)
-        orders = amount(data["orders"], self.typing)
+        # The visitor's own figures, grouped as the page writes numbers ('1,200').
+        reported = formatting.trimmed(data["conversions"], 2)
+        orders = formatting.trimmed(data["orders"], 2)
         if data["conversions"] > CLAIMS_MOST * data["orders"]:
             self.add_error("orders", claims_most_text("Meta", reported, orders, data["orders"]))
             return
@@ -735,7 +789,7 @@ class CalculatorForm(forms.Form):
             )
             % {
                 "reported": reported,
-                "implied": round(implied),
+                "implied": formatting.number(implied),
                 "orders": orders,
             },
         )
@@ -838,7 +892,11 @@ class CalculatorForm(forms.Form):
                 "%(orders)s orders from every channel. Check the loss rates, the match rate "
                 "without server events and the purchases reported, or the orders.",
                 1 if orders == 1 else 2,
-            ) % {"platform": platform, "implied": implied, "orders": amount(orders, self.typing)}
+            ) % {
+                "platform": platform,
+                "implied": implied,
+                "orders": formatting.trimmed(orders, 2),
+            }
         if code == "sees_under_a_fifth":
             return (
                 _(

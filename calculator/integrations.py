@@ -5,9 +5,11 @@ The answer to "How will you send server events?" sets the model's `setup`
 figures, each with its source. A cost the visitor types always wins: the
 form uses a typical cost only where the cost field is empty.
 
-The typical costs are part of a result's identity only through its link,
-which names every cost, so a later change to this table never changes what
-an existing link shows.
+The typical costs are priced in US dollars and converted to the visitor's
+currency at the model's dated rates (``model.costs.convert``). They are part
+of a result's identity only through its link, which names every cost, so a
+later change to this table (or to the rates) never changes what an existing
+link shows.
 """
 
 from __future__ import annotations
@@ -107,12 +109,14 @@ INTEGRATIONS: dict[str, Integration] = {
 assert tuple(INTEGRATIONS) == model.INTEGRATIONS
 
 
-def typical_cost(integration: str | None, name: str) -> float:
-    """The cost ``name`` (setup_cost or monthly_cost) for ``integration``;
-    the model's default when none is chosen."""
+def typical_cost(integration: str | None, name: str, currency: str = "USD") -> float:
+    """The cost ``name`` (setup_cost or monthly_cost) for ``integration``, in
+    ``currency`` (converted and rounded to whole units unless USD); the model's
+    default, unconverted, when none is chosen: that is a version 1 link's
+    cost, which must not change."""
     if integration is None:
         return float(getattr(model.DEFAULTS, name))
-    return float(getattr(INTEGRATIONS[integration], name))
+    return model.costs.convert(getattr(INTEGRATIONS[integration], name), currency)
 
 
 def label(integration: str | None) -> str:

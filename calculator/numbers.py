@@ -39,6 +39,38 @@ MONEY_MARKS = sorted(
     key=len,
     reverse=True,
 )
+
+
+def _mark_currencies() -> dict[str, frozenset[str]]:
+    """Which supported currencies each mark a visitor may type stands for: the
+    marks people type ('$' is every dollar, 'kr' every krone), then the
+    symbols the pages of every language show ('$US', '£GB', 'AU$')."""
+    typed = {
+        "$": {"USD", "CAD", "AUD", "NZD"},
+        "us$": {"USD"},
+        "ca$": {"CAD"},
+        "a$": {"AUD"},
+        "au$": {"AUD"},
+        "nz$": {"NZD"},
+        "€": {"EUR"},
+        "£": {"GBP"},
+        "¥": {"JPY"},
+        "kr": {"SEK", "NOK", "DKK"},
+        "kr.": {"SEK", "NOK", "DKK"},
+        "zł": {"PLN"},
+        "zl": {"PLN"},
+        "chf": {"CHF"},
+        "fr.": {"CHF"},
+    }
+    for code in model.CURRENCIES:
+        typed.setdefault(code.lower(), set()).add(code)
+        for language in (None, *CLDR_LOCALES):
+            locale = cldr_locale(language) or "en"
+            typed.setdefault(get_currency_symbol(code, locale=locale).lower(), set()).add(code)
+    return {mark: frozenset(codes) for mark, codes in typed.items()}
+
+
+MARK_CURRENCIES = _mark_currencies()
 # Worded at use, so that a language with a singular says "1 Milliarde".
 WORDS = (
     (1e9, lambda n: ngettext("%(number)s billion", "%(number)s billion", n)),
@@ -124,27 +156,53 @@ class Ambiguous(ValueError):
         self.readings = readings
 
 
+def _marks_around(text: str, marks: tuple[str, ...] | list[str]) -> tuple[str, str, list[str]]:
+    """(sign, amount, the currency marks before and after it) of a money text."""
+    sign = ""
+    if text[:1] and text[0] in "+-":
+        sign, text = text[0], text[1:].strip()
+    lowered = text.lower()
+    found = []
+    for mark in marks:
+        if lowered.startswith(mark):
+            text, lowered = text[len(mark) :].strip(), lowered[len(mark) :].strip()
+            found.append(mark)
+            break
+    for mark in marks:
+        if lowered.endswith(mark):
+            text = text[: len(text) - len(mark)].strip()
+            found.append(mark)
+            break
+    if text[:1] and text[0] in "+-" and not sign:
+        sign, text = text[0], text[1:]
+    return sign, text, found
+
+
 def _strip_marks(text: str, unit: str, marks: tuple[str, ...] | list[str] = MONEY_MARKS) -> str:
     """The amount without a currency mark (money) or a percent sign (rates)."""
     if unit == "%":
         return text.removesuffix("%").strip()
     if unit != "money":
         return text
-    sign = ""
-    if text[:1] and text[0] in "+-":
-        sign, text = text[0], text[1:].strip()
-    lowered = text.lower()
-    for mark in marks:
-        if lowered.startswith(mark):
-            text, lowered = text[len(mark) :].strip(), lowered[len(mark) :].strip()
-            break
-    for mark in marks:
-        if lowered.endswith(mark):
-            text = text[: len(text) - len(mark)].strip()
-            break
-    if text[:1] and text[0] in "+-" and not sign:
-        sign, text = text[0], text[1:]
+    sign, text, _marks = _marks_around(text, marks)
     return sign + text
+
+
+def _normalised(raw: str) -> str:
+    return SPACES.sub(" ", raw.translate(APOSTROPHES)).strip()
+
+
+def marked_currencies(raw: str, typing: Typing | None = None) -> list[frozenset[str]]:
+    """For each currency mark typed around an amount ('€30k', '30.000 kr'), the
+    currencies it may stand for: '€' is EUR, '$' any of the dollars, 'kr' any
+    of the kronor. Empty when the amount has no mark.
+
+    >>> marked_currencies("€30k"), marked_currencies("30000")
+    ([frozenset({'EUR'})], [])
+    """
+    marks = MONEY_MARKS if typing is None else typing.marks
+    _sign, _amount, found = _marks_around(_normalised(raw), marks)
+    return [MARK_CURRENCIES[mark] for mark in found if mark in MARK_CURRENCIES]
 
 
 def _readings(text: str, unit: str) -> list[float]:
@@ -234,7 +292,7 @@ def parse_typed(raw: str, unit: str, typing: Typing | None = None) -> float:
     >>> parse_typed("$30,000", "money"), parse_typed("1.5m", "money")
     (30000.0, 1500000.0)
     """
-    text = SPACES.sub(" ", raw.translate(APOSTROPHES)).strip()
+    text = _normalised(raw)
     text = _strip_marks(text, unit) if typing is None else _strip_marks(text, unit, typing.marks)
     scale = 1.0
     if unit in ("money", "count"):

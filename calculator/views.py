@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -138,6 +138,14 @@ def method(request: HttpRequest) -> HttpResponse:
         "integrations": list(INTEGRATIONS.values()),  # version 2's, for older links
         "causes": results.recovery_by_cause(),
         "share": share,
+        # The dated rates the typical costs are converted at (_rates.html).
+        "rates": {
+            "date": date.fromisoformat(model.costs.RATES_DATE),
+            "source": model.costs.RATES_SOURCE,
+            "per_dollar": [
+                (code, rate) for code, rate in model.costs.USD_RATES.items() if code != "USD"
+            ],
+        },
     }
     return render(request, "calculator/method.html", context)
 

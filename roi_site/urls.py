@@ -26,6 +26,9 @@ urlpatterns = [
     # Before admin.site.urls, so this wrapped login answers /admin/login/.
     path("admin/login/", throttle.throttle_logins(admin.site.login), name="admin-login"),
     path("embed/", embeds.embed_view, name="embed"),
+    # The address of the calculator's embed that blogs already use: the same
+    # view, so the same frame policy, caching and cookie-free answers.
+    path("embed/server-side-roi-calculator", embeds.embed_view, name="embed-alias"),
     path("embed/theme.css", embeds.theme_css, name="embed-theme"),
     path("embed.js", embeds.embed_js, name="embed-js"),
     path("oembed", oembed.oembed, name="oembed"),

@@ -118,7 +118,7 @@ class TestCardWords:
 PIXELS = {
     ("en", ""): "bb869b9b62f50c05c8c6d9b0ce03fbf0dd7ed08902a7521fcb815e4dd3d79d91",
     ("de", "spend=50000&currency=EUR"): (
-        "1a752c34940a5faf648650ef01370581328338b552559fd64ea7f489cc9b0155"
+        "27eb0be03b5f97d255efc0e3c6ded8796eb9134968422286db355d5a4853d385"
     ),
 }
 

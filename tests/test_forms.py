@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from urllib.parse import urlencode
 
 import pytest
 from django.http import QueryDict
@@ -260,7 +261,35 @@ class TestTypedNumbers:
                 "1 billion" in errors(QueryDict.fromkeys(["spend"], text).urlencode())["spend"][0]
             )
             return
-        assert getattr(inputs(QueryDict.fromkeys([field], text).urlencode()), field) == expected
+        query = QueryDict.fromkeys([field], text).copy()
+        if "€" in text:
+            query["currency"] = "EUR"  # the euro's sign with the euro chosen
+        assert getattr(inputs(query.urlencode()), field) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "currency", "meant"),
+        [
+            ("€30k", "GBP", "EUR"),
+            ("30 000 €", "USD", "EUR"),
+            ("$30,000", "EUR", "USD, CAD, AUD, or NZD"),
+            ("£30k", "USD", "GBP"),
+            ("30000 kr", "PLN", "SEK, NOK, or DKK"),
+            ("JPY 30000", "USD", "JPY"),
+        ],
+    )
+    def test_a_symbol_of_another_currency_is_refused(self, text, currency, meant):
+        found = errors(urlencode({"spend": text, "currency": currency}))["spend"][0]
+        assert found == (
+            f"Monthly Meta ad spend is typed in {meant}, but the currency chosen is "
+            f"{currency}: type the amount in {currency}, or choose {meant} as the currency."
+        )
+
+    @pytest.mark.parametrize(
+        ("text", "currency"),
+        [("€30k", "EUR"), ("$30k", "CAD"), ("A$30k", "AUD"), ("30000 kr", "DKK"), ("30k", "JPY")],
+    )
+    def test_a_symbol_of_the_chosen_currency_is_taken(self, text, currency):
+        assert inputs(urlencode({"spend": text, "currency": currency})).spend == 30000
 
     def test_rates_take_a_percent_sign_and_a_decimal_comma(self):
         assert inputs("margin=40%25").margin == 40

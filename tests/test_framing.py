@@ -9,7 +9,7 @@ from calculator.models import EmbedProfile, ShortLink
 
 pytestmark = pytest.mark.django_db
 
-EMBED_NAMES = {"embed", "embed-profile", "embed-theme", "embed-js"}
+EMBED_NAMES = {"embed", "embed-alias", "embed-profile", "embed-theme", "embed-js"}
 
 
 def route_names() -> set[str]:
@@ -70,6 +70,7 @@ def embed_requests(slug: str) -> dict[str, list[tuple[str, dict]]]:
     htmx = {"HTTP_HX_REQUEST": "true"}
     return {
         "embed": [("/embed/", {}), ("/embed/?spend=2", htmx), ("/embed/?margin=140", htmx)],
+        "embed-alias": [("/embed/server-side-roi-calculator", {})],
         "embed-profile": [(f"/embed/{slug}/", {}), (f"/embed/{slug}/?spend=2", htmx)],
         "embed-theme": [("/embed/theme.css?accent=123456", {}), ("/embed/theme.css", {})],
         "embed-js": [("/embed.js", {})],

@@ -122,8 +122,21 @@ class TestTyping:
 
 
 class TestForm:
+    @pytest.mark.parametrize(
+        ("language", "currency"),
+        [(None, "USD"), ("en", "USD"), ("de", "EUR"), ("fr", "EUR"), ("es", "EUR")],
+    )
+    def test_the_language_sets_the_currency_a_link_does_not_name(self, language, currency):
+        for query, expected in (("", currency), ("&currency=USD", "USD"), ("&currency=GBP", "GBP")):
+            bound = form("spend=30000" + query, language)
+            assert bound.is_valid(), bound.errors
+            assert bound.cleaned_data["currency"] == expected
+
     def test_the_same_inputs_make_the_same_link_in_every_language(self):
-        english = form("spend=30,000&aov=1,234.56&consent=12.5&conversions=1,500", None)
+        # English pages start in USD and the others in EUR: the link names it.
+        english = form(
+            "spend=30,000&aov=1,234.56&consent=12.5&conversions=1,500&currency=EUR", None
+        )
         german = form("spend=30.000&aov=1.234,56&consent=12,5&conversions=1.500", "de")
         french = form(f"spend=30{NNBSP}000&aov=1 234,56&consent=12,5&conversions=1 500", "fr")
         spanish = form("spend=30.000 €&aov=1234,56&consent=12,5 %&conversions=1.500", "es")
@@ -238,7 +251,7 @@ def test_a_typed_amount_makes_the_link_english_makes(cents, language):
     with override(language):
         shown = formatting.number(value, 2)
     local = CalculatorForm(QueryDict(f"spend={shown}"), language=language)
-    english = CalculatorForm(QueryDict(f"spend={value:.2f}"))
+    english = CalculatorForm(QueryDict(f"spend={value:.2f}&currency=EUR"))  # the page's
     assert local.is_valid(), (shown, local.errors)
     assert english.is_valid(), english.errors
     assert local.canonical_query() == english.canonical_query()

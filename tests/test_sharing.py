@@ -121,7 +121,7 @@ class TestSocialCard:
         assert (head.meta["og:image:width"], head.meta["og:image:height"]) == ("1200", "630")
         assert head.meta["og:image:alt"].startswith("CAPI ROI calculator result:")
         assert head.meta["twitter:card"] == "summary_large_image"
-        assert head.links["canonical"] == "http://testserver/"
+        assert head.links["canonical"] == f"http://testserver/?{canonical}"
         assert "Set-Cookie" not in response.headers
 
     def test_different_results_have_different_cards(self, client):

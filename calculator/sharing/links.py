@@ -148,6 +148,8 @@ def share_context(
             title=result_title(summary),
             inputs_line=summary.inputs_line,
             description=description,
+            # A result is its own page: search engines and shares name its link.
+            canonical_url=f"{home}?{canonical}",
             page_url=f"{home}?{canonical}",
             query=canonical,
             image_url=request.build_absolute_uri(f"{reverse('card')}?{canonical}"),
@@ -162,6 +164,8 @@ def share_context(
             network: f"{reverse('share', args=[network])}?{canonical}" for network in NETWORKS
         }
         context["result_query"] = canonical
+        # The result's own address, which a printed report names.
+        context["result_url"] = f"{home}?{canonical}"
     # oEmbed discovery: a CMS given this page's link asks there for the embed.
     context["oembed_url"] = (
         request.build_absolute_uri(reverse("oembed"))

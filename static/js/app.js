@@ -1,7 +1,6 @@
 // Small behaviours of the calculator page; htmx does the live updates.
 (function () {
   "use strict";
-  var words = window.capiRoi.words; // common.js
   document.documentElement.classList.add("js");
 
   // Mark fields whose message the last response filled in, so assistive
@@ -42,27 +41,21 @@
     closedForPrint = [];
   });
 
-  // Choosing how the events are sent shows that integration's typical costs
-  // in the empty cost fields (which use them); typed costs stay as typed.
-  function showTypicalCosts() {
-    var select = document.getElementById("id_integration");
-    if (!select) return;
-    var option = select.options[select.selectedIndex];
-    [["setup_cost", "setupCost"], ["monthly_cost", "monthlyCost"]].forEach(function (pair) {
-      var input = document.getElementById("id_" + pair[0]);
-      var source = document.getElementById(pair[0] + "-source");
-      var typical = option.dataset[pair[1]];
-      if (!input || typical === undefined) return;
-      input.placeholder = typical;
-      if (source) {
-        var currency = document.getElementById("id_currency");
-        source.textContent = words("typical", "Typical for {integration}: {amount} {currency}.", {
-          integration: option.dataset.short,
-          amount: typical,
-          currency: currency ? currency.value : "",
-        });
-      }
+  // A unit that is the currency follows the currency select at once; the
+  // answer to the change then brings the typical costs, converted to it.
+  function showCurrency(code) {
+    document.querySelectorAll("[data-currency]").forEach(function (unit) {
+      unit.textContent = code;
     });
+  }
+
+  // A cost field's typical-cost sentence arrives with each answer, in the
+  // currency and for the integration chosen; its field's placeholder (the
+  // figure an empty field uses) follows it.
+  function showTypicalCost(source) {
+    if (!source || source.dataset.typical === undefined) return;
+    var input = document.getElementById("id_" + source.id.replace(/-source$/, ""));
+    if (input) input.placeholder = source.dataset.typical;
   }
 
   // The form's live line is for when the answer is out of sight: while the
@@ -80,7 +73,7 @@
   }
 
   document.addEventListener("change", function (event) {
-    if (event.target && event.target.id === "id_integration") showTypicalCosts();
+    if (event.target && event.target.id === "id_currency") showCurrency(event.target.value);
   });
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("inputs");
@@ -122,5 +115,8 @@
 
   document.addEventListener("htmx:afterSettle", function () { syncErrors(); bindPrint(); watchVerdict(); });
   document.addEventListener("htmx:replacedInHistory", syncLanguages);
-  document.addEventListener("htmx:oobAfterSwap", syncErrors);
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    syncErrors();
+    showTypicalCost(event.target);
+  });
 })();
