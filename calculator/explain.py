@@ -108,7 +108,7 @@ def holdout_text(report: model.Report) -> HoldoutText:
         values = {"lift": lift, "time": weeks_phrase(plan.weeks_for_expected)}
         if plan.weeks_for_breakeven is not None:
             values["breakeven"] = percent(results.breakeven_cpa_gain)
-            values["breakeven_time"] = about_or_under(plan.weeks_for_breakeven)
+            values["breakeven_time"] = weeks_phrase(plan.weeks_for_breakeven)
             if entered:
                 needed = (
                     _(

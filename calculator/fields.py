@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import formatting, model
 from .forms import COSTS, version_of
-from .integrations import INTEGRATIONS
+from .integrations import INTEGRATIONS, typical_cost
 
 # Common fields up front, in the order a marketer thinks of them. A version
 # shows only the fields it reads: `server_ip` and `lift_share` are version 3's,
@@ -304,7 +304,15 @@ def typical_costs(form) -> dict[str, tuple[float, float]]:
     """Each integration's (setup, monthly) typical costs as the form's version
     reckons them: version 3 by the store's orders and platforms."""
     if version_of(form.data) < 3:
-        return {key: (item.setup_cost, item.monthly_cost) for key, item in INTEGRATIONS.items()}
+        currency = form.cleaned_data.get("currency") if form.is_valid() else None
+        currency = currency or model.DEFAULTS.currency
+        return {
+            key: (
+                typical_cost(key, "setup_cost", currency),
+                typical_cost(key, "monthly_cost", currency),
+            )
+            for key in INTEGRATIONS
+        }
     store = store_inputs(form)
     return {key: model.typical_costs(key, store) for key in model.INTEGRATIONS_V3}
 
