@@ -42,6 +42,82 @@ ADVANCED_GROUPS = [
     (gettext_lazy("Holdout test"), ["holdout_weeks", "holdout_share"]),
 ]
 
+# Version 3 asks "Where do you advertise?" first: each platform checked shows
+# its own spend, reported purchases, route and lift, with its match rates one
+# click further; the store's own inputs follow.
+PLATFORM_GROUPS = [
+    (
+        "meta",
+        ["spend", "conversions", "lift_share", "cpa_gain"],
+        ["match_before", "match_after", "acr"],
+    ),
+    (
+        "google",
+        [
+            "google_spend",
+            "google_conversions",
+            "google_route",
+            "google_lift_share",
+            "google_cpa_gain",
+        ],
+        ["google_match_before", "google_match_after", "google_modelled"],
+    ),
+    (
+        "tiktok",
+        [
+            "tiktok_spend",
+            "tiktok_conversions",
+            "tiktok_route",
+            "tiktok_lift_share",
+            "tiktok_cpa_gain",
+        ],
+        ["tiktok_match_before", "tiktok_match_after"],
+    ),
+]
+GROUPS_V3 = [
+    (gettext_lazy("Your store"), ["orders", "aov", "margin", "currency"]),
+    (gettext_lazy("Tracking loss today"), ["consent", "adblock", "safari"]),
+    (gettext_lazy("How will you send server events?"), ["store", "integration", "server_ip"]),
+    (gettext_lazy("What server events change"), ["mode"]),
+    (gettext_lazy("Costs and horizon"), ["setup_cost", "monthly_cost", "months"]),
+]
+ADVANCED_GROUPS_V3 = [
+    (gettext_lazy("More tracking loss"), ["att", "itp", "connectivity"]),
+    (gettext_lazy("Timing and money"), ["ramp", "discount"]),
+    (gettext_lazy("Holdout test"), ["holdout_weeks", "holdout_share"]),
+]
+
+
+@dataclass(frozen=True)
+class PlatformGroup:
+    """One platform's fieldset: shown when its box is checked; otherwise its
+    fields are there but hidden and disabled, so they send nothing."""
+
+    key: str
+    name: str
+    fields: list
+    more: list
+    shown: bool
+
+
+def platform_groups(form, currency: str) -> list[PlatformGroup]:
+    """Version 3's platform fieldsets, Meta first; none for older links."""
+    if version_of(form.data) < 3:
+        return []
+    shown = set(form.platforms_shown())
+    names = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
+    return [
+        PlatformGroup(
+            key,
+            names[key],
+            field_views(form, main, currency, disabled=key not in shown),
+            field_views(form, more, currency, disabled=key not in shown),
+            key in shown,
+        )
+        for key, main, more in PLATFORM_GROUPS
+    ]
+
+
 # Why each default is what it is, and where it comes from.
 SOURCES = {
     # xgettext:no-python-format
@@ -156,6 +232,29 @@ PRESETS = [
         {"integration": "sgtm_hosted", "match_after": 90},
     ),
     (
+        gettext_lazy("Meta + Google Ads on server-side GTM"),
+        {
+            "spend": 15000,
+            "conversions": 320,
+            "google_spend": 8000,
+            "google_conversions": 210,
+            "integration": "sgtm_hosted",
+        },
+    ),
+    (
+        gettext_lazy("Shopify store, all three native apps"),
+        {
+            "store": "shopify",
+            "integration": "shopify",
+            "spend": 12000,
+            "conversions": 280,
+            "google_spend": 5000,
+            "google_conversions": 120,
+            "tiktok_spend": 3000,
+            "tiktok_conversions": 45,
+        },
+    ),
+    (
         gettext_lazy("High-spend DTC brand"),
         {
             "spend": 250000,
@@ -211,6 +310,7 @@ class FieldView:
     # A text input's attributes besides its id, name and value: a number's
     # unless given (the lead form's email address has its own).
     input_attrs: tuple[tuple[str, str], ...] = NUMBER_INPUT
+    disabled: bool = False  # a platform not checked: shown hidden, sends nothing
 
     @property
     def hint_id(self) -> str:
@@ -410,7 +510,7 @@ def unit_text(unit: str | None, currency: str) -> str:
     return unit if unit == "%" else ""
 
 
-def field_views(form, names: list[str], currency: str) -> list[FieldView]:
+def field_views(form, names: list[str], currency: str, disabled: bool = False) -> list[FieldView]:
     """The fields ``names`` of a bound form as the field template shows them.
 
     Only the inputs the form's model version reads: an old link's page does not
@@ -469,6 +569,7 @@ def field_views(form, names: list[str], currency: str) -> list[FieldView]:
                 choices=list(words.choices),
                 placeholder=placeholder,
                 option_data=option_data,
+                disabled=disabled,
             )
         )
     return views

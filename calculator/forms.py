@@ -276,6 +276,46 @@ def default_currency(language: str | None) -> str:
     return LANGUAGE_CURRENCIES.get(code, model.DEFAULTS.currency)
 
 
+# "Where do you advertise?": the page's checkboxes, not a model input. A form
+# that has them sends `ads` (an empty one always, so that unchecking every
+# box still says so); a platform left unchecked is left out of the result.
+ADS = "ads"
+
+
+def platform_keys(platform: str) -> tuple[str, ...]:
+    """A platform's own inputs (Meta's without the prefix)."""
+    return tuple(key for key in model.V3_KEYS if key.startswith(f"{platform}_")) or (
+        "spend",
+        "conversions",
+        "match_before",
+        "match_after",
+        "acr",
+        "lift_share",
+        "cpa_gain",
+    )
+
+
+def checked_platforms(query: Mapping[str, Any]) -> list[str] | None:
+    """The platforms the query's checkboxes name, or None when it has none."""
+    if ADS not in query:
+        return None
+    named = {str(value) for value in _values(query, ADS)}
+    return [platform for platform in model.PLATFORMS if platform in named]
+
+
+def _leave_out_unchecked(data: dict[str, Any], query: Mapping[str, Any], defaults) -> None:
+    """An unchecked platform has no spend: Meta's is 0, the others' empty, and
+    its other inputs are their defaults, so that its link names none of them."""
+    checked = checked_platforms(query) or []
+    for platform in model.PLATFORMS:
+        if platform in checked:
+            continue
+        for key in platform_keys(platform):
+            data[key] = _default_text(key, defaults)
+        if platform == "meta":
+            data["spend"] = "0"
+
+
 def with_defaults(query: Mapping[str, Any], currency: str | None = None) -> dict[str, Any]:
     """Form data from a query: the given keys, the version's default for the missing.
 
@@ -311,6 +351,8 @@ def with_defaults(query: Mapping[str, Any], currency: str | None = None) -> dict
             continue
         values = _values(query, name)
         data[name] = values[0] if len(values) == 1 else list(values)
+    if version_model.number >= 3 and ADS in query:
+        _leave_out_unchecked(data, query, version_model.defaults)
     # Not a model input: every version reads it (only version 3 compares
     # integrations), so a bad value is refused whatever the version.
     stores = _values(query, "store")
@@ -939,6 +981,21 @@ class CalculatorForm(forms.Form):
                 pairs.insert(-1, ("store", self.cleaned_data["store"]))
             self._canonical = urlencode(pairs)
         return self._canonical
+
+    def platforms_shown(self) -> list[str]:
+        """The platforms the page shows as checked: those the checkboxes name,
+        else those with a spend in the link (Meta unless its spend is 0)."""
+        checked = checked_platforms(self._query)
+        if checked is not None:
+            return checked
+        shown = []
+        for platform in model.PLATFORMS:
+            key = "spend" if platform == "meta" else f"{platform}_spend"
+            raw = self.data.get(key)
+            text = str(raw).strip() if isinstance(raw, str | int | float) else ""
+            if text and text not in ("0", "0.0", "0,0") or (platform == "meta" and not text):
+                shown.append(platform)
+        return shown
 
     @property
     def model_keys(self) -> tuple[str, ...]:

@@ -73,6 +73,7 @@ class Summary:
     true_note: str = ""  # what "true" purchases and cost per purchase mean
     holdout: HoldoutText | None = None  # can a holdout test prove it?
     lift_parts: tuple[str, ...] = ()  # version 3: the lift, platform by platform
+    platforms: str = "Meta"  # the result's platforms, named: "Meta, Google Ads and TikTok"
 
     @property
     def decision_text(self) -> str:
@@ -123,8 +124,12 @@ class Summary:
 
     @property
     def title(self) -> str:
-        """The result named in a few words: share text, oEmbed and page title."""
-        return self.headline
+        """The result named in a few words, with its platforms: share text,
+        oEmbed and page title."""
+        return _("Server-side tracking for %(platforms)s — %(headline)s") % {
+            "platforms": self.platforms,
+            "headline": self.headline,
+        }
 
     @property
     def description(self) -> str:
@@ -780,6 +785,9 @@ def summarise(report: model.Report) -> Summary:
         true_note=_true_note(report),
         holdout=holdout_text(report) if v3 is None else holdout_text_v3(report),
         lift_parts=_lift_parts(report),
+        platforms=_joined(
+            [PLATFORM_NAMES[key] for key in v3.platforms] if v3 is not None else ["Meta"]
+        ),
     )
 
 

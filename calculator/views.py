@@ -50,25 +50,30 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     report = model.report(form.inputs(), form.version) if form.is_valid() else None
     # Worded once: the results and the share tags both show it.
     summary = summarise(report) if report is not None else None
-    advanced = [name for _, names in fields.ADVANCED_GROUPS for name in names]
     currency = form.cleaned_data.get("currency") or model.DEFAULTS.currency
     share = links.share_context(request, form, summary, query)
-    groups = _field_groups(form, fields.GROUPS, currency)
-    advanced_groups = _field_groups(form, fields.ADVANCED_GROUPS, currency)
-    shown = {view.name for _, views in [*groups, *advanced_groups] for view in views}
+    platform_groups = fields.platform_groups(form, currency)
+    v3 = bool(platform_groups)
+    groups = _field_groups(form, fields.GROUPS_V3 if v3 else fields.GROUPS, currency)
+    advanced_spec = fields.ADVANCED_GROUPS_V3 if v3 else fields.ADVANCED_GROUPS
+    advanced_groups = _field_groups(form, advanced_spec, currency)
+    advanced = [name for _, names in advanced_spec for name in names]
+    platform_views = [view for group in platform_groups for view in (*group.fields, *group.more)]
+    every_view = [view for _, views in [*groups, *advanced_groups] for view in views]
+    every_view += platform_views
+    shown = {view.name for view in every_view}
     context: dict[str, Any] = {
         "form": form,
         "report": report,
         "share": share,
         "groups": groups,
+        "platform_groups": platform_groups,
         "advanced_groups": advanced_groups,
         "advanced_open": bool(set(advanced) & set(form.errors)),
         "carried": fields.carried_inputs(form, shown),
         "advanced_changed": fields.changed_from_defaults(form, advanced),
         # An htmx answer updates every shown field's message in the form.
-        "swapped_fields": [view for _, views in [*groups, *advanced_groups] for view in views]
-        if request.htmx
-        else [],
+        "swapped_fields": every_view if request.htmx else [],
         "presets": fields.preset_links(),
         "hide": frozenset(),  # result sections to leave out; only the embed sets any
         # A link someone opens shows whose result it is until they change an input.

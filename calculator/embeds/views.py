@@ -78,7 +78,7 @@ def cookie_free(view):
 def prefill(profile: EmbedProfile | None, query: QueryDict) -> QueryDict:
     """The profile's default inputs, overridden key by key by the query's."""
     data = profile.defaults.copy() if profile else QueryDict(mutable=True)
-    for key in (*FORM_KEYS, "store", "v"):
+    for key in (*FORM_KEYS, "store", "ads", "v"):
         if key in query:
             data.setlist(key, query.getlist(key))
     return data

@@ -149,8 +149,11 @@ def render_result(report: model.Report) -> bytes:
         left = MARGIN + k * (tile + gap)
         _tile(draw, (left, top, left + tile, bottom), label, value, note)
 
-    footer = _("%(spend)s a month in ads  ·  %(chance)s  ·  model version %(version)s") % {
+    footer = _(
+        "%(spend)s a month on %(platforms)s  ·  %(chance)s  ·  model version %(version)s"
+    ) % {
         "spend": summary.spend,
+        "platforms": summary.platforms,
         "chance": summary.chance_short,
         "version": report.model_version,
     }

@@ -25,7 +25,7 @@ from calculator.summary import PRODUCT, Summary
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 
-GENERIC_TITLE = format_lazy("{} | {}", _("Does Meta's Conversions API pay?"), PRODUCT)
+GENERIC_TITLE = format_lazy("{} | {}", _("Does server-side tracking pay?"), PRODUCT)
 GENERIC_DESCRIPTION = _(
     "An honest ROI calculator for Meta's Conversions API: measurement recovery "
     "kept apart from real performance lift, with ranges."

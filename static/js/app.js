@@ -41,6 +41,20 @@
     closedForPrint = [];
   });
 
+  // "Where do you advertise?": a platform's box shows its fieldset, and its
+  // fields send nothing while it is unchecked, so the link leaves them out.
+  // In the capture phase, so the fields are set before htmx sends the form.
+  document.addEventListener("change", function (event) {
+    var box = event.target.closest("[data-platform-toggle]");
+    if (!box) return;
+    var group = document.querySelector('[data-platform="' + box.value + '"]');
+    if (!group) return;
+    group.hidden = !box.checked;
+    group.querySelectorAll("input, select").forEach(function (control) {
+      control.disabled = !box.checked;
+    });
+  }, true);
+
   // A unit that is the currency follows the currency select at once; the
   // answer to the change then brings the typical costs, converted to it.
   function showCurrency(code) {
