@@ -113,6 +113,7 @@ SENSITIVITY_LABELS = (
     gettext_noop("Consent refusals"),
     gettext_noop("CAPI recovery rates"),
     gettext_noop("What CAPI recovers"),
+    gettext_noop("What server events recover"),
     gettext_noop("Match rate with CAPI"),
     gettext_noop("Lift per extra signal"),
     gettext_noop("True CPA improvement"),
@@ -125,7 +126,32 @@ def sensitivity_label(swing) -> str:
     one name, in both versions' results; the other inputs as the model names
     them."""
     cause = CAUSE_LABELS.get(swing.input)
-    return gettext(swing.label) if cause is None else str(cause)
+    if cause is not None:
+        return str(cause)
+    platform, base = _platform_input(swing.input)
+    if platform is not None and swing.label.endswith(")"):
+        return gettext("%(input)s (%(platform)s)") % {
+            "input": str(PLATFORM_INPUT_LABELS[base]),
+            "platform": PLATFORM_LABELS[platform],
+        }
+    return gettext(swing.label)
+
+
+# Version 3's per-platform inputs, named for any platform: "(Meta)" follows.
+PLATFORM_INPUT_LABELS = {
+    "match_after": gettext_lazy("Match rate with server events"),
+    "lift_share": gettext_lazy("Share of the study's lift"),
+    "cpa_gain": gettext_lazy("Your CPA improvement"),
+}
+PLATFORM_LABELS = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
+
+
+def _platform_input(key: str) -> tuple[str | None, str]:
+    """('google', 'match_after') for 'google_match_after'; Meta's keys are bare."""
+    for platform in ("google", "tiktok"):
+        if key.startswith(f"{platform}_"):
+            return platform, key.removeprefix(f"{platform}_")
+    return ("meta", key) if key in PLATFORM_INPUT_LABELS else (None, key)
 
 
 @dataclass(frozen=True)
@@ -193,6 +219,55 @@ def losses_chart(rows: list[LossRow]) -> Chart:
             )
         )
         texts.append(Text(x(row.lost) + 8, y + BAR_TOP + BAR_H - 3, value, "chart__value"))
+    return Chart(WIDTH, len(rows) * ROW_H + 4, bars, texts, [])
+
+
+def platforms_chart(rows) -> Chart:
+    """Each platform's true purchases as one bar: what it reports today, what
+    server events add to its reports, and what it still does not see."""
+    top = max((row.true_purchases for row in rows), default=0) or 1.0
+    values = [number(row.true_purchases) for row in rows]
+    room = max((text_width(v) for v in values), default=0) + 10
+    x = _scale(0, top, 0, WIDTH - room)
+    bars, texts = [], []
+    for i, (row, value) in enumerate(zip(rows, values, strict=True)):
+        y = i * ROW_H
+        before, after = x(row.reported_before), x(row.reported_after)
+        texts.append(Text(0, y + LABEL_BASE, row.name, "chart__label"))
+        parts = (
+            (0, before, "bar bar--accent", gettext("%(platform)s: %(count)s reported today")),
+            (
+                before,
+                after,
+                "bar bar--good",
+                gettext("%(platform)s: %(count)s more reported with server events"),
+            ),
+            (
+                after,
+                x(row.true_purchases),
+                "bar bar--muted",
+                gettext("%(platform)s: %(count)s still unseen"),
+            ),
+        )
+        counts = (
+            row.reported_before,
+            row.reported_after - row.reported_before,
+            row.true_purchases - row.reported_after,
+        )
+        for (start, end, css, words), count in zip(parts, counts, strict=True):
+            bars.append(
+                Bar(
+                    start,
+                    y + BAR_TOP,
+                    max(0.0, end - start),
+                    BAR_H,
+                    css,
+                    words % {"platform": row.name, "count": number(count)},
+                )
+            )
+        texts.append(
+            Text(x(row.true_purchases) + 8, y + BAR_TOP + BAR_H - 3, value, "chart__value")
+        )
     return Chart(WIDTH, len(rows) * ROW_H + 4, bars, texts, [])
 
 

@@ -58,8 +58,9 @@ def results_context(report: model.Report, summary: Summary) -> dict[str, object]
     charts and the rows of the tables."""
     currency = report.inputs.currency
     rows = charts.loss_rows(report)
+    platforms = platform_rows(report)
     return {
-        "platform_rows": platform_rows(report),
+        "platform_rows": platforms,
         "summary": summary,
         "live_line": live_line(summary),
         "figures": json.dumps(figures_message(report), allow_nan=False),
@@ -78,6 +79,13 @@ def results_context(report: model.Report, summary: Summary) -> dict[str, object]
                 "losses", _("Lost purchases by cause, recoverable and not recoverable")
             )
         ),
+        "platforms_chart": mark_safe(
+            charts.platforms_chart(platforms).svg(
+                "platform-bars", _("Each platform's true purchases: reported today, added, unseen")
+            )
+        )
+        if platforms
+        else "",
         "cashflow_chart": mark_safe(
             charts.cashflow_chart(report.results, currency).svg(
                 "cash", _("Cumulative cash flow by month")

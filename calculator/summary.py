@@ -828,6 +828,7 @@ class PlatformRow:
     lift_source: str = ""
     dedup_key: str = ""
     served: bool = True
+    true_purchases: float = 0.0
 
 
 def platform_rows(report: model.Report) -> list[PlatformRow]:
@@ -860,6 +861,7 @@ def platform_rows(report: model.Report) -> list[PlatformRow]:
             parts[key],
             DEDUPLICATION_KEYS[key],
             p.route != "none",
+            p.true_conversions,
         )
         for key, p in results.platforms.items()
     ]
