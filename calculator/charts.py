@@ -297,7 +297,7 @@ def cashflow_chart(results: model.Results, currency: str) -> Chart:
     for month, value in enumerate(values):
         y0, y1 = sorted((y(0), y(value)))
         css = "bar bar--good" if value >= 0 else "bar bar--bad"
-        if results.payback_month == month:
+        if results.payback_month == month and results.total_cost > 0:
             css += " bar--payback"
         bars.append(
             Bar(
@@ -328,7 +328,8 @@ def cashflow_chart(results: model.Results, currency: str) -> Chart:
     for value, label in zip(_ticks(low, high, y), shown, strict=True):
         texts.append(Text(left - 8, y(value) + MAX_FONT * 0.35, label, "chart__tick", "end"))
     lines = [(left, y(0), WIDTH - 8, y(0), "chart__axis")]
-    if results.payback_month is not None:
+    # Nothing to pay back with no costs: the page says "None needed", and so does the chart.
+    if results.payback_month is not None and results.total_cost > 0:
         mx = left + (results.payback_month + 0.5) * slot
         lines.append((mx, top_pad - 6, mx, height - bottom_pad, "chart__marker"))
         note = gettext("Pays back in month %(month)s") % {"month": results.payback_month}

@@ -138,7 +138,7 @@ SOURCES = {
     # xgettext:no-python-format
     "att": gettext_lazy(
         "Default 5%. ATT opt-in rates differ by denominator (Flurry 2021, AppsFlyer 2022), "
-        "and Meta models part of the loss itself (AEM)."
+        "and Meta models part of the loss itself (Aggregated Event Measurement, AEM)."
     ),
     # xgettext:no-python-format
     "itp": gettext_lazy(
@@ -157,7 +157,8 @@ SOURCES = {
     ),
     # xgettext:no-python-format
     "match_after": gettext_lazy(
-        "Default 92%, with hashed email, phone, external_id, fbp and fbc sent from the server."
+        "Default 92%, with hashed email, phone, external_id and Meta's browser and click "
+        "cookies (fbp, fbc) sent from the server."
     ),
     # xgettext:no-python-format
     "acr": gettext_lazy(

@@ -484,13 +484,19 @@ class CalculatorForm(forms.Form):
         "match_before",
         gettext_lazy("Match rate, Pixel only"),
         "%",
-        gettext_lazy("Received events that Meta can attribute today."),
+        gettext_lazy(
+            "The share of received purchase events Meta can match to a person today. It "
+            "is a share, not Events Manager's Event Match Quality, which is a 0–10 score."
+        ),
     )
     match_after = NumberField(
         "match_after",
         gettext_lazy("Match rate with CAPI"),
         "%",
-        gettext_lazy("The same with hashed email, phone, external_id, fbp and fbc."),
+        gettext_lazy(
+            "The same with hashed email, phone, external_id and Meta's browser and click "
+            "cookies (fbp, fbc) sent from the server."
+        ),
     )
     integration = _choice(
         gettext_lazy("How will you send server events?"),
@@ -506,7 +512,7 @@ class CalculatorForm(forms.Form):
         gettext_lazy("Measured additional conversions"),
         "%",
         gettext_lazy(
-            "Optional: the “additional conversions reported” figure from Events "
+            "Optional: the “additional conversions reported” (ACR) figure from Events "
             "Manager, if CAPI already runs. It replaces the estimate."
         ),
         required=False,

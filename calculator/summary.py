@@ -618,10 +618,23 @@ def _sensitivity_note(report: model.Report) -> str:
     )
 
 
-def _band(band: model.Band, fmt) -> str:
+def _band(band: model.Band, fmt, value: float | None = None) -> str:
+    """'P10–P90: $122 to $761', and why, when the estimate itself lies outside
+    its range: the uncertain rates can only move it one way from there."""
     if band.p10 is None or band.p90 is None:
         return ""
-    return _("P10–P90: %(low)s to %(high)s") % {"low": fmt(band.p10), "high": fmt(band.p90)}
+    text = _("P10–P90: %(low)s to %(high)s") % {"low": fmt(band.p10), "high": fmt(band.p90)}
+    if value is not None and value > band.p90:
+        text += " " + _(
+            "(your estimate is above this range: the uncertain rates, at an end of their "
+            "range, can only lower it)"
+        )
+    elif value is not None and value < band.p10:
+        text += " " + _(
+            "(your estimate is below this range: the uncertain rates, at an end of their "
+            "range, can only raise it)"
+        )
+    return text
 
 
 def roi_text(roi: float | None, total_benefit: float, total_cost: float) -> str:
@@ -658,7 +671,7 @@ def _figures(report: model.Report, verdict: str) -> tuple[Figure, ...]:
         "monthly_benefit",
         _("Monthly profit gain"),
         cash(r.monthly_benefit),
-        _band(u.monthly_benefit, cash),
+        _band(u.monthly_benefit, cash, r.monthly_benefit),
         note,
         after,
     )
@@ -705,7 +718,7 @@ def _figures(report: model.Report, verdict: str) -> tuple[Figure, ...]:
         "net",
         _("Net over %(horizon)s") % {"horizon": horizon},
         cash(r.net),
-        _band(u.net, cash),
+        _band(u.net, cash, r.net),
         spend_note,
     )
     return (monthly, roi_, payback, net)

@@ -121,7 +121,11 @@ def rows(
             % {"currency": c, "rate": _plain(inputs.discount)},
             _money(r.npv),
         ],
-        [_("Payback month"), "" if r.payback_month is None else str(r.payback_month)],
+        # No costs: nothing to pay back, as the page says ("None needed").
+        [
+            _("Payback month"),
+            "" if r.payback_month is None or r.total_cost == 0 else str(r.payback_month),
+        ],
         [
             _("Break-even monthly ad spend (%(currency)s)") % {"currency": c},
             _money(r.breakeven_spend),
