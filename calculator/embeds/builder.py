@@ -25,7 +25,22 @@ from calculator.fields import FieldView, field_views
 from calculator.forms import DEFAULT_INTEGRATION, CalculatorForm
 from calculator.integrations import INTEGRATIONS
 
-PREFILL_KEYS = ("spend", "conversions", "aov", "margin", "currency", "integration", "cpa_gain")
+# The inputs a builder or a profile may start the calculator with: Meta's,
+# the other platforms' (which preset where the store advertises), the store's.
+PREFILL_KEYS = (
+    "spend",
+    "conversions",
+    "google_spend",
+    "google_conversions",
+    "tiktok_spend",
+    "tiktok_conversions",
+    "aov",
+    "margin",
+    "currency",
+    "store",
+    "integration",
+    "cpa_gain",
+)
 BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
 HEIGHTS = (300, 4000)
 DEFAULT_HEIGHT = 1400
@@ -52,6 +67,8 @@ def _height(value: str | None) -> int:
 def _default(key: str) -> str:
     if key == "integration":
         return INTEGRATIONS[DEFAULT_INTEGRATION].short
+    if key == "store":  # not a model input: the comparison's default store
+        return model.DEFAULT_STORE
     value = getattr(model.DEFAULTS, key)
     if value is None:  # an optional input, such as the CPA improvement: empty
         return ""
