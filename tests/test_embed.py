@@ -136,9 +136,7 @@ class TestEmbedPage:
     def test_links_that_leave_open_a_new_tab(self, client):
         tags = parse(get(client, "spend=20000").content.decode()).tags
         leaving = [
-            a
-            for t, a in tags
-            if t == "a" and not (a.get("href") or "").startswith(("#", "/", "?"))
+            a for t, a in tags if t == "a" and not (a.get("href") or "").startswith(("#", "/", "?"))
         ]
         assert leaving
         for attrs in leaving:

@@ -23,16 +23,22 @@ def form_of(query: str) -> CalculatorForm:
 class TestCanonicalQuery:
     def test_equivalent_spellings_give_one_string(self):
         first = form_of("spend=5e4&consent=40").canonical_query()
-        second = form_of("v=2&consent=40.0&junk=1&spend=50000").canonical_query()
+        second = form_of("v=3&consent=40.0&junk=1&spend=50000").canonical_query()
         assert first == second
 
     def test_it_names_every_input_in_order_then_the_version(self):
-        pairs = [pair.split("=") for pair in form_of("").canonical_query().split("&")]
+        pairs = [pair.split("=") for pair in form_of("v=2").canonical_query().split("&")]
         keys = [key for key, _ in pairs]
         optional = ("orders", "acr", "cpa_gain", *model.QUIET_AT_DEFAULT)
         assert keys == [k for k in model.INPUT_KEYS if k not in optional] + ["v"]
         assert dict(pairs)["spend"] == "20000"
         assert dict(pairs)["v"] == "2"
+        current = [pair.split("=") for pair in form_of("").canonical_query().split("&")]
+        optional_v3 = (*optional, *model.QUIET_V3)
+        assert [key for key, _ in current] == [k for k in model.V3_KEYS if k not in optional_v3] + [
+            "v"
+        ]
+        assert dict(current)["v"] == "3"
 
     def test_a_version_1_query_keeps_its_form(self):
         pairs = [pair.split("=") for pair in form_of("v=1&orders=9").canonical_query().split("&")]
@@ -106,15 +112,20 @@ class TestSocialCard:
         response = client.get("/?spend=20000")  # the defaults, named
         head = head_of(response)
         canonical = form_of("").canonical_query()
-        assert head.title.startswith("CAPI pays for itself if it cuts true CPA by 1.24%; ")
-        assert "4.89% estimated, so it pays" in head.title
+        assert head.title == (
+            "Server-side tracking for Meta — Likely worth it: +$3,129 over 12 months "
+            "| CAPI ROI calculator"
+        )
         assert head.meta["og:title"] == head.title
         description = head.meta["og:description"]
         assert head.meta["description"] == description
-        assert "lowers your true cost per purchase by 1.24%. We estimate 4.89%" in description
-        assert "Monthly profit gain: $962 ($862 after running costs)" in description
-        assert "ROI over 12 months: 310% (P10–P90: " in description
-        assert "Payback: Month 3" in description
+        assert description.startswith(
+            "It pays if it lowers your true cost per purchase by 1.24%; the evidence "
+            "suggests about 2.64%."
+        )
+        assert "Monthly profit gain: $507 ($407 after running costs)" in description
+        assert "ROI over 12 months: 116% (P10–P90: " in description
+        assert "Payback: Month 5" in description
         assert head.meta["og:type"] == "website"
         assert head.meta["og:url"] == f"http://testserver/?{canonical}"
         assert head.meta["og:image"] == f"http://testserver/card.png?{canonical}"
@@ -156,7 +167,7 @@ class TestHoldoutInputsInLinks:
     def test_they_are_named_only_when_changed(self):
         assert "holdout" not in form_of("holdout_weeks=8&holdout_share=50").canonical_query()
         query = form_of("holdout_weeks=12&holdout_share=30").canonical_query()
-        assert query.endswith("&holdout_weeks=12&holdout_share=30&v=2")
+        assert query.endswith("&holdout_weeks=12&holdout_share=30&v=3")
 
     def test_they_leave_the_range_alone(self):
         plain = model.report(form_of("").inputs())

@@ -35,10 +35,10 @@ class TestWords:
         s = summarise(report_of("v=1"))
         assert s.verdict == "clears"
         assert s.pays
-        assert s.headline == (
-            "CAPI pays for itself if it lowers your true cost per purchase by 1.24%."
+        assert s.headline == "Likely worth it: +$8,621 over 12 months"
+        assert s.support == (
+            "It pays if it lowers your true cost per purchase by 1.24%; you expect 5%."
         )
-        assert s.judgement == "You expect 5%, which clears that bar."
         assert [(f.label, f.value) for f in s.figures] == [
             ("Monthly profit gain", "$984"),
             ("ROI over 12 months", "319%"),
@@ -54,8 +54,11 @@ class TestWords:
     def test_version_2_defaults_as_the_model_gives_them(self):
         # docs/model.md version 2: p-hat ≈ 4.893%, benefit ≈ 962.19, net ≈ 8,365,
         # ROI ≈ 310%, payback month 3, NPV ≈ 7,852, break-even spend ≈ 4,880.
-        s = summarise(report_of())
-        assert s.judgement == "We estimate 4.89%, which clears that bar."
+        s = summarise(report_of("v=2"))
+        assert s.support == (
+            "It pays if it lowers your true cost per purchase by 1.24%; the evidence "
+            "suggests about 4.89%."
+        )
         assert [(f.label, f.value) for f in s.figures] == [
             ("Monthly profit gain", "$962"),
             ("ROI over 12 months", "310%"),
@@ -67,7 +70,7 @@ class TestWords:
         assert s.lift_source.startswith(
             "4.89%, estimated from the 24.5% more purchase events Meta will match"
         )
-        assert s.title.endswith("4.89% estimated, so it pays")
+        assert s.title == "Server-side tracking for Meta — Likely worth it: +$8,365 over 12 months"
 
     def test_the_chance_reads_as_english(self):
         s = summarise(report_of())
@@ -79,7 +82,7 @@ class TestWords:
         s = summarise(report_of("setup_cost=0&monthly_cost=0"))
         assert s.verdict == "free"
         assert s.get("roi").value == "n/a"
-        assert s.get("roi").note == "nothing to pay back"
+        assert s.get("roi").note == "nothing to pay back: it costs nothing"
         # Not "Month 1" beside "nothing to pay back", nor a break-even spend of $0.
         assert s.get("payback").value == "None needed"
         assert s.get("net").note == "no costs to cover"
@@ -87,13 +90,18 @@ class TestWords:
     def test_a_result_that_falls_short_says_so(self):
         s = summarise(report_of("cpa_gain=1"))
         assert s.verdict == "short"
+        assert s.decision == "does-not-pay"
         assert not s.pays
-        assert s.judgement == "You expect 1%, which falls short of it."
-        assert s.title.endswith("1% expected, so it falls short")
+        assert s.support == (
+            "It pays if it lowers your true cost per purchase by 1.24%; you expect 1%."
+        )
+        assert s.title.endswith("Not worth it at your volume: −$527 over 12 months")
 
     def test_an_unrealistic_breakeven_is_named(self):
-        s = summarise(report_of("spend=1000&conversions=5&aov=10&setup_cost=20000"))
-        assert "more than a 50% improvement is not realistic" in s.judgement
+        s = summarise(report_of("spend=1000&conversions=5&aov=10&setup_cost=20000&v=2"))
+        assert "More than a 50% improvement is not realistic." in s.support
+        beyond = summarise(report_of("spend=1000&conversions=5&aov=10&setup_cost=20000"))
+        assert "Even the whole effect the study measured would not pay" in beyond.support
 
     def test_percent_and_money_look_alike_on_every_surface(self):
         s = summarise(report_of("currency=EUR&cpa_gain=0.5&spend=5000&conversions=80"))
@@ -104,7 +112,7 @@ class TestWords:
         assert roi_value in s.announcement
 
     def test_amounts_of_millions_are_shortened_the_same_way(self):
-        s = summarise(report_of("spend=200000000&conversions=3000000"))
+        s = summarise(report_of("spend=200000000&conversions=3000000&v=2"))
         assert s.get("monthly_benefit").value == "$7.2M"
 
     def test_the_inputs_fit_one_line(self):
@@ -143,8 +151,8 @@ class TestEverySurface:
         s = summarise(report_of(query))
         page = client.get(f"/?{query}")
         html = unescape(page.content.decode())
-        assert s.lead in html
-        assert f"<strong>{s.figure}</strong>" in html
+        assert s.headline in html
+        assert s.support in html
         for figure in s.figures:
             assert figure.value in html
             assert figure.range in html
@@ -198,9 +206,9 @@ class TestShare:
     def test_x_and_email_carry_the_title(self, client):
         x = client.get("/share/x/?cpa_gain=1")
         fields = parse_qs(urlsplit(x["Location"]).query)
-        assert fields["text"][0].endswith("1% expected, so it falls short")
+        assert fields["text"][0].endswith("Not worth it at your volume: −$527 over 12 months")
         email = client.get("/share/email/?cpa_gain=1")
-        assert email["Location"].startswith("mailto:?subject=CAPI%20pays")
+        assert email["Location"].startswith("mailto:?subject=Server-side%20tracking%20for%20Meta")
         assert "%2Fs%2F" in email["Location"]
 
     def test_invalid_inputs_and_unknown_networks_are_refused(self, client):
@@ -225,10 +233,13 @@ class TestLivePage:
 
     def test_the_live_answer_carries_the_verdict_and_counts(self, client):
         html = client.get("/?cpa_gain=1&discount=8", HTTP_HX_REQUEST="true").content.decode()
-        assert 'id="verdict" class="verdict verdict--short"' in html
+        assert 'id="verdict" class="verdict verdict--does-not-pay"' in html
         assert 'data-hx-swap-oob="true"' in html
         assert "1 changed from the defaults" in html
-        assert "Falls short: break-even 1.24%, you expect 1%" in html
+        assert (
+            "Not worth it at your volume: −$527 over 12 months · break-even 1.24%, expected 1%"
+            in html
+        )
 
     def test_a_shared_link_names_its_inputs(self, client):
         html = client.get("/?spend=30000&integration=shopify").content.decode()
@@ -255,16 +266,20 @@ class TestVersion2Words:
     once, for the page and every other surface."""
 
     def test_an_entered_lift_names_the_estimate_beside_it(self):
-        s = summarise(report_of("cpa_gain=8"))
-        assert s.judgement.startswith("You expect 8%")
+        s = summarise(report_of("cpa_gain=8&v=2"))
+        assert s.support.endswith("you expect 8%.")
         assert s.lift_source == (
             "8%, as you entered it; the 24.5% more purchase events Meta will match suggest 4.89%."
         )
 
     def test_orders_and_warnings(self):
-        s = summarise(report_of("orders=1000"))
+        s = summarise(report_of("orders=1000&v=2"))
         assert s.orders_sentence == "Meta drives about 584 of your 1,000 orders a month (58.4%)."
-        doubtful = summarise(report_of("consent=95&cpa_gain=20"))
+        claimed = summarise(report_of("orders=1000"))
+        assert claimed.orders_sentence == (
+            "Meta claims about 584 of your 1,000 orders a month (58.4%)."
+        )
+        doubtful = summarise(report_of("consent=95&cpa_gain=20&v=2"))
         assert len(doubtful.warnings) == 2
         assert "Ads Manager reports 400 of about 11,690 a month" in doubtful.warnings[0]
         assert doubtful.sensitivity_note.startswith("Consent refusals move profit")
