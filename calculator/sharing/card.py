@@ -164,12 +164,12 @@ def render_result(report: model.Report) -> bytes:
 def render_generic() -> bytes:
     """The card of the bare calculator: the question, no figures."""
     image, draw = _frame(GOOD)
-    first = pgettext("the card's question, first line", "Does Meta's Conversions API")
+    first = pgettext("the card's question, first line", "Does server-side tracking")
     second = pgettext("the card's question, second line", "pay for you?")
     _text(draw, (MARGIN, 170), first, _fit(first, 72, CARD_WIDTH - 2 * MARGIN, True), WHITE, True)
     _text(draw, (MARGIN, 262), second, _fit(second, 72, CARD_WIDTH - 2 * MARGIN, True), GOOD, True)
     lines = (
-        _("Measurement recovery kept apart from real performance lift."),
+        _("Meta, Google Ads and TikTok: reporting kept apart from real lift."),
         _("Break-even, ROI, payback and NPV, each with a range."),
     )
     for k, line in enumerate(lines):
