@@ -928,7 +928,7 @@ class CalculatorForm(forms.Form):
             reported = self.cleaned_data[model.prefixed(problem.platform or "meta", "conversions")]
             if reported > CLAIMS_MOST * orders:
                 return claims_most_text(
-                    platform, amount(reported, self.typing), amount(orders, self.typing), orders
+                    platform, formatting.trimmed(reported, 2), formatting.trimmed(orders, 2), orders
                 )
             return ngettext(
                 "Your loss rates and the purchases %(platform)s reports imply about "

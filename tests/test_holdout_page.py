@@ -17,7 +17,7 @@ class TestAtTheDefaults:
         ) in html
         assert (
             "Proving the estimated 4.89% would take about 92 weeks; proving the 1.24% "
-            "break-even, about 1,500."
+            "break-even, about 1,500 weeks."
         ) in html
 
     def test_the_decision_rests_on_cost_and_downside(self, client):

@@ -236,7 +236,7 @@ class TestEmails:
 class TestCompactLayout:
     def test_puts_the_rest_behind_one_disclosure(self, client, profile):
         html = embed_html(client, "spend=30000&layout=compact")
-        assert 'class="embed embed--layout-compact"' in html
+        assert re.search(r'<body class="embed[^"]* embed--layout-compact"', html)
         assert html.index('id="lead-form"') < html.index('<details class="embed__more">')
         assert html.index('<details class="embed__more">') < html.index(
             "section-title", html.index('id="lead-form"')

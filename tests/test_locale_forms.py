@@ -162,14 +162,14 @@ class TestForm:
         assert not form("spend=30.000", None).is_valid()  # still a doubt in English
 
     def test_the_range_is_stated_as_the_language_writes_it(self):
-        german = form("spend=0", "de")
+        german = form("spend=0&v=2", "de")
         assert german.errors["spend"] == [
             "Monthly Meta ad spend must be a number between 0,01 and 1 billion."
         ]
-        assert form("spend=0", None).errors["spend"] == [
+        assert form("spend=0&v=2", None).errors["spend"] == [
             "Monthly Meta ad spend must be a number between 0.01 and 1 billion."
         ]
-        assert form("spend=2,5bn", "de").errors["spend"] == [
+        assert form("spend=2,5bn&v=2", "de").errors["spend"] == [
             "Monthly Meta ad spend must be a number between 0,01 and 1 billion; "
             "this reads as 2500000000 (2,5 billion)."
         ]
@@ -277,11 +277,13 @@ def test_any_text_is_a_number_in_range_or_a_message(text, key, language):
 
 
 def test_typical_costs_are_shown_as_the_language_writes_them(client):
-    page = client.get("/de/?integration=custom").content.decode()
+    page = client.get("/de/?integration=custom&currency=USD").content.decode()
     with override("de"):
         typed = form("integration=custom&setup_cost=1.500", "de")
     assert 'placeholder="1.500"' in page
     assert 'data-setup-cost="1.500"' in page
+    # In the page's own currency the typical cost is converted at the dated rate.
+    assert 'placeholder="1.441"' in client.get("/de/?integration=custom").content.decode()
     assert typed.is_valid()
     assert typed.inputs().setup_cost == 1500
     english = client.get("/?integration=custom").content.decode()

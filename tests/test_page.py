@@ -43,12 +43,19 @@ class TestCalculatorPage:
         ]
         # Every input but `setup`, which the integration sets.
         assert len(inputs) == len(model.INPUT_KEYS) - 1 == 26
-        # Version 3: less the slope, with the store, the server's address and the share.
+        # Version 3: every input but `setup`, with the store; and the platforms' boxes.
         current = parse(page(client))
-        shown = [
-            a for t, a in current.tags if t in ("input", "select") and a.get("type") != "hidden"
+        fields_v3 = [
+            a
+            for t, a in current.tags
+            if t in ("input", "select")
+            and a.get("type") not in ("hidden", "checkbox")
+            and a.get("name")
         ]
-        assert len(shown) == 26 - 1 + 3
+        assert {a["name"] for a in fields_v3} == (set(model.V3_KEYS) - {"setup"}) | {"store"}
+        current_labels = {a["for"] for t, a in current.tags if t == "label" and "for" in a}
+        for attrs in fields_v3:
+            assert attrs["id"] in current_labels
         for attrs in inputs:
             assert attrs["id"] in labels
             name = attrs["name"]

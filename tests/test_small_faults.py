@@ -16,11 +16,14 @@ NBSP = "\u00a0"
 
 class TestGrouping:
     def test_the_orders_message_groups_the_visitors_figures(self):
-        form = CalculatorForm(QueryDict("conversions=1400&orders=1200"))
+        form = CalculatorForm(QueryDict("conversions=1400&orders=2000&v=2"))
         assert not form.is_valid()
         (message,) = form.errors["orders"]
         assert "the 1,400 purchases reported imply about 2,046 Meta-driven" in message
-        assert "more than your 1,200 orders" in message
+        assert "more than your 2,000 orders" in message
+        most = CalculatorForm(QueryDict("conversions=1400&orders=1200"))
+        assert not most.is_valid()
+        assert "Meta reports 1,400 purchases" in most.errors["orders"][0]
 
     def test_in_german_too(self):
         with override("de"):
