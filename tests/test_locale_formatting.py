@@ -139,29 +139,31 @@ class TestPercentAndNumbers:
         [
             (
                 "en",
-                "It pays within 12 months in under 1% of 10,000 scenarios of the uncertain rates.",
-                "It pays within 12 months in over 99% of 10,000 scenarios of the uncertain rates.",
+                "It pays within 12 months in under 1% of 10,000 scenarios, under the assumed "
+                "ranges.",
+                "It pays within 12 months in over 99% of 10,000 scenarios, under the assumed "
+                "ranges.",
             ),
             (
                 "de",
                 f"Über 12 Monate gerechnet lohnt es sich in weniger als 1{NBSP}% der 10.000 "
-                "Szenarien der unsicheren Raten.",
+                "Szenarien, unter den angenommenen Spannen.",
                 f"Über 12 Monate gerechnet lohnt es sich in mehr als 99{NBSP}% der 10.000 "
-                "Szenarien der unsicheren Raten.",
+                "Szenarien, unter den angenommenen Spannen.",
             ),
             (
                 "fr",
-                f"Elle est rentable en 12 mois dans moins de 1{NBSP}% des 10{NNBSP}000 "
-                "scénarios des taux incertains.",
-                f"Elle est rentable en 12 mois dans plus de 99{NBSP}% des 10{NNBSP}000 "
-                "scénarios des taux incertains.",
+                f"C’est rentable en 12 mois dans moins de 1{NBSP}% des 10{NNBSP}000 "
+                "scénarios, selon les fourchettes supposées.",
+                f"C’est rentable en 12 mois dans plus de 99{NBSP}% des 10{NNBSP}000 "
+                "scénarios, selon les fourchettes supposées.",
             ),
             (
                 "es",
-                f"Es rentable en 12 meses en menos del 1{NBSP}% de los 10.000 escenarios de "
-                "las tasas inciertas.",
-                f"Es rentable en 12 meses en más del 99{NBSP}% de los 10.000 escenarios de "
-                "las tasas inciertas.",
+                f"Es rentable en 12 meses en menos del 1{NBSP}% de los 10.000 escenarios, "
+                "con los rangos supuestos.",
+                f"Es rentable en 12 meses en más del 99{NBSP}% de los 10.000 escenarios, "
+                "con los rangos supuestos.",
             ),
         ],
     )
