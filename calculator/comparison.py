@@ -72,7 +72,7 @@ def _months(n: int) -> str:
 
 def _payback(row: model.IntegrationResult, months: int) -> str:
     if row.setup_cost == 0 and row.monthly_cost == 0:
-        return _("Nothing to pay back")
+        return _("None needed")  # as the payback figure says it
     if row.payback_month is None:
         return _("Not within %(horizon)s") % {"horizon": _months(months)}
     return _("Month %(month)s") % {"month": row.payback_month}

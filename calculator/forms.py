@@ -356,7 +356,7 @@ def with_defaults(query: Mapping[str, Any], currency: str | None = None) -> dict
     # Not a model input: every version reads it (only version 3 compares
     # integrations), so a bad value is refused whatever the version.
     stores = _values(query, "store")
-    data["store"] = stores[0] if len(stores) == 1 else list(stores) or ""
+    data["store"] = stores[0] if len(stores) == 1 else list(stores) or model.DEFAULT_STORE
     return data
 
 
