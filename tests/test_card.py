@@ -116,9 +116,9 @@ class TestCardWords:
 # here, and with it DESIGN must change, or clients and caches that hold a
 # card under its ETag keep the old picture.
 PIXELS = {
-    ("en", ""): "bb869b9b62f50c05c8c6d9b0ce03fbf0dd7ed08902a7521fcb815e4dd3d79d91",
+    ("en", ""): "b94b021325228cc519d7239e6be437b8923b844bb4b7d5bf74c956ac40f89fd0",
     ("de", "spend=50000&currency=EUR"): (
-        "27eb0be03b5f97d255efc0e3c6ded8796eb9134968422286db355d5a4853d385"
+        "d4efe154234cf4d740cea5a99bd14ed6c5ee1f0c6489bf56f95f874ff11835ea"
     ),
 }
 
