@@ -38,6 +38,7 @@ def profile_data(profile: EmbedProfile, **changes) -> dict:
         "slug": profile.slug,
         "accent": profile.accent or "#0b57b8",
         "theme": profile.theme,
+        "layout": profile.layout or "full",
         "language": profile.language,
         "lead_capture": "on" if profile.lead_capture else "",
         "privacy_url": profile.privacy_url,
@@ -131,6 +132,27 @@ class TestProfileForm:
         assert re.search(r'<div class="notice" role="status"><p>Saved\.</p>', page)
         # Once: the next page does not say it again.
         assert "Saved." not in client.get("/agency/profiles/acme/").content.decode()
+
+    def test_the_layout_is_full_or_compact(self, client, agency):
+        page = client.get("/agency/profiles/acme/").content.decode()
+        options = re.findall(
+            r'<option value="(\w*)"', page.split('name="layout"', 1)[1].split("</select>")[0]
+        )
+        assert options == ["full", "compact"]
+        client.post("/agency/profiles/acme/", profile_data(agency, layout="compact"))
+        agency.refresh_from_db()
+        assert agency.layout == "compact"
+
+    def test_the_starting_inputs_can_preset_the_platforms(self, client, agency):
+        page = client.get("/agency/profiles/acme/").content.decode()
+        for name in ("google_spend", "google_conversions", "tiktok_spend", "store"):
+            assert f'name="{name}"' in page
+        client.post(
+            "/agency/profiles/acme/",
+            profile_data(agency, google_spend="5000", google_conversions="80"),
+        )
+        agency.refresh_from_db()
+        assert "google_spend=5000&google_conversions=80" in agency.default_inputs
 
     def test_the_accent_is_a_colour_picker(self, client, agency):
         page = client.get("/agency/profiles/acme/").content.decode()

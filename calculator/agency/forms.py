@@ -17,7 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from calculator import model
 from calculator.embeds.builder import BRAND_ACCENT, PREFILL_KEYS, SECTION_LABELS, prefill_field
 from calculator.embeds.display import SECTIONS
-from calculator.embeds.models import control_characters
+from calculator.embeds.models import LAYOUT_CHOICES, control_characters
 from calculator.fields import FieldView, field_views
 from calculator.forms import CalculatorForm
 from calculator.models import EmbedProfile
@@ -151,6 +151,7 @@ class ProfileForm(forms.ModelForm):
             "slug",
             "accent",
             "theme",
+            "layout",
             "language",
             "logo_url",
             "cta_label",
@@ -182,6 +183,10 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hide"].initial = sorted(self.instance.hidden)
+        # Full or compact, never "none": an empty stored layout reads as full.
+        self.fields["layout"].choices = LAYOUT_CHOICES
+        self.fields["layout"].required = True
+        self.initial.setdefault("layout", self.instance.layout or "full")
         if not self.instance.accent:
             self.initial["accent"] = f"#{BRAND_ACCENT}"
         self.logo: tuple[bytes, str] | None = None
