@@ -352,7 +352,7 @@ def test_the_embed_takes_lang_and_keeps_it_through_recalculations(client):
     response = client.get(f"/embed/?{RESULT}&lang=de")
     html = response.content.decode()
     assert '<html lang="de">' in html
-    assert "Lohnt sich Metas Conversions API für Sie?" in html
+    assert "Lohnt sich serverseitiges Tracking für Sie?" in html
     assert '<input type="hidden" name="lang" value="de">' in html
     assert not response.cookies
     assert 'href="http://testserver/de/method/"' in html
@@ -418,7 +418,7 @@ def test_share_links_of_a_german_page_share_the_german_short_link(client):
     response = client.get(share)
     target = parse_qs(urlsplit(response["Location"]).query)
     assert "/de/s/" in target["url"][0]
-    assert "CAPI rechnet sich" in target["text"][0]
+    assert "Serverseitiges Tracking für Meta" in target["text"][0]
 
 
 @pytest.mark.django_db
@@ -459,7 +459,7 @@ def test_the_csv_speaks_the_pages_language_with_machine_readable_values(client):
     english = client.get(f"/export.csv?{RESULT}").content.decode()
     assert german.startswith("\ufeff")  # so spreadsheet programs read UTF-8
     german, english = german.removeprefix("\ufeff"), english.removeprefix("\ufeff")
-    assert german.splitlines()[0] == "Ergebnis des CAPI-ROI-Rechners"
+    assert german.splitlines()[0] == "ROI-Ergebnis für serverseitiges Tracking"
     assert "Monatlicher Gewinnzuwachs bei voller Stärke (EUR)" in german
     values = lambda text: [line.rsplit(",", 1)[-1] for line in text.splitlines()[-13:]]  # noqa: E731
     assert values(german) == values(english)
@@ -483,7 +483,7 @@ def _canonical(client) -> str:
 def test_oembed_answers_in_the_language_of_the_link(client):
     response = client.get("/oembed", {"url": f"http://testserver/de/?{RESULT}"})
     body = response.json()
-    assert body["title"].startswith("CAPI rechnet sich")
+    assert body["title"].startswith("Serverseitiges Tracking für Meta")
     assert "lang=de" in body["html"]
     assert "/de/card.png?" in body["thumbnail_url"]
 

@@ -364,7 +364,7 @@ def test_cash_flow_axis_labels_never_print_over_each_other(language):
 
 
 def test_cash_flow_axis_labels_zero_when_there_is_room():
-    report = model.report(model.Inputs(spend=30000, conversions=1500, setup_cost=20000))
+    report = model.report(model.Inputs(spend=30000, conversions=1500, setup_cost=20000), 2)
     chart = charts.cashflow_chart(report.results, "USD")
     labels = [t.text for t in chart.texts if t.css == "chart__tick" and t.anchor == "end"]
     assert "$0" in labels

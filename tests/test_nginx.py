@@ -425,6 +425,7 @@ def test_a_logo_of_100_kb_is_uploaded_through_the_profile_form(proxied):
         "agency_name": "Logo Agency",
         "slug": "logo-agency",
         "theme": "auto",
+        "layout": "full",
         "lead_retention_days": "180",
     }
     body, content_type = multipart(fields, "logo", "logo.png", logo.getvalue())

@@ -23,8 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calculator.agency.webhooks import UnsafeURL, check_url
 from calculator.embeds.display import SECTIONS, parse_accent
-from calculator.forms import MAX_QUERY, CalculatorForm
-from calculator.model import INPUT_KEYS
+from calculator.forms import FORM_KEYS, MAX_QUERY, CalculatorForm
 
 # A frame-ancestors source that no page matches.
 NO_SITE = "'none'"
@@ -94,11 +93,16 @@ def parse_origins(text: str) -> list[str]:
     return origins
 
 
+# What a profile may start the calculator with: every version's inputs, and the
+# store (which native integrations the comparison offers), in the form's order.
+DEFAULT_KEYS = (*FORM_KEYS, "store")
+
+
 def parse_defaults(text: str) -> str:
     """The profile's prefill as a query string of calculator inputs, checked by the
     calculator's own form; answers it normalised, raises naming each bad field."""
     query = QueryDict(text.strip().lstrip("?"))
-    unknown = sorted(set(query) - set(INPUT_KEYS))
+    unknown = sorted(set(query) - set(DEFAULT_KEYS))
     if unknown:
         raise ValidationError(
             "Unknown inputs: %(names)s.", params={"names": ", ".join(unknown)}, code="unknown"
@@ -108,7 +112,7 @@ def parse_defaults(text: str) -> str:
         problems = [m for key in query for m in form.errors.get(key, [])]
         problems += [m for key, ms in form.errors.items() if key not in query for m in ms]
         raise ValidationError(" ".join(problems), code="invalid")
-    return urlencode([(key, query[key]) for key in INPUT_KEYS if key in query])
+    return urlencode([(key, query[key]) for key in DEFAULT_KEYS if key in query])
 
 
 def parse_sections(text: str) -> str:
