@@ -232,6 +232,11 @@ def _support(report: model.Report, verdict: str) -> str:
         ) % {"margin": rate(inputs.margin)}
     lift = percent(report.cpa_gain)
     if verdict == "free":
+        if _expecting(report) == "entered":
+            return _(
+                "It costs nothing here, so any fall in your true cost per purchase is profit; "
+                "you expect %(lift)s."
+            ) % {"lift": lift}
         return _(
             "It costs nothing here, so any fall in your true cost per purchase is profit; "
             "the evidence suggests about %(lift)s."
@@ -263,6 +268,12 @@ def _support(report: model.Report, verdict: str) -> str:
         )
     text %= values
     v3 = _v3(report)
+    if v3 is not None and len(v3.platforms) == 1:
+        # One platform: where its lift comes from belongs in the same sentence.
+        (key, p), share = next(iter(v3.platforms.items())), _shares(report)
+        clause = _study_clause(p, share[key])
+        if clause:
+            text = f"{text[:-1]} {clause}" if text.endswith(".") else f"{text} {clause}"
     if v3 is not None and "breakeven_above_ceiling" in v3.warnings:
         text += " " + _("Even the whole effect the study measured would not pay this back.")
     elif v3 is None and results.breakeven_cpa_gain > REALISTIC_GAIN:
@@ -270,6 +281,19 @@ def _support(report: model.Report, verdict: str) -> str:
             "realistic": percent(REALISTIC_GAIN)
         }
     return text
+
+
+def _study_clause(p: model.PlatformResults, share: float) -> str:
+    """How a lone platform's lift relates to the randomized study, to end the
+    verdict's sentence: '(half of what the one randomized study implies, 5.28%).'"""
+    values = {"anchor": percent(p.lift_ceiling), "share": rate(share)}
+    if p.route == "none" or p.cpa_gain_source == "entered":
+        return _("(the whole effect the study measured would be %(anchor)s here).") % values
+    if share == 0:
+        return _("(no lift counted: set a share of the study's or a measured figure).")
+    if share == 50:
+        return _("(half of what the one randomized study implies, %(anchor)s).") % values
+    return _("(%(share)s of what the one randomized study implies, %(anchor)s).") % values
 
 
 def _chance(report: model.Report) -> str:

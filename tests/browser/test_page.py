@@ -9,12 +9,12 @@ from playwright.sync_api import Page, expect
 
 from .conftest import axe_violations, watch
 
-HEADLINE = ".verdict__title strong"
+HEADLINE = "#verdict-title"
 
 
 def test_page_loads_without_console_errors(page: Page, live_server, console):
     page.goto(live_server.url + "/")
-    expect(page.locator(HEADLINE)).to_have_text("1.24%")
+    expect(page.locator(HEADLINE)).to_have_text("Likely worth it: +$3,129 over 12 months")
     page.wait_for_load_state("networkidle")
     assert console == []
 
@@ -25,7 +25,7 @@ def test_changing_a_field_updates_results_and_url(page: Page, live_server, conso
     page.fill("#id_conversions", "800")
     expect(page.locator(".figure__value").first).not_to_have_text(before)
     # Screen readers hear the new headline, not every figure again.
-    expect(page.locator("#results-announce")).to_contain_text("CAPI pays for itself if it lowers")
+    expect(page.locator("#results-announce")).to_contain_text("Likely worth it: +$")
     assert page.locator("#results").get_attribute("aria-live") is None
     expect(page).to_have_url(re.compile(r"[?&]conversions=800(&|$)"))
     # The address is the result's link: opening it shows the same numbers.
@@ -62,11 +62,14 @@ def test_an_invalid_value_shows_its_message_and_keeps_the_results(page: Page, li
     expect(page.locator("#margin-error")).to_contain_text("between 0% and 100%")
     expect(page.locator("#results-announce")).to_contain_text("Contribution margin must be")
     expect(page.locator("#id_margin")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(HEADLINE)).to_have_text("1.24%")
+    # The verdict names the field instead of an answer it no longer has.
+    expect(page.locator("#verdict")).to_have_attribute("data-state", "stale")
+    expect(page.locator(HEADLINE)).to_have_text("Fix this value to see the result")
     expect(page.locator("#stale")).to_be_visible()
     page.fill("#id_margin", "40")
     expect(page.locator("#margin-error")).to_be_empty()
     expect(page.locator("#stale")).to_be_hidden()
+    expect(page.locator(HEADLINE)).to_have_text("Likely worth it: +$3,129 over 12 months")
 
 
 def test_an_advanced_field_error_opens_its_section(page: Page, live_server):
@@ -82,7 +85,7 @@ def test_without_javascript_the_form_still_gives_results(browser, live_server, c
     page.fill("#id_cpa_gain", "10")
     page.click("button[type=submit]")
     expect(page).to_have_url(re.compile(r"[?&]cpa_gain=10(&|$)"))
-    expect(page.locator(".verdict__text")).to_contain_text("You expect 10%")
+    expect(page.locator(".verdict__text")).to_contain_text("you expect 10%")
     context.close()
 
 
@@ -193,7 +196,7 @@ def test_a_doubtful_result_keeps_its_answer_and_actions_on_the_first_screen(brow
     """Warnings follow the answer; the answer and the way to act on it stay in view."""
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    page.goto(live_server.url + "/?consent=95&cpa_gain=20")
+    page.goto(live_server.url + "/?consent=95&cpa_gain=20&v=2")
     expect(page.locator("#verdict .warnings")).to_be_visible()
     for part in ("#verdict-title", "#verdict .verdict__text", "#verdict .share", ".verdict__more"):
         box = page.locator(part).bounding_box()
@@ -219,12 +222,12 @@ def test_live_updates_change_the_verdict_in_view(browser, live_server, console):
     # With the answer in view, the form's live line would only repeat it.
     expect(page.locator(".calc__actions")).to_be_hidden()
     page.fill("#id_cpa_gain", "1")
-    expect(page.locator("#verdict .verdict__text")).to_contain_text("You expect 1%, which falls")
-    expect(page.locator("#verdict")).to_have_class(re.compile("verdict--short"))
+    expect(page.locator("#verdict .verdict__text")).to_contain_text("you expect 1%.")
+    expect(page.locator("#verdict")).to_have_class(re.compile("verdict--does-not-pay"))
     # While the form is edited far below, its foot keeps the result in view.
     page.locator("#id_months").scroll_into_view_if_needed()
     live = page.locator("#live-line")
-    expect(live).to_contain_text("Falls short: break-even 1.24%, you expect 1%")
+    expect(live).to_contain_text("Not worth it at your volume: −$527 over 12 months")
     box = live.bounding_box()
     assert box
     assert box["y"] >= 0
@@ -243,7 +246,7 @@ def test_an_opened_shared_link_says_it_is_shared_until_changed(page: Page, live_
     expect(shared).to_contain_text("$30,000 a month on Meta ads")
     expect(shared).to_contain_text("Shopify native")
     page.fill("#id_cpa_gain", "3")
-    expect(page.locator("#verdict .verdict__text")).to_contain_text("You expect 3%")
+    expect(page.locator("#verdict .verdict__text")).to_contain_text("you expect 3%")
     expect(shared).to_have_count(0)
 
 
@@ -252,12 +255,14 @@ def test_the_integration_fills_typical_costs_and_keeps_typed_ones(page: Page, li
     expect(page.locator("#id_setup_cost")).to_have_attribute("placeholder", "1500")
     page.select_option("#id_integration", "shopify")
     expect(page.locator("#id_setup_cost")).to_have_attribute("placeholder", "0")
-    expect(page.locator("#verdict")).to_contain_text("CAPI costs nothing here")
+    expect(page.locator("#verdict")).to_contain_text("It costs nothing here")
     expect(page).to_have_url(re.compile(r"integration=shopify&setup=backend&.*setup_cost=0&"))
     page.fill("#id_monthly_cost", "40")
     expect(page).to_have_url(re.compile(r"monthly_cost=40&"))
     page.select_option("#id_integration", "sgtm_hosted")
     expect(page).to_have_url(re.compile(r"setup=relay&.*setup_cost=1500&monthly_cost=40&"))
+    # Version 3's typical costs follow the volume: the hint says at what volume.
+    expect(page.locator("#setup_cost-source")).to_contain_text("at about 584 orders a month")
     expect(page.locator("#id_monthly_cost")).to_have_value("40")
 
 
