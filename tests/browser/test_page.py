@@ -222,7 +222,7 @@ def test_live_updates_change_the_verdict_in_view(browser, live_server, console):
     # With the answer in view, the form's live line would only repeat it.
     expect(page.locator(".calc__actions")).to_be_hidden()
     page.fill("#id_cpa_gain", "1")
-    expect(page.locator("#verdict .verdict__text")).to_contain_text("you expect 1%.")
+    expect(page.locator("#verdict .verdict__text")).to_contain_text("you expect 1% (")
     expect(page.locator("#verdict")).to_have_class(re.compile("verdict--does-not-pay"))
     # While the form is edited far below, its foot keeps the result in view.
     page.locator("#id_months").scroll_into_view_if_needed()

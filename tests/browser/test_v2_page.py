@@ -13,7 +13,7 @@ PLANNER = ".holdout"
 
 
 def test_an_entered_lift_replaces_the_estimate_live(page: Page, live_server, console):
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/?v=2")
     expect(page.locator(SOURCE).first).to_contain_text("estimated from the 24.5% more")
     page.fill("#id_cpa_gain", "8")
     expect(page.locator(SOURCE).first).to_contain_text("8%, as you entered it")
@@ -26,7 +26,7 @@ def test_an_entered_lift_replaces_the_estimate_live(page: Page, live_server, con
 
 
 def test_too_few_orders_is_said_at_the_field(page: Page, live_server):
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/?v=2")
     page.fill("#id_orders", "500")
     expect(page.locator("#orders-error")).to_contain_text("imply about 584 Meta-driven")
     expect(page.locator("#id_orders")).to_have_attribute("aria-invalid", "true")
@@ -35,7 +35,7 @@ def test_too_few_orders_is_said_at_the_field(page: Page, live_server):
 
 
 def test_the_holdout_inputs_update_the_planner_live(page: Page, live_server, console):
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/?v=2")
     expect(page.locator(PLANNER)).to_contain_text("an 8-week 50/50 test")
     page.click("details.advanced summary")
     page.fill("#id_holdout_weeks", "12")
@@ -50,7 +50,7 @@ def test_axe_finds_nothing_with_warnings_and_the_planner(browser, live_server):
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)
         page = context.new_page()
-        page.goto(live_server.url + "/?consent=95&cpa_gain=20&orders=20000")
+        page.goto(live_server.url + "/?consent=95&cpa_gain=20&orders=20000&v=2")
         expect(page.locator(".warnings")).to_be_visible()
         assert axe_violations(page) == []
         context.close()
