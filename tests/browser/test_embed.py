@@ -141,7 +141,7 @@ def test_the_builders_snippet_works_on_another_site(
     first = page.evaluate("window.received[0]")
     assert first["frameId"] == "capi-roi"
     assert first["figures"]["breakeven_cpa_gain"] == pytest.approx(0.0124, abs=5e-5)
-    assert first["figures"]["payback_month"] == 3
+    assert first["figures"]["payback_month"] == 5
     assert first["figures"]["currency"] == "USD"
     # The verdict in the page's own words, from the same summary as the page.
     assert first["verdict"] == "clears"
@@ -153,17 +153,20 @@ def test_the_builders_snippet_works_on_another_site(
     page.wait_for_function("window.received.length >= 2")
     second = page.evaluate("window.received[window.received.length - 1]")
     assert second["figures"]["monthly_benefit"] != first["figures"]["monthly_benefit"]
-    # An invalid value adds its message and the stale notice: the frame grows.
+    # An invalid value changes the content's height (its message, the stale
+    # notice, the verdict that names the field): the frame follows it.
+    before, _ = wait_for_height_match(page, frame)
     frame.fill("#id_margin", "140")
     expect(frame.locator("#margin-error")).to_contain_text("between 0% and 100%")
     expect(frame.locator("#stale")).to_be_visible()
-    grown, _ = wait_for_height_match(page, frame)
-    assert grown > inner
-    # Fixing it removes both again: the frame shrinks.
+    expect(frame.locator("#verdict")).to_have_attribute("data-state", "stale")
+    stale, _ = wait_for_height_match(page, frame)
+    assert stale != before
+    # Fixing it brings the answer back, and the frame follows again.
     frame.fill("#id_margin", "40")
     expect(frame.locator("#stale")).to_be_hidden()
-    shrunk, _ = wait_for_height_match(page, frame)
-    assert shrunk < grown
+    again, _ = wait_for_height_match(page, frame)
+    assert again != stale
     # The frame's address keeps its display options across recalculations.
     assert "hide=sensitivity" in frame.url
     assert "frame=capi-roi" in frame.url

@@ -27,7 +27,7 @@ def test_an_entered_lift_replaces_the_estimate_live(page: Page, live_server, con
 
 def test_too_few_orders_is_said_at_the_field(page: Page, live_server):
     page.goto(live_server.url + "/?v=2")
-    page.fill("#id_orders", "500")
+    page.fill("#id_orders", "580")
     expect(page.locator("#orders-error")).to_contain_text("imply about 584 Meta-driven")
     expect(page.locator("#id_orders")).to_have_attribute("aria-invalid", "true")
     page.fill("#id_orders", "1000")
