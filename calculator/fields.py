@@ -598,6 +598,44 @@ def carried_inputs(form, shown: set[str]) -> list[tuple[str, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class FormLayout:
+    """The form as a version shows it: its groups, its platforms' fieldsets
+    (version 3), its advanced groups, and the inputs it carries unseen."""
+
+    groups: list
+    platforms: list[PlatformGroup]
+    advanced: list
+    advanced_names: list[str]
+    every_field: list[FieldView]
+    carried: list[tuple[str, str]]
+
+
+def _groups(form, spec, currency: str) -> list:
+    """(legend, field views) of each group that has a field this version reads."""
+    views = [(legend, field_views(form, names, currency)) for legend, names in spec]
+    return [(legend, shown) for legend, shown in views if shown]
+
+
+def form_layout(form, currency: str) -> FormLayout:
+    """Version 3 asks where the store advertises first; older links keep their form."""
+    platforms = platform_groups(form, currency)
+    v3 = bool(platforms)
+    groups = _groups(form, GROUPS_V3 if v3 else GROUPS, currency)
+    advanced_spec = ADVANCED_GROUPS_V3 if v3 else ADVANCED_GROUPS
+    advanced = _groups(form, advanced_spec, currency)
+    every = [view for _, views in [*groups, *advanced] for view in views]
+    every += [view for group in platforms for view in (*group.fields, *group.more)]
+    return FormLayout(
+        groups=groups,
+        platforms=platforms,
+        advanced=advanced,
+        advanced_names=[name for _, names in advanced_spec for name in names],
+        every_field=every,
+        carried=carried_inputs(form, {view.name for view in every}),
+    )
+
+
 def changed_from_defaults(form, names: list[str]) -> int:
     """How many of ``names`` the visitor set away from their defaults (or got wrong)."""
     data = getattr(form, "cleaned_data", {})

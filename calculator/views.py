@@ -31,14 +31,6 @@ from .sharing import links
 from .summary import summarise
 
 
-def _field_groups(
-    form: CalculatorForm, groups: list[tuple[str, list[str]]], currency: str
-) -> list[Any]:
-    """(legend, field views) of each group that has a field this version reads."""
-    views = [(legend, fields.field_views(form, names, currency)) for legend, names in groups]
-    return [(legend, shown) for legend, shown in views if shown]
-
-
 def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[str, Any]:
     """Form, report and everything the page shows for ``query``.
 
@@ -52,28 +44,19 @@ def calculator_context(request: HttpRequest, query: Mapping[str, Any]) -> dict[s
     summary = summarise(report) if report is not None else None
     currency = form.cleaned_data.get("currency") or model.DEFAULTS.currency
     share = links.share_context(request, form, summary, query)
-    platform_groups = fields.platform_groups(form, currency)
-    v3 = bool(platform_groups)
-    groups = _field_groups(form, fields.GROUPS_V3 if v3 else fields.GROUPS, currency)
-    advanced_spec = fields.ADVANCED_GROUPS_V3 if v3 else fields.ADVANCED_GROUPS
-    advanced_groups = _field_groups(form, advanced_spec, currency)
-    advanced = [name for _, names in advanced_spec for name in names]
-    platform_views = [view for group in platform_groups for view in (*group.fields, *group.more)]
-    every_view = [view for _, views in [*groups, *advanced_groups] for view in views]
-    every_view += platform_views
-    shown = {view.name for view in every_view}
+    layout = fields.form_layout(form, currency)
     context: dict[str, Any] = {
         "form": form,
         "report": report,
         "share": share,
-        "groups": groups,
-        "platform_groups": platform_groups,
-        "advanced_groups": advanced_groups,
-        "advanced_open": bool(set(advanced) & set(form.errors)),
-        "carried": fields.carried_inputs(form, shown),
-        "advanced_changed": fields.changed_from_defaults(form, advanced),
+        "groups": layout.groups,
+        "platform_groups": layout.platforms,
+        "advanced_groups": layout.advanced,
+        "advanced_open": bool(set(layout.advanced_names) & set(form.errors)),
+        "carried": layout.carried,
+        "advanced_changed": fields.changed_from_defaults(form, layout.advanced_names),
         # An htmx answer updates every shown field's message in the form.
-        "swapped_fields": every_view if request.htmx else [],
+        "swapped_fields": layout.every_field if request.htmx else [],
         "presets": fields.preset_links(),
         "hide": frozenset(),  # result sections to leave out; only the embed sets any
         # A link someone opens shows whose result it is until they change an input.
