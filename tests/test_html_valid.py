@@ -46,6 +46,11 @@ PAGES = {
     "&tiktok_conversions=50",
     "result-v3-fr": "/fr/?v=3&google_spend=10000&google_conversions=300&integration=shopify",
     "embed-v3": "/embed/?v=3&tiktok_spend=4000&tiktok_conversions=50&lang=es",
+    "embed-three-platforms": (
+        "/embed/?google_spend=10000&google_conversions=300&tiktok_spend=4000"
+        "&tiktok_conversions=50&integration=sgtm_hosted&store=shopify"
+    ),
+    "stale-verdict": "/?ads=&ads=meta&ads=google&google_spend=5000",
 }
 
 # A host page as an agency might write it, around what the builder gave them.
