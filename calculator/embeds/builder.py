@@ -46,7 +46,7 @@ HEIGHTS = (300, 4000)
 DEFAULT_HEIGHT = 1400
 SECTION_LABELS = {
     "holdout": gettext_lazy("Holdout test planner"),
-    "measurement": gettext_lazy("What Ads Manager will report"),
+    "measurement": gettext_lazy("What each platform will report"),
     "losses": gettext_lazy("Purchases lost, by cause"),
     "cashflow": gettext_lazy("Cash flow"),
     "sensitivity": gettext_lazy("What moves the result"),
