@@ -25,8 +25,9 @@ def test_the_landing_page_is_accessible_and_leads_to_the_sign_up(
     assert console == []
 
 
+# The snippet's own field, whatever the profile's id (the dashboard names it by id).
 @pytest.mark.parametrize(
-    ("path", "field"), [("/agency/", "#snippet-1"), ("/agency/profiles/acme/", "#snippet")]
+    ("path", "field"), [("/agency/", "textarea.snippet"), ("/agency/profiles/acme/", "#snippet")]
 )
 def test_the_snippet_copies_with_one_click(
     signed_in: Page,  # noqa: F811 (the fixture imported above)
