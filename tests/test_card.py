@@ -118,7 +118,7 @@ class TestCardWords:
 PIXELS = {
     ("en", ""): "b94b021325228cc519d7239e6be437b8923b844bb4b7d5bf74c956ac40f89fd0",
     ("de", "spend=50000&currency=EUR"): (
-        "d4efe154234cf4d740cea5a99bd14ed6c5ee1f0c6489bf56f95f874ff11835ea"
+        "ae25c255ed070f0ca16486457bd607525ab86941304a618a499cfa125f0e968d"
     ),
 }
 

@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -65,7 +66,8 @@ def send_lead(port: int) -> None:
 
 
 def statuses(database: Path) -> list[str]:
-    with sqlite3.connect(database) as db:
+    # closing(): sqlite3's own context manager commits but leaves it open.
+    with closing(sqlite3.connect(database)) as db:
         return [row[0] for row in db.execute("SELECT status FROM calculator_delivery")]
 
 

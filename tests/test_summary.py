@@ -93,7 +93,8 @@ class TestWords:
         assert s.decision == "does-not-pay"
         assert not s.pays
         assert s.support == (
-            "It pays if it lowers your true cost per purchase by 1.24%; you expect 1%."
+            "It pays if it lowers your true cost per purchase by 1.24%; you expect 1% "
+            "(the whole effect the study measured would be 5.28% here)."
         )
         assert s.title.endswith("Not worth it at your volume: −$527 over 12 months")
 

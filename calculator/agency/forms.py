@@ -185,7 +185,6 @@ class ProfileForm(forms.ModelForm):
         self.fields["hide"].initial = sorted(self.instance.hidden)
         # Full or compact, never "none": an empty stored layout reads as full.
         self.fields["layout"].choices = LAYOUT_CHOICES
-        self.fields["layout"].required = True
         self.initial.setdefault("layout", self.instance.layout or "full")
         if not self.instance.accent:
             self.initial["accent"] = f"#{BRAND_ACCENT}"
@@ -193,6 +192,9 @@ class ProfileForm(forms.ModelForm):
         self.logo_dark: tuple[bytes, str] | None = None
         self.starting_given: dict[str, str] = {}
         self.starting = self._starting_inputs()
+
+    def clean_layout(self) -> str:
+        return self.cleaned_data["layout"] or "full"  # a form without the select: full
 
     def _starting_inputs(self) -> CalculatorForm:
         """The starting inputs the builder offers, read by the calculator's own
