@@ -57,23 +57,25 @@ def test_three_platforms_filled_in_at_390_keep_the_verdict_in_the_first_screen(
 ):
     phone.goto(live_server.url + "/")
     expect(phone.locator('[data-platform="google"]')).to_be_hidden()
-    phone.check("input[name=ads][value=google]")
+
+    def answered(action) -> None:
+        """One answer at a time, as a person types: each waits for the last to land."""
+        with phone.expect_response(lambda r: r.request.headers.get("hx-request") == "true"):
+            action()
+
+    answered(lambda: phone.check("input[name=ads][value=google]"))
     expect(phone.locator('[data-platform="google"]')).to_be_visible()
-    # One answer at a time, as a person types: each waits for the last to land.
-    phone.fill("#id_google_conversions", "80")
-    expect(phone.locator("#verdict")).to_have_attribute("data-state", "current")
-    phone.fill("#id_google_spend", "5000")
-    expect(phone).to_have_url(re.compile(r"google_spend=5000"))
-    phone.check("input[name=ads][value=tiktok]")
-    phone.fill("#id_tiktok_conversions", "30")
-    expect(phone.locator("#verdict")).to_have_attribute("data-state", "current")
-    phone.fill("#id_tiktok_spend", "2000")
+    answered(lambda: phone.fill("#id_google_conversions", "80"))
+    answered(lambda: phone.fill("#id_google_spend", "5000"))
+    answered(lambda: phone.check("input[name=ads][value=tiktok]"))
+    answered(lambda: phone.fill("#id_tiktok_conversions", "30"))
+    answered(lambda: phone.fill("#id_tiktok_spend", "2000"))
     expect(phone).to_have_url(re.compile(r"tiktok_conversions=30"))
     expect(phone.locator("#verdict")).to_contain_text("across Meta, Google Ads and TikTok")
     phone.evaluate("window.scrollTo(0, 0)")
     assert in_first_screen(phone, "#verdict-title")
     # Unchecking a platform takes its inputs out of the link.
-    phone.uncheck("input[name=ads][value=tiktok]")
+    answered(lambda: phone.uncheck("input[name=ads][value=tiktok]"))
     expect(phone).not_to_have_url(re.compile(r"tiktok_"))
     expect(phone.locator("#verdict")).to_contain_text("across Meta and Google Ads")
     assert console == [], console
