@@ -132,7 +132,7 @@ def sensitivity_label(swing) -> str:
     if platform is not None and swing.label.endswith(")"):
         return gettext("%(input)s (%(platform)s)") % {
             "input": str(PLATFORM_INPUT_LABELS[base]),
-            "platform": PLATFORM_LABELS[platform],
+            "platform": model.PLATFORM_NAMES[platform],
         }
     return gettext(swing.label)
 
@@ -143,7 +143,6 @@ PLATFORM_INPUT_LABELS = {
     "lift_share": gettext_lazy("Share of the study's lift"),
     "cpa_gain": gettext_lazy("Your CPA improvement"),
 }
-PLATFORM_LABELS = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
 
 
 def _platform_input(key: str) -> tuple[str | None, str]:

@@ -105,11 +105,10 @@ def platform_groups(form, currency: str) -> list[PlatformGroup]:
     if version_of(form.data) < 3:
         return []
     shown = set(form.platforms_shown())
-    names = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
     return [
         PlatformGroup(
             key,
-            names[key],
+            model.PLATFORM_NAMES[key],
             field_views(form, main, currency, disabled=key not in shown),
             field_views(form, more, currency, disabled=key not in shown),
             key in shown,
@@ -529,7 +528,9 @@ def field_views(form, names: list[str], currency: str, disabled: bool = False) -
     integration = chosen_integration(form)
     explicit = bool(getattr(form, "cleaned_data", {}).get("integration"))
     keys = form.model_keys
-    costs = typical_costs(form)
+    # Version 3's typical costs measure the store: only where a field shows them.
+    shows_costs = any(name in COSTS or name == "integration" for name in names)
+    costs = typical_costs(form) if shows_costs else {}
     for name in names:
         if name == "integration" and name not in keys:
             name = "setup"  # a version 1 link: the setup as it was chosen then

@@ -243,7 +243,7 @@ LANGUAGE_CURRENCIES = {"de": "EUR", "fr": "EUR", "es": "EUR"}
 # Every key the form reads: version 2's, then those only version 3 reads.
 FORM_KEYS = tuple(dict.fromkeys((*model.INPUT_KEYS, *model.V3_KEYS)))
 # The platforms as a marketer names them, in the model's order.
-PLATFORM_NAMES = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
+PLATFORM_NAMES = model.PLATFORM_NAMES
 
 
 def _default_text(name: str, defaults: model.Inputs = model.DEFAULTS) -> str:

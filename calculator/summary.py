@@ -29,7 +29,7 @@ REALISTIC_GAIN = 0.5
 ROI_MULTIPLE_FROM, ROI_CEILING = 10, 100
 
 # The platforms and their routes as a marketer names them.
-PLATFORM_NAMES = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
+PLATFORM_NAMES = model.PLATFORM_NAMES
 
 
 @dataclass(frozen=True)

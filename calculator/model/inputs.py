@@ -214,6 +214,8 @@ def pairs_of(
 # --- version 3: every platform a server container feeds ----------------------
 
 PLATFORMS = ("meta", "google", "tiktok")
+# Each platform as its owner names it: the same in every language.
+PLATFORM_NAMES = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
 SETUPS_V3 = ("backend", "relay", "gateway")  # Meta's route
 ROUTES = ("backend", "relay", "none")  # Google's and TikTok's
 SERVER_IPS = ("same", "third")

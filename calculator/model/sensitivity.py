@@ -23,7 +23,7 @@ from .draws import (
     spread_range,
     store_outcomes,
 )
-from .inputs import PLATFORMS, Inputs, prefixed
+from .inputs import PLATFORM_NAMES, PLATFORMS, Inputs, prefixed
 from .lift import DRAWN_LIFT, LIFT_HIGH, LIFT_LOW
 from .measurement import (
     CAUSE_NAMES,
@@ -161,13 +161,12 @@ def sensitivity_v2(inputs: Inputs, recovery: Mapping[str, Recovery] = RECOVERY) 
 
 # --- version 3 -------------------------------------------------------------------
 
-PLATFORM_LABELS = {"meta": "Meta", "google": "Google Ads", "tiktok": "TikTok"}
 LABELS_V3 = {
     **CAUSE_NAMES,
     "safari": "Safari share",
     "recovery": "What server events recover",
     **{
-        prefixed(platform, key): f"{label} ({PLATFORM_LABELS[platform]})"
+        prefixed(platform, key): f"{label} ({PLATFORM_NAMES[platform]})"
         for platform in PLATFORMS
         for key, label in (
             ("match_after", "Match rate with server events"),
