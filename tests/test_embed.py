@@ -165,6 +165,25 @@ class TestEmbedPage:
             assert words not in html
         assert 'data-decision="pays"' in html  # the verdict stays
 
+    def test_a_host_can_fix_the_platforms(self, client):
+        """hide=platforms: no choice of platforms, those the link sets stay, sent as set."""
+        query = "spend=20000&ads=meta&ads=google&google_spend=5000&google_conversions=80"
+        html = get(client, query + "&hide=platforms").content.decode()
+        tags = parse(html).tags
+        assert "Where do you advertise?" not in html
+        assert not any(a.get("data-platform-toggle") is not None for _, a in tags)
+        sent = [a.get("value") for t, a in tags if t == "input" and a.get("name") == "ads"]
+        assert sent == ["", "meta", "google"]
+        platforms = [a["data-platform"] for t, a in tags if "data-platform" in a]
+        assert platforms == ["meta", "google"]  # TikTok, not set, has no fields
+        assert 'name="google_spend"' in html
+        assert 'name="tiktok_spend"' not in html
+        # The verdict speaks for both, as without the option.
+        assert "Meta and Google Ads" in html
+        # A bare link keeps Meta alone.
+        bare = parse(get(client, "hide=platforms").content.decode()).tags
+        assert [a["data-platform"] for t, a in bare if "data-platform" in a] == ["meta"]
+
     def test_the_page_itself_hides_nothing(self, client):
         html = client.get("/?spend=20000").content.decode()
         for words in ("What each platform will report", "What moves the result most", "CSV"):

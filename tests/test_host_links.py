@@ -28,6 +28,8 @@ pytestmark = pytest.mark.django_db
 HOST = "https://agency.example/roi/?utm_source=news"
 LOADER = Path(settings.BASE_DIR) / "static" / "js" / "embed.js"
 
+TWO_PLATFORMS = "spend=20000&google_spend=10000&google_conversions=300&v=3"
+
 
 @pytest.fixture
 def profile():
@@ -140,7 +142,7 @@ class TestShortLinks:
 
 class TestLeads:
     def test_keep_the_host_page_the_query_and_the_headline_figures(self, client, profile):
-        query = "spend=20000&google_spend=10000&google_conversions=300&v=3"
+        query = TWO_PLATFORMS
         response = lead_post(client, "acme", q=query, host=HOST)
         assert response.status_code == 200
         lead = Lead.objects.get()
@@ -193,16 +195,39 @@ class TestLeads:
         assert "old@shop.example" in html
 
     def test_the_webhook_payload_is_version_2_with_the_figures(self, client, profile):
-        lead_post(client, "acme", host=HOST)
+        lead_post(client, "acme", host=HOST, q=TWO_PLATFORMS)
         payload = json.loads(delivery.webhook_body(Lead.objects.get()))
         assert payload["version"] == 2
         assert payload["host_page"] == HOST
         assert payload["result"]["link"].startswith(HOST + "&spend=20000")
+        assert payload["result"]["model_version"] == 3
         assert payload["result"]["url"].startswith("http://testserver/?spend=20000")
         headline = payload["result"]["headline"]
         assert headline["spend"] == 20000
         assert headline["decision"] in ("pays", "does-not-pay", "uncertain")
         assert set(headline) >= {"net", "breakeven_cpa_gain", "estimated_cpa_gain", "months"}
+        # The platforms by key, and the result named as the lead email names it.
+        assert payload["result"]["platforms"] == ["meta", "google"]
+        lead = Lead.objects.get()
+        words = delivery.summarise(delivery.report_for(lead)).headline
+        title = f"Server-side tracking for Meta and Google Ads — {words}"
+        assert payload["result"]["title"] == title
+
+    def test_the_webhook_title_is_in_the_agencys_language(self, client, profile):
+        EmbedProfile.objects.filter(pk=profile.pk).update(language="de")
+        lead_post(client, "acme", host=HOST, q=TWO_PLATFORMS)
+        payload = json.loads(delivery.webhook_body(Lead.objects.get()))
+        assert "Meta und Google Ads" in payload["result"]["title"]
+        assert payload["result"]["platforms"] == ["meta", "google"]  # keys, in every language
+
+    def test_an_old_link_is_meta_alone(self, client, profile):
+        lead = Lead.objects.create(
+            profile=profile, email="old@shop.example", result_url="http://testserver/?spend=1000&v=1",
+            model_version=1,
+        )  # fmt: skip
+        payload = json.loads(delivery.webhook_body(lead))
+        assert payload["result"]["platforms"] == ["meta"]
+        assert payload["result"]["title"].startswith("Server-side tracking for Meta — ")
 
 
 class TestEmails:

@@ -45,6 +45,7 @@ BRAND_ACCENT = "0b57b8"  # --brand in static/css/site.css
 HEIGHTS = (300, 4000)
 DEFAULT_HEIGHT = 1400
 SECTION_LABELS = {
+    "platforms": gettext_lazy("The choice of ad platforms (the ones set here stay)"),
     "holdout": gettext_lazy("Holdout test planner"),
     "measurement": gettext_lazy("What each platform will report"),
     "losses": gettext_lazy("Purchases lost, by cause"),

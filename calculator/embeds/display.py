@@ -30,8 +30,11 @@ THEMES = ("auto", "light", "dark")
 # "full": every section in turn. "compact": the verdict, the key figures and the
 # lead form first, the rest in disclosures, for a narrow column of a host page.
 LAYOUTS = ("full", "compact")
-# Result sections a host may leave out, in the order the results show them.
+# Parts a host may leave out, in the order the embed shows them: the form's
+# choice of ad platforms (the platforms the link names stay, fixed), then the
+# result sections.
 SECTIONS = (
+    "platforms",
     "holdout",
     "measurement",
     "losses",
