@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -42,11 +44,15 @@ class TestSharePanel:
         hrefs = [a["href"] for a in parsed.all("a")]
         assert hrefs == [share["links"]["linkedin"], share["links"]["x"], share["links"]["email"]]
 
-    def test_copy_buttons_wait_for_the_script(self, client):
+    def test_copy_buttons_are_left_out_where_no_script_runs(self, client):
         _html, parsed, _share = panel(client, "?spend=50000")
         buttons = parsed.all("button")
         assert [b["data-share-copy"] for b in buttons] == ["link", "short"]
-        assert all("hidden" in b and b["type"] == "button" for b in buttons)
+        assert all(b["type"] == "button" for b in buttons)
+        # The stylesheet leaves them out without scripts (the browser test looks).
+        css = Path(finders.find("css/site.css")).read_text()
+        rule = re.search(r"@media \(scripting: none\) \{ ([^{]+) \{ display: none; \} \}", css)
+        assert "[data-share-copy]" in rule.group(1)
 
     def test_it_announces_and_its_page_loads_its_script(self, client):
         html, parsed, _share = panel(client, "?spend=50000")

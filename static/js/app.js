@@ -1,7 +1,6 @@
 // Small behaviours of the calculator page; htmx does the live updates.
 (function () {
   "use strict";
-  document.documentElement.classList.add("js");
 
   // Mark fields whose message the last response filled in, so assistive
   // technology hears "invalid" and the advanced section opens on its errors.
@@ -22,12 +21,9 @@
     if (stale && !anyBad) stale.hidden = true;
   }
 
-  function bindPrint() {
-    document.querySelectorAll("[data-print]").forEach(function (button) {
-      button.hidden = false;
-      button.onclick = function () { window.print(); };
-    });
-  }
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 
   // A printed report shows every assumption, the advanced ones included.
   var closedForPrint = [];
@@ -92,7 +88,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("inputs");
     if (form) shown = inputsOf(form);
-    syncErrors(); bindPrint(); watchVerdict();
+    syncErrors(); watchVerdict();
   });
   // The inputs the results show. Leaving a field fires "change" after its
   // typing has already been answered: the same inputs need no second answer,
@@ -127,7 +123,7 @@
     });
   }
 
-  document.addEventListener("htmx:afterSettle", function () { syncErrors(); bindPrint(); watchVerdict(); });
+  document.addEventListener("htmx:afterSettle", function () { syncErrors(); watchVerdict(); });
   document.addEventListener("htmx:replacedInHistory", syncLanguages);
   document.addEventListener("htmx:oobAfterSwap", function (event) {
     syncErrors();

@@ -5,16 +5,15 @@
   var shared = window.capiRoi; // common.js
   var words = shared.words;
 
-  function revealCopy(root) {
-    shared.revealCopyButtons(root, "[data-copy][hidden]");
+  function checkClipboard(root) {
+    shared.dropCopyButtons(root, "[data-copy]");
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.documentElement.classList.add("js");
-    revealCopy(document);
+    checkClipboard(document);
   });
   document.addEventListener("htmx:load", function (event) {
-    revealCopy(event.target);
+    checkClipboard(event.target);
   });
 
   document.addEventListener("click", function (event) {

@@ -14,14 +14,15 @@
     return text;
   }
 
-  // Copy buttons come hidden: without the clipboard (an insecure page or an
-  // old browser) the field can still be selected and copied by hand.
-  function revealCopyButtons(root, selector) {
-    if (!navigator.clipboard) {
+  // Copy buttons show wherever scripts run (the stylesheet leaves them out
+  // where none do). Without the clipboard (an insecure page or an old
+  // browser) they go: the field can still be selected and copied by hand.
+  function dropCopyButtons(root, selector) {
+    if (navigator.clipboard) {
       return;
     }
     root.querySelectorAll(selector).forEach(function (button) {
-      button.hidden = false;
+      button.hidden = true;
     });
   }
 
@@ -46,5 +47,5 @@
     });
   }
 
-  window.capiRoi = { words: words, revealCopyButtons: revealCopyButtons, copy: copy };
+  window.capiRoi = { words: words, dropCopyButtons: dropCopyButtons, copy: copy };
 })();

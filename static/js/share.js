@@ -10,8 +10,8 @@
   var copy = shared.copy;
   var shortLinks = new Map(); // canonical query -> promise of the short URL
 
-  function reveal(root) {
-    shared.revealCopyButtons(root, ".share [data-share-copy][hidden]");
+  function checkClipboard(root) {
+    shared.dropCopyButtons(root, ".share [data-share-copy]");
   }
 
   function say(panel, text) {
@@ -93,9 +93,9 @@
     );
   });
 
-  reveal(document);
-  // htmx announces new content with htmx:load; panels swapped in get their buttons too.
+  checkClipboard(document);
+  // htmx announces new content with htmx:load; panels swapped in are checked too.
   document.addEventListener("htmx:load", function (event) {
-    reveal(event.target);
+    checkClipboard(event.target);
   });
 })();

@@ -86,7 +86,20 @@ def test_without_javascript_the_form_still_gives_results(browser, live_server, c
     page.click("button[type=submit]")
     expect(page).to_have_url(re.compile(r"[?&]cpa_gain=10(&|$)"))
     expect(page.locator(".verdict__text")).to_contain_text("you expect 10%")
+    # Buttons that need a script are left out; the links and the field stay.
+    for selector in ("[data-share-copy]", "[data-print]"):
+        expect(page.locator(selector)).not_to_have_count(0)
+        expect(page.locator(f"{selector}:visible")).to_have_count(0)
+    expect(page.locator(".share__link")).to_be_visible()
     context.close()
+
+
+def test_with_javascript_the_copy_and_print_buttons_show(page: Page, live_server):
+    page.goto(live_server.url + "/")
+    expect(page.locator("#verdict [data-share-copy]")).to_be_visible()
+    expect(page.locator(".share [data-share-copy='short']").last).to_be_visible()
+    expect(page.locator("[data-print]")).to_be_visible()
+    expect(page.locator(".calc__actions button[type=submit]")).to_be_hidden()
 
 
 def test_nothing_scrolls_sideways_on_a_phone(browser, live_server):
