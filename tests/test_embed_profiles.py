@@ -184,6 +184,22 @@ class TestDailyCounts:
         assert stat.day == datetime.datetime.now(datetime.UTC).date()
         assert EmbedDailyStat.objects.count() == 1
 
+    def test_the_loaders_reload_is_the_same_view(self, client):
+        """The frame loads, the loader adds host= and it loads again: one view."""
+        profile = make()
+        host = "&host=https%3A%2F%2Fagency.example%2Froi%2F"
+        client.get("/embed/acme/?frame=f1")
+        client.get("/embed/acme/?frame=f1" + host)
+        assert EmbedDailyStat.objects.get(profile=profile).views == 1
+        # A loader that ran first: one load, with host. Scripts stripped: one, without.
+        client.get("/embed/acme/?frame=f2" + host)
+        client.get("/embed/acme/?frame=f3")
+        assert EmbedDailyStat.objects.get(profile=profile).views == 3
+        # Another visitor's reload pairs with nothing of this one's.
+        client.get("/embed/acme/?frame=f3", REMOTE_ADDR="203.0.113.9")
+        client.get("/embed/acme/?frame=f4" + host, REMOTE_ADDR="198.51.100.7")
+        assert EmbedDailyStat.objects.get(profile=profile).views == 5
+
     def test_counting_creates_then_adds(self):
         profile = make()
         for _ in range(3):

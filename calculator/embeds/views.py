@@ -7,6 +7,7 @@ may be framed: by any site, or by the sites its profile lists.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
@@ -49,6 +51,9 @@ THEME_MAX_AGE = 31_536_000  # a year, immutable
 # The loader's address is pasted into other sites and never changes, so it is
 # cached briefly: a deploy reaches every host within the hour.
 LOADER_MAX_AGE = 3600
+# A frame's reload by the loader follows its first load within a second or
+# two; a minute leaves room for a slow page, and a later load is a new view.
+RELOAD_SECONDS = 60
 LOADER = Path(settings.BASE_DIR) / "static" / "js" / "embed.js"
 
 # A sandboxed frame (allow-scripts without allow-same-origin) has an opaque
@@ -255,9 +260,31 @@ def _count_request(request: HttpRequest, profile: EmbedProfile, response: HttpRe
     if request.method != "GET" or _own_preview(request):
         return
     if not request.htmx:
-        _count(profile, "views")
+        if _first_view(request, profile):
+            _count(profile, "views")
     elif response.get("HX-Reswap") != "none":  # an invalid input calculates nothing
         _count(profile, "calculations")
+
+
+def _first_view(request: HttpRequest, profile: EmbedProfile) -> bool:
+    """False for the loader's reload of a view just counted.
+
+    A frame often starts loading before the loader runs; the loader then adds
+    ``host`` to its address, and the frame loads again. The first load marks
+    the visitor (address and browser, hashed) in the shared cache for a short
+    while; a load with ``host`` that finds the mark takes it and is the same
+    view. A page without the loader loads once, without ``host``; a loader
+    that runs first loads once, with it."""
+    visitor = f"{client_address(request)}|{request.headers.get('User-Agent', '')}"
+    key = f"embed-view:{profile.pk}:{hashlib.sha256(visitor.encode()).hexdigest()[:32]}"
+    try:
+        if "host" not in request.GET:
+            cache.set(key, 1, RELOAD_SECONDS)
+            return True
+        return not cache.delete(key)
+    except Exception:  # any cache backend's failure: the view is counted, the page served
+        logger.exception("embed view of %s not paired with its reload", profile.slug)
+        return True
 
 
 def _count(profile: EmbedProfile, what: str) -> None:
