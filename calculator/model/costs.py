@@ -39,7 +39,8 @@ ROUTES_OF: dict[str, IntegrationRoutes] = {
 # European Central Bank's euro reference rates of one day, units of each
 # currency per euro, exactly as published. Fixed on purpose: a typical cost is
 # an estimate to a few tens of percent, and a table that moved daily would
-# change the answer of a link that leaves its costs empty.
+# change the answer of a link that leaves its costs empty. Each figure is the
+# ECB's historical file's (eurofxref-hist.zip) for that day, digit for digit.
 RATES_DATE = "2025-02-28"  # ISO 8601
 RATES_SOURCE = (
     "https://www.ecb.europa.eu/stats/policy_and_exchange_rates/euro_reference_exchange_rates/"
