@@ -250,6 +250,17 @@ def _clear_breakeven(report: model.Report) -> tuple[str, str]:
             return _(
                 "It costs nothing here, and no lift is expected, so there is nothing to test."
             ), ""
+        if plan.weeks_for_expected > LONGEST_WEEKS:
+            return (
+                _(
+                    "It costs nothing here, so there is no break-even to clear, and no test at "
+                    "your volume can show the expected %(lift)s: it would take more than "
+                    "%(longest)s weeks."
+                )
+                % {**values, "longest": LONGEST_WEEKS},
+                _("The statistical floor alone is %(time)s.")
+                % {"time": weeks_phrase(plan.weeks_for_expected)},
+            )
         return (
             _(
                 "It costs nothing here, so there is no break-even to clear: a holdout test on "

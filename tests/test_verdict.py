@@ -132,6 +132,12 @@ class TestVersion3Holdout:
         assert "more than 26 weeks" in text
         assert "The statistical floor alone is about 900 weeks." in text
 
+    def test_with_nothing_to_pay_back_a_long_test_is_still_called_impossible(self):
+        text = self.holdout("spend=30000&integration=shopify&v=3")
+        assert "no break-even to clear, and no test at your volume can show the expected" in text
+        assert "more than 26 weeks" in text
+        assert re.search(r"The statistical floor alone is about [\d,]+ weeks\.", text)
+
     def test_it_leads_with_at_least_and_costs_the_test_in_money(self):
         text = self.holdout("spend=100000&conversions=3000&orders=5000&cpa_gain=5")
         assert "A holdout test on your store's orders needs at least" in text

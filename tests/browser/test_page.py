@@ -256,11 +256,32 @@ def test_an_opened_shared_link_says_it_is_shared_until_changed(page: Page, live_
     page.goto(live_server.url + "/?spend=30000&integration=shopify&v=2")
     shared = page.locator(".verdict__shared")
     expect(shared).to_contain_text("Shared result.")
-    expect(shared).to_contain_text("$30,000 a month on Meta ads")
-    expect(shared).to_contain_text("Shopify native")
+    inputs = shared.locator("p")
+    expect(inputs).to_be_hidden()  # on demand
+    shared.locator("summary").click()
+    expect(inputs).to_contain_text("$30,000 a month on Meta ads")
+    expect(inputs).to_contain_text("Shopify native")
     page.fill("#id_cpa_gain", "3")
     expect(page.locator("#verdict .verdict__text")).to_contain_text("you expect 3%")
     expect(shared).to_have_count(0)
+
+
+def test_a_long_shared_result_keeps_its_answer_on_the_first_screen(browser, live_server):
+    """Three platforms in German: the longest inputs line waits behind its summary,
+    and the answer with each platform's estimate keeps the first screen."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(
+        live_server.url + "/de/?spend=20000&conversions=400&google_spend=5000"
+        "&google_conversions=80&tiktok_spend=2000&tiktok_conversions=30"
+        "&integration=sgtm_hosted&v=3"
+    )
+    expect(page.locator(".verdict__shared")).to_contain_text("Geteiltes Ergebnis.")
+    for part in (".verdict__shared summary", "#verdict-title", ".verdict__text", ".verdict__lift"):
+        box = page.locator(part).bounding_box()
+        assert box, part
+        assert box["y"] + box["height"] <= 844, part
+    context.close()
 
 
 def test_the_integration_fills_typical_costs_and_keeps_typed_ones(page: Page, live_server):
