@@ -241,8 +241,8 @@ def platforms_of(report: model.Report) -> list[str]:
 
 
 def _title(lead: Lead, report: model.Report) -> str:
-    """ "Server-side tracking for Meta and Google Ads — Likely worth it: +$3,129
-    over 12 months", in the language of the agency's emails."""
+    """The result named in the language of the agency's emails: "Server-side
+    tracking for Meta and Google Ads — Likely worth it: +$3,129 over 12 months"."""
     with translation.override(agency_language(lead)):
         return summarise(report).title
 
