@@ -51,6 +51,10 @@ PAGES = {
         "&tiktok_conversions=50&integration=sgtm_hosted&store=shopify"
     ),
     "stale-verdict": "/?ads=&ads=meta&ads=google&google_spend=5000",
+    # A host fixed the platforms: no choice of them, the two set kept as hidden inputs.
+    "embed-platforms-fixed": (
+        "/embed/?ads=meta&ads=google&google_spend=5000&google_conversions=80&hide=platforms"
+    ),
 }
 
 # A host page as an agency might write it, around what the builder gave them.
