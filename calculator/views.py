@@ -87,6 +87,8 @@ def render_calculator(
     context.update(extra or {})
     if context.get("in_embed"):
         context["shared"] = False  # an embed's query is the agency's prefill, not a share
+    if "platforms" in context["hide"]:
+        keep_set_platforms(context)
     if not request.htmx:
         return render(request, template, context)
     response = render(request, "calculator/_calculator.html#results", context)
@@ -98,6 +100,15 @@ def render_calculator(
         # "30k" becomes 30000, and every input is named.
         replace_url(response, f"{reverse('calculator')}?{context['query']}")
     return response
+
+
+def keep_set_platforms(context: dict[str, Any]) -> None:
+    """A host fixed the platforms (an embed's ``hide=platforms``): the form shows
+    only the platforms set, and an answer updates only their fields' messages."""
+    unset = [group for group in context["platform_groups"] if not group.shown]
+    names = {view.name for group in unset for view in (*group.fields, *group.more)}
+    context["platform_groups"] = [group for group in context["platform_groups"] if group.shown]
+    context["swapped_fields"] = [v for v in context["swapped_fields"] if v.name not in names]
 
 
 METHOD_TITLE = format_lazy(

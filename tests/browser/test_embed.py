@@ -6,6 +6,7 @@ from the live server on localhost: two different sites, as on the web.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -218,6 +219,20 @@ def test_a_plain_iframe_without_the_loader_is_usable(
     page.wait_for_timeout(300)
     assert console == []
     context.close()
+
+
+def test_platforms_a_host_fixed_stay_through_live_answers(page: Page, live_server, console):
+    page.goto(
+        f"{live_server.url}/embed/?ads=meta&ads=google&google_spend=5000"
+        "&google_conversions=80&hide=platforms"
+    )
+    expect(page.locator("[data-platform-toggle]")).to_have_count(0)
+    page.fill("#id_google_spend", "9000")
+    expect(page.locator(".verdict__text")).to_contain_text("across Meta and Google Ads")
+    expect(page.locator("#verdict .share")).to_have_attribute(
+        "data-share-query", re.compile(r"google_spend=9000")
+    )
+    assert console == []
 
 
 @pytest.mark.parametrize(
