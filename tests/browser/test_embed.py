@@ -236,7 +236,13 @@ def test_platforms_a_host_fixed_stay_through_live_answers(page: Page, live_serve
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?theme=dark&accent=ffdd00&compact=1", "?theme=light&accent=fff&spend=abc"]
+    "query",
+    [
+        "",
+        "?theme=dark&accent=ffdd00&compact=1",
+        "?theme=light&accent=fff&spend=abc",
+        "?theme=dark&ads=meta&ads=google&google_spend=5000&google_conversions=80&hide=platforms",
+    ],
 )
 def test_axe_finds_nothing_in_the_embed(page: Page, live_server, query):
     page.goto(f"{live_server.url}/embed/{query}")
