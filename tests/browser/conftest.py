@@ -62,6 +62,19 @@ def page(browser: Browser, console: ConsoleLog, live_server) -> Iterator[Page]:
     context.close()
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def phone(browser: Browser, console: ConsoleLog, live_server) -> Iterator[Page]:
+    """A page 390 px wide, its first screen 844 px tall."""
+    context = browser.new_context(**PHONE)
+    page = watch(context.new_page(), console)
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
 def axe_violations(page: Page, selector: str | None = None) -> list[dict]:
     """axe-core's violations; evaluated through the protocol, so the CSP allows it."""
     page.evaluate(AXE.read_text())

@@ -4,28 +4,15 @@ followed at once, and no policy violation as it recalculates."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from .conftest import ConsoleLog, watch
-
-PHONE = {"viewport": {"width": 390, "height": 844}}
 # Every chart text, as drawn: its computed size in the chart's units times the
 # scale the chart is drawn at.
 CHART_TEXT_SIZES = """() => Array.from(document.querySelectorAll("svg.chart text")).map(
     (text) => parseFloat(getComputedStyle(text).fontSize)
         * text.ownerSVGElement.getScreenCTM().a)"""
-
-
-@pytest.fixture
-def phone(browser: Browser, console: ConsoleLog, live_server) -> Iterator[Page]:
-    context = browser.new_context(**PHONE)
-    page = watch(context.new_page(), console)
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.mark.parametrize("path", ["/?spend=30000&v=2", "/fr/?spend=30000&consent=40&v=2"])

@@ -5,27 +5,15 @@ shows and hides its fields, and unchecking it takes its inputs out of the link."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import ConsoleLog, axe_violations, watch
+from .conftest import axe_violations
 
-PHONE = {"viewport": {"width": 390, "height": 844}}
 THREE = (
     "/?google_spend=5000&google_conversions=80&tiktok_spend=2000&tiktok_conversions=30"
     "&integration=sgtm_hosted"
 )
-
-
-@pytest.fixture
-def phone(browser: Browser, console: ConsoleLog, live_server) -> Iterator[Page]:
-    context = browser.new_context(**PHONE)
-    page = watch(context.new_page(), console)
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 def in_first_screen(page: Page, selector: str) -> bool:
